@@ -1,0 +1,168 @@
+//! The `attune` command line: `serve` (the default), `migrate`, `user create` and `demo`.
+
+use std::io::Read;
+
+use anyhow::Context;
+use clap::{Args, Parser, Subcommand, ValueEnum};
+
+use crate::config::{DatabaseConfig, LogFormat, ServerConfig};
+use crate::domain::password::{self, PasswordProblem};
+use crate::domain::people::{NewPerson, PersonForm, Roles};
+use crate::secrets;
+use crate::{db, demo, startup, telemetry};
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "attune",
+    version,
+    about = "Attune: a workplace empathy program you host yourself"
+)]
+pub struct Cli {
+    #[command(flatten)]
+    pub database: DatabaseConfig,
+
+    /// Log format.
+    #[arg(long, env = "ATTUNE_LOG_FORMAT", value_enum, default_value_t = LogFormat::Text, global = true)]
+    pub log_format: LogFormat,
+
+    #[command(subcommand)]
+    pub command: Option<Command>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Run the web server (the default): creates and migrates the database first.
+    Serve(ServerConfig),
+    /// Create the database if needed and apply pending migrations, then exit.
+    Migrate,
+    /// Manage people.
+    #[command(subcommand)]
+    User(UserCommand),
+    /// Fill an empty database with a believable sample company to explore.
+    Demo,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum UserCommand {
+    /// Create a person. The password is read from standard input (for automation).
+    Create(CreateUser),
+}
+
+#[derive(Debug, Args)]
+pub struct CreateUser {
+    /// Email address (unique).
+    #[arg(long)]
+    pub email: String,
+    /// Display name.
+    #[arg(long)]
+    pub name: String,
+    /// Role. Everyone is an employee; organizer and hr_admin add rights.
+    #[arg(long, value_enum, default_value_t = RoleArg::Employee)]
+    pub role: RoleArg,
+    /// Department.
+    #[arg(long, default_value = "")]
+    pub department: String,
+    /// Office.
+    #[arg(long, default_value = "")]
+    pub office: String,
+    /// IANA time zone, e.g. Europe/London.
+    #[arg(long, default_value = "UTC")]
+    pub time_zone: String,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+#[value(rename_all = "snake_case")]
+pub enum RoleArg {
+    Employee,
+    Organizer,
+    HrAdmin,
+}
+
+/// Runs the command line. `attune` with no subcommand is `attune serve`.
+pub async fn run(cli: Cli) -> anyhow::Result<()> {
+    telemetry::init(cli.log_format);
+    let database_url = cli.database.database_url.clone();
+    match cli.command {
+        None => {
+            let config = ServerConfig::parse_from_env();
+            startup::serve(&database_url, config).await
+        }
+        Some(Command::Serve(config)) => startup::serve(&database_url, config).await,
+        Some(Command::Migrate) => {
+            startup::prepare_database(&database_url).await?;
+            println!("Database is up to date.");
+            Ok(())
+        }
+        Some(Command::User(UserCommand::Create(args))) => create_user(&database_url, args).await,
+        Some(Command::Demo) => {
+            let pool = startup::prepare_database(&database_url).await?;
+            demo::run(&pool).await
+        }
+    }
+}
+
+impl ServerConfig {
+    /// The server settings from the environment alone (for `attune` with no subcommand).
+    fn parse_from_env() -> ServerConfig {
+        #[derive(Parser)]
+        struct Only {
+            #[command(flatten)]
+            config: ServerConfig,
+        }
+        Only::parse_from(["attune"]).config
+    }
+}
+
+async fn create_user(database_url: &str, args: CreateUser) -> anyhow::Result<()> {
+    let roles = Roles {
+        organizer: args.role == RoleArg::Organizer,
+        hr_admin: args.role == RoleArg::HrAdmin,
+    };
+    let form = PersonForm {
+        email: args.email,
+        display_name: args.name,
+        department: args.department,
+        office: args.office,
+        time_zone: args.time_zone,
+    };
+    let person = NewPerson::parse(&form, roles).map_err(|errors| {
+        anyhow::anyhow!(
+            "{}",
+            errors
+                .iter()
+                .map(|(field, message)| format!("{field}: {message}"))
+                .collect::<Vec<_>>()
+                .join("; ")
+        )
+    })?;
+
+    let mut password = String::new();
+    std::io::stdin()
+        .read_to_string(&mut password)
+        .context("reading the password from standard input")?;
+    let password = password.trim_end_matches(['\r', '\n']).to_string();
+    if let Err(problem) = password::check(
+        &password,
+        &[person.email.as_str(), person.display_name.as_str()],
+    ) {
+        let PasswordProblem(message) = problem;
+        anyhow::bail!("password refused: {message}");
+    }
+    let hash = secrets::hash_password(password).await?;
+
+    let pool = startup::prepare_database(database_url).await?;
+    match db::people::insert(&pool, &person, Some(&hash)).await {
+        Ok(id) => {
+            println!(
+                "Created {} <{}> ({id}).",
+                person.display_name.as_str(),
+                person.email
+            );
+            Ok(())
+        }
+        Err(db::DbError::Conflict(_)) => {
+            anyhow::bail!("someone with the email {} already exists", person.email)
+        }
+        Err(err) => Err(err.into()),
+    }
+}

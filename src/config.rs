@@ -1,0 +1,120 @@
+//! Settings, read from the environment (or the matching command-line flags).
+
+use std::net::SocketAddr;
+
+use clap::{Args, ValueEnum};
+use url::Url;
+
+/// Default database: a local PostgreSQL with trust authentication.
+pub const DEFAULT_DATABASE_URL: &str = "postgres://postgres@127.0.0.1:5432/attune";
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum LogFormat {
+    /// Human-readable lines.
+    Text,
+    /// One JSON object per line, for log collectors.
+    Json,
+}
+
+/// Where the database lives. Shared by every subcommand.
+#[derive(Debug, Clone, Args)]
+pub struct DatabaseConfig {
+    /// PostgreSQL connection URL. The database is created if it does not exist.
+    #[arg(long, env = "DATABASE_URL", default_value = DEFAULT_DATABASE_URL, global = true)]
+    pub database_url: String,
+}
+
+/// Everything `attune serve` needs.
+#[derive(Debug, Clone, Args)]
+pub struct ServerConfig {
+    /// Address and port to listen on.
+    #[arg(long, env = "ATTUNE_BIND", default_value = "127.0.0.1:3000")]
+    pub bind: SocketAddr,
+
+    /// Public URL people use to reach Attune (used in links and to decide on Secure cookies
+    /// and HSTS). Defaults to http://<bind address>.
+    #[arg(long, env = "ATTUNE_BASE_URL")]
+    pub base_url: Option<Url>,
+
+    /// Minutes of inactivity after which a session ends.
+    #[arg(long, env = "ATTUNE_SESSION_IDLE_MINUTES", default_value_t = 8 * 60)]
+    pub session_idle_minutes: u32,
+
+    /// Hours after sign-in after which a session ends, however active.
+    #[arg(long, env = "ATTUNE_SESSION_ABSOLUTE_HOURS", default_value_t = 7 * 24)]
+    pub session_absolute_hours: u32,
+
+    /// Take the client address for sign-in throttling from the last X-Forwarded-For entry
+    /// (only behind a reverse proxy that sets it).
+    #[arg(long, env = "ATTUNE_TRUST_PROXY", default_value_t = false)]
+    pub trust_proxy: bool,
+
+    /// Maximum database connections held by this process.
+    #[arg(long, env = "ATTUNE_DB_POOL_SIZE", default_value_t = 10)]
+    pub db_pool_size: u32,
+}
+
+/// Settings the running web application needs, resolved from [`ServerConfig`].
+#[derive(Debug, Clone)]
+pub struct AppConfig {
+    pub base_url: Url,
+    pub session_idle: time::Duration,
+    pub session_absolute: chrono::Duration,
+    pub trust_proxy: bool,
+}
+
+impl AppConfig {
+    /// Whether Attune is served over https (Secure cookies, HSTS).
+    pub fn is_https(&self) -> bool {
+        self.base_url.scheme() == "https"
+    }
+
+    /// The origin (`scheme://host[:port]`) of the public URL.
+    pub fn origin(&self) -> String {
+        self.base_url.origin().ascii_serialization()
+    }
+
+    /// An absolute URL for a path such as `/invite/abc`.
+    pub fn url_for(&self, path: &str) -> String {
+        format!("{}{}", self.origin(), path)
+    }
+
+    /// Defaults suitable for tests and local use, for a given base URL.
+    pub fn for_base_url(base_url: Url) -> Self {
+        AppConfig {
+            base_url,
+            session_idle: time::Duration::hours(8),
+            session_absolute: chrono::Duration::days(7),
+            trust_proxy: false,
+        }
+    }
+}
+
+impl ServerConfig {
+    pub fn app_config(&self) -> AppConfig {
+        let base_url = self.base_url.clone().unwrap_or_else(|| {
+            Url::parse(&format!("http://{}", self.bind)).expect("a socket address makes a URL")
+        });
+        AppConfig {
+            base_url,
+            session_idle: time::Duration::minutes(i64::from(self.session_idle_minutes.max(1))),
+            session_absolute: chrono::Duration::hours(i64::from(
+                self.session_absolute_hours.max(1),
+            )),
+            trust_proxy: self.trust_proxy,
+        }
+    }
+}
+
+/// Removes any password from a database URL so it can be printed.
+pub fn redact_database_url(url: &str) -> String {
+    match Url::parse(url) {
+        Ok(mut parsed) => {
+            if parsed.password().is_some() {
+                let _ = parsed.set_password(Some("********"));
+            }
+            parsed.to_string()
+        }
+        Err(_) => "(unparseable DATABASE_URL)".to_string(),
+    }
+}

@@ -1,0 +1,44 @@
+//! Persistence: one module per aggregate, plain SQL, domain types in and out.
+
+pub mod people;
+pub mod sign_in;
+pub mod tokens;
+
+/// What can go wrong talking to the database, in terms callers can act on.
+#[derive(Debug, thiserror::Error)]
+pub enum DbError {
+    /// A unique or exclusion constraint refused the write; holds the constraint name.
+    #[error("conflicts with existing data ({0})")]
+    Conflict(String),
+    /// The database cannot be reached right now (down, restarting, pool exhausted).
+    #[error("database unavailable: {0}")]
+    Unavailable(#[source] sqlx::Error),
+    #[error(transparent)]
+    Other(sqlx::Error),
+}
+
+impl From<sqlx::Error> for DbError {
+    fn from(err: sqlx::Error) -> Self {
+        match &err {
+            sqlx::Error::Database(db_err) if db_err.is_unique_violation() => {
+                DbError::Conflict(db_err.constraint().unwrap_or_default().to_string())
+            }
+            sqlx::Error::Io(_)
+            | sqlx::Error::Tls(_)
+            | sqlx::Error::PoolTimedOut
+            | sqlx::Error::PoolClosed
+            | sqlx::Error::WorkerCrashed => DbError::Unavailable(err),
+            sqlx::Error::Database(db_err)
+                if db_err
+                    .code()
+                    .is_some_and(|code| code.starts_with("08") || code.starts_with("57P")) =>
+            {
+                // connection exceptions and operator intervention (e.g. admin shutdown)
+                DbError::Unavailable(err)
+            }
+            _ => DbError::Other(err),
+        }
+    }
+}
+
+pub type DbResult<T> = Result<T, DbError>;

@@ -1,0 +1,411 @@
+//! People: validated fields, roles, and the CSV import format.
+
+use std::collections::HashSet;
+use std::fmt;
+
+use chrono_tz::Tz;
+use uuid::Uuid;
+
+use super::FieldErrors;
+
+/// An email address, trimmed and lower-cased.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct Email(String);
+
+impl Email {
+    pub fn parse(raw: &str) -> Result<Email, String> {
+        let email = raw.trim().to_lowercase();
+        if email.is_empty() {
+            return Err("Enter an email address.".into());
+        }
+        if email.chars().count() > 254 {
+            return Err("An email address can be at most 254 characters.".into());
+        }
+        let Some((local, domain)) = email.split_once('@') else {
+            return Err("Enter an email address like name@example.com.".into());
+        };
+        let domain_ok = domain.contains('.')
+            && !domain.starts_with('.')
+            && !domain.ends_with('.')
+            && !domain.contains("..");
+        if local.is_empty()
+            || !domain_ok
+            || domain.contains('@')
+            || email.chars().any(|c| c.is_whitespace() || c.is_control())
+        {
+            return Err("Enter an email address like name@example.com.".into());
+        }
+        Ok(Email(email))
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+impl fmt::Display for Email {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+/// A person's name as shown to colleagues.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DisplayName(String);
+
+impl DisplayName {
+    pub fn parse(raw: &str) -> Result<DisplayName, String> {
+        let name = raw.split_whitespace().collect::<Vec<_>>().join(" ");
+        if name.is_empty() {
+            return Err("Enter a name.".into());
+        }
+        if name.chars().count() > 100 {
+            return Err("A name can be at most 100 characters.".into());
+        }
+        if name.chars().any(char::is_control) {
+            return Err("A name cannot contain control characters.".into());
+        }
+        Ok(DisplayName(name))
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+/// A short free-text label such as a department or an office ("" when not given).
+fn parse_label(raw: &str, what: &str) -> Result<String, String> {
+    let label = raw.split_whitespace().collect::<Vec<_>>().join(" ");
+    if label.chars().count() > 100 {
+        return Err(format!("{what} can be at most 100 characters."));
+    }
+    if label.chars().any(char::is_control) {
+        return Err(format!("{what} cannot contain control characters."));
+    }
+    Ok(label)
+}
+
+/// Parses an IANA time zone name such as `Europe/London` (an empty value means UTC).
+pub fn parse_time_zone(raw: &str) -> Result<Tz, String> {
+    let raw = raw.trim();
+    if raw.is_empty() {
+        return Ok(Tz::UTC);
+    }
+    raw.parse::<Tz>().map_err(|_| {
+        format!("\u{201c}{raw}\u{201d} is not a time zone we know. Use a name like Europe/London or America/New_York.")
+    })
+}
+
+/// Extra roles on top of being an employee, which everyone is.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Roles {
+    pub organizer: bool,
+    pub hr_admin: bool,
+}
+
+impl Roles {
+    /// Role names for display, employee first.
+    pub fn labels(self) -> Vec<&'static str> {
+        let mut labels = vec!["Employee"];
+        if self.organizer {
+            labels.push("Organizer");
+        }
+        if self.hr_admin {
+            labels.push("HR admin");
+        }
+        labels
+    }
+}
+
+/// A person as stored.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Person {
+    pub id: Uuid,
+    pub email: String,
+    pub display_name: String,
+    pub department: String,
+    pub office: String,
+    pub time_zone: String,
+    pub roles: Roles,
+    pub active: bool,
+    pub has_password: bool,
+    pub session_epoch: i32,
+}
+
+impl Person {
+    pub fn is_hr_admin(&self) -> bool {
+        self.roles.hr_admin
+    }
+
+    pub fn is_organizer(&self) -> bool {
+        self.roles.organizer
+    }
+
+    /// The first word of the display name, for greetings.
+    pub fn first_name(&self) -> &str {
+        self.display_name
+            .split_whitespace()
+            .next()
+            .unwrap_or(&self.display_name)
+    }
+}
+
+/// The editable details of a person, as typed.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct PersonForm {
+    pub email: String,
+    pub display_name: String,
+    pub department: String,
+    pub office: String,
+    pub time_zone: String,
+}
+
+/// Validated details of a person to create or update.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NewPerson {
+    pub email: Email,
+    pub display_name: DisplayName,
+    pub department: String,
+    pub office: String,
+    pub time_zone: Tz,
+    pub roles: Roles,
+}
+
+impl NewPerson {
+    /// Validates every field, reporting each problem against its field name.
+    pub fn parse(form: &PersonForm, roles: Roles) -> Result<NewPerson, FieldErrors> {
+        let mut errors = FieldErrors::new();
+        let email = Email::parse(&form.email)
+            .map_err(|e| errors.add("email", e))
+            .ok();
+        let display_name = DisplayName::parse(&form.display_name)
+            .map_err(|e| errors.add("display_name", e))
+            .ok();
+        let department = parse_label(&form.department, "A department")
+            .map_err(|e| errors.add("department", e))
+            .ok();
+        let office = parse_label(&form.office, "An office")
+            .map_err(|e| errors.add("office", e))
+            .ok();
+        let time_zone = parse_time_zone(&form.time_zone)
+            .map_err(|e| errors.add("time_zone", e))
+            .ok();
+        match (email, display_name, department, office, time_zone) {
+            (Some(email), Some(display_name), Some(department), Some(office), Some(time_zone))
+                if errors.is_empty() =>
+            {
+                Ok(NewPerson {
+                    email,
+                    display_name,
+                    department,
+                    office,
+                    time_zone,
+                    roles,
+                })
+            }
+            _ => Err(errors),
+        }
+    }
+}
+
+/// A row of a people CSV that could not be imported.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RejectedRow {
+    /// Line number in the file, counting the header as line 1.
+    pub line: u64,
+    pub reason: String,
+}
+
+/// The outcome of reading a people CSV: rows ready to import and rows refused, each with its line.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ImportPlan {
+    pub accepted: Vec<(u64, NewPerson)>,
+    pub rejected: Vec<RejectedRow>,
+}
+
+/// The columns of the people CSV, in order.
+pub const IMPORT_COLUMNS: [&str; 5] = ["email", "name", "department", "office", "time_zone"];
+
+/// Reads a people CSV with the header `email,name,department,office,time_zone`
+/// (department, office and time zone may be empty). Every person imported is an employee.
+pub fn plan_import(csv_text: &str) -> Result<ImportPlan, String> {
+    let mut reader = csv::ReaderBuilder::new()
+        .flexible(true)
+        .trim(csv::Trim::All)
+        .from_reader(csv_text.as_bytes());
+    let headers = reader
+        .headers()
+        .map_err(|_| "The file could not be read as CSV.".to_string())?
+        .iter()
+        .map(|h| {
+            h.trim()
+                .trim_start_matches('\u{feff}')
+                .to_lowercase()
+                .replace(' ', "_")
+        })
+        .collect::<Vec<_>>();
+    let column = |name: &str| headers.iter().position(|h| h == name);
+    let (Some(email_col), Some(name_col)) = (column("email"), column("name")) else {
+        return Err(
+            "The first line must be a header naming the columns: email,name,department,office,time_zone."
+                .into(),
+        );
+    };
+    let department_col = column("department");
+    let office_col = column("office");
+    let time_zone_col = column("time_zone");
+
+    // Physical line of a record, from its byte offset (the csv crate skips blank lines
+    // when counting).
+    let line_at = |byte: u64| -> u64 {
+        let bytes = csv_text.as_bytes();
+        let mut end = usize::try_from(byte).unwrap_or(usize::MAX).min(bytes.len());
+        // a record's position can point at blank lines skipped before it
+        while end < bytes.len() && matches!(bytes[end], b'\n' | b'\r') {
+            end += 1;
+        }
+        bytes[..end].iter().filter(|&&b| b == b'\n').count() as u64 + 1
+    };
+    let mut plan = ImportPlan::default();
+    let mut seen = HashSet::new();
+    for record in reader.records() {
+        let record = match record {
+            Ok(record) => record,
+            Err(err) => {
+                let line = err.position().map(|p| line_at(p.byte())).unwrap_or(0);
+                plan.rejected.push(RejectedRow {
+                    line,
+                    reason: "This line is not valid CSV.".into(),
+                });
+                continue;
+            }
+        };
+        let line = record.position().map(|p| line_at(p.byte())).unwrap_or(0);
+        if record.iter().all(|cell| cell.is_empty()) {
+            continue;
+        }
+        let cell = |col: Option<usize>| col.and_then(|c| record.get(c)).unwrap_or("").to_string();
+        let form = PersonForm {
+            email: cell(Some(email_col)),
+            display_name: cell(Some(name_col)),
+            department: cell(department_col),
+            office: cell(office_col),
+            time_zone: cell(time_zone_col),
+        };
+        match NewPerson::parse(&form, Roles::default()) {
+            Ok(person) => {
+                if seen.insert(person.email.clone()) {
+                    plan.accepted.push((line, person));
+                } else {
+                    plan.rejected.push(RejectedRow {
+                        line,
+                        reason: format!("{} appears earlier in this file.", person.email),
+                    });
+                }
+            }
+            Err(errors) => plan.rejected.push(RejectedRow {
+                line,
+                reason: errors
+                    .iter()
+                    .map(|(_, message)| message.as_str())
+                    .collect::<Vec<_>>()
+                    .join(" "),
+            }),
+        }
+    }
+    Ok(plan)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn emails_are_trimmed_and_lower_cased() {
+        assert_eq!(
+            Email::parse("  Ada@Example.COM ").unwrap().as_str(),
+            "ada@example.com"
+        );
+        for bad in [
+            "",
+            "ada",
+            "ada@",
+            "@example.com",
+            "ada@example",
+            "a b@example.com",
+            "ada@@example.com",
+            "ada@example..com",
+        ] {
+            assert!(Email::parse(bad).is_err(), "{bad:?} should be refused");
+        }
+    }
+
+    #[test]
+    fn names_collapse_whitespace_and_have_a_limit() {
+        assert_eq!(
+            DisplayName::parse("  Ada   Lovelace ").unwrap().as_str(),
+            "Ada Lovelace"
+        );
+        assert!(DisplayName::parse("   ").is_err());
+        assert!(DisplayName::parse(&"x".repeat(101)).is_err());
+    }
+
+    #[test]
+    fn time_zones_must_be_iana_names() {
+        assert_eq!(
+            parse_time_zone("Europe/London").unwrap(),
+            Tz::Europe__London
+        );
+        assert_eq!(parse_time_zone("").unwrap(), Tz::UTC);
+        assert!(parse_time_zone("Mars/Olympus").is_err());
+    }
+
+    #[test]
+    fn every_bad_field_is_reported() {
+        let form = PersonForm {
+            email: "nope".into(),
+            display_name: "".into(),
+            department: "d".repeat(101),
+            office: "Leeds".into(),
+            time_zone: "Nowhere".into(),
+        };
+        let errors = NewPerson::parse(&form, Roles::default()).unwrap_err();
+        for field in ["email", "display_name", "department", "time_zone"] {
+            assert!(errors.get(field).is_some(), "{field} should have an error");
+        }
+        assert!(errors.get("office").is_none());
+    }
+
+    #[test]
+    fn import_reports_bad_rows_by_line_and_keeps_good_ones() {
+        let csv = "email,name,department,office,time_zone\n\
+                   ada@example.com,Ada Lovelace,Engineering,London,Europe/London\n\
+                   not-an-email,Bob,,,\n\
+                   \n\
+                   ADA@example.com,Ada Again,,,\n\
+                   cy@example.com,Cy Twombly,Design,Lisbon,Atlantis/Lost\n\
+                   dee@example.com,Dee,,,\n";
+        let plan = plan_import(csv).unwrap();
+        let accepted: Vec<_> = plan
+            .accepted
+            .iter()
+            .map(|(line, p)| (*line, p.email.as_str().to_string()))
+            .collect();
+        assert_eq!(
+            accepted,
+            vec![
+                (2, "ada@example.com".to_string()),
+                (7, "dee@example.com".to_string())
+            ]
+        );
+        let lines: Vec<_> = plan.rejected.iter().map(|r| r.line).collect();
+        assert_eq!(lines, vec![3, 5, 6]);
+        assert!(plan.rejected[1].reason.contains("earlier in this file"));
+        assert!(plan.rejected[2].reason.contains("time zone"));
+    }
+
+    #[test]
+    fn import_needs_a_header() {
+        assert!(plan_import("ada@example.com,Ada\n").is_err());
+    }
+}

@@ -1,0 +1,18 @@
+//! Attune: a self-hosted workplace empathy program.
+//!
+//! Layers (one direction only): [`web`] → [`domain`], [`web`] → [`db`], [`db`] → [`domain`].
+//! The glue at the top of the crate wires them together: configuration, start-up, telemetry
+//! and the command line.
+
+pub mod cli;
+pub mod config;
+pub mod db;
+pub mod demo;
+pub mod domain;
+pub mod error;
+pub mod secrets;
+pub mod startup;
+pub mod telemetry;
+pub mod web;
+
+pub use cli::run;

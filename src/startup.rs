@@ -1,0 +1,190 @@
+//! Start-up: the database (created if missing, migrated), the first-admin link, the server
+//! with graceful shutdown, and housekeeping.
+
+use std::net::SocketAddr;
+use std::str::FromStr;
+use std::sync::Arc;
+use std::time::Duration;
+
+use anyhow::Context;
+use chrono::Utc;
+use sqlx::migrate::{MigrateDatabase, Migrator};
+use sqlx::postgres::{PgConnectOptions, PgPoolOptions};
+use sqlx::{PgPool, Postgres};
+use tower_sessions::ExpiredDeletion;
+use tower_sessions_sqlx_store::PostgresStore;
+
+use crate::config::{AppConfig, ServerConfig, redact_database_url};
+use crate::db::tokens::Purpose;
+use crate::web::{self, AppState};
+use crate::{db, secrets};
+
+pub static MIGRATOR: Migrator = sqlx::migrate!("./migrations");
+
+/// How long the first-admin setup link works.
+const SETUP_LINK_HOURS: i64 = 24;
+
+fn unreachable(database_url: &str, err: impl std::fmt::Display) -> anyhow::Error {
+    anyhow::anyhow!(
+        "could not connect to PostgreSQL at {} ({err}). Is PostgreSQL running? Set DATABASE_URL to your database, e.g. DATABASE_URL=postgres://USER:PASSWORD@HOST:5432/attune",
+        redact_database_url(database_url)
+    )
+}
+
+/// Connects, creating the database if it does not exist, and applies migrations.
+pub async fn prepare_database(database_url: &str) -> anyhow::Result<PgPool> {
+    prepare_database_with(database_url, 10).await
+}
+
+pub async fn prepare_database_with(database_url: &str, pool_size: u32) -> anyhow::Result<PgPool> {
+    let options = PgConnectOptions::from_str(database_url).map_err(|err| {
+        anyhow::anyhow!(
+            "DATABASE_URL is not a valid PostgreSQL URL ({err}): {}",
+            redact_database_url(database_url)
+        )
+    })?;
+    let exists = Postgres::database_exists(database_url)
+        .await
+        .map_err(|err| unreachable(database_url, err))?;
+    if !exists {
+        Postgres::create_database(database_url)
+            .await
+            .with_context(|| {
+                format!(
+                    "creating the database at {}",
+                    redact_database_url(database_url)
+                )
+            })?;
+        tracing::info!("created database {}", redact_database_url(database_url));
+    }
+    let pool = PgPoolOptions::new()
+        .max_connections(pool_size.max(2))
+        .acquire_timeout(Duration::from_secs(5))
+        .connect_with(options)
+        .await
+        .map_err(|err| unreachable(database_url, err))?;
+    migrate(&pool).await?;
+    Ok(pool)
+}
+
+/// Applies Attune's migrations and the session store's table.
+pub async fn migrate(pool: &PgPool) -> anyhow::Result<()> {
+    MIGRATOR.run(pool).await.context("applying migrations")?;
+    PostgresStore::new(pool.clone())
+        .migrate()
+        .await
+        .context("creating the session table")?;
+    Ok(())
+}
+
+/// When no HR admin can sign in yet, creates a one-time setup link (valid 24 hours).
+pub async fn first_admin_link(pool: &PgPool, config: &AppConfig) -> anyhow::Result<Option<String>> {
+    if db::people::hr_admin_exists(pool).await? {
+        return Ok(None);
+    }
+    let token = secrets::new_token();
+    let mut conn = pool.acquire().await?;
+    db::tokens::issue(
+        &mut conn,
+        &secrets::token_digest(&token),
+        Purpose::FirstAdmin,
+        None,
+        Utc::now() + chrono::Duration::hours(SETUP_LINK_HOURS),
+    )
+    .await?;
+    Ok(Some(config.url_for(&format!("/setup/{token}"))))
+}
+
+/// The application for a pool and settings (also used by the tests).
+pub fn app(pool: PgPool, config: AppConfig) -> axum::Router {
+    web::router(AppState {
+        pool,
+        config: Arc::new(config),
+    })
+}
+
+/// Runs the server until SIGTERM or Ctrl-C; in-flight requests finish first.
+pub async fn serve(database_url: &str, server: ServerConfig) -> anyhow::Result<()> {
+    let config = server.app_config();
+    let pool = prepare_database_with(database_url, server.db_pool_size).await?;
+
+    if let Some(link) = first_admin_link(&pool, &config).await? {
+        println!();
+        println!("  Welcome to Attune. No HR admin exists yet.");
+        println!(
+            "  Open this link within {SETUP_LINK_HOURS} hours to create the first admin account:"
+        );
+        println!();
+        println!("    {link}");
+        println!();
+        println!("  (It works once. Restart Attune to print a new one.)");
+        println!();
+    }
+
+    spawn_housekeeping(pool.clone());
+
+    let listener = tokio::net::TcpListener::bind(server.bind)
+        .await
+        .with_context(|| {
+            format!(
+                "listening on {} (set ATTUNE_BIND to use another address)",
+                server.bind
+            )
+        })?;
+    tracing::info!(address = %server.bind, base_url = %config.base_url, "Attune is listening");
+    println!("Attune is running at {}", config.base_url);
+
+    axum::serve(
+        listener,
+        app(pool, config).into_make_service_with_connect_info::<SocketAddr>(),
+    )
+    .with_graceful_shutdown(shutdown_signal())
+    .await
+    .context("serving HTTP")?;
+    tracing::info!("Attune stopped");
+    Ok(())
+}
+
+/// Deletes expired sessions, tokens and old sign-in attempts now and then. Safe to run on
+/// every replica at once: each step is an idempotent delete.
+fn spawn_housekeeping(pool: PgPool) {
+    let store = PostgresStore::new(pool.clone());
+    tokio::spawn(async move {
+        let mut tick = tokio::time::interval(Duration::from_secs(900));
+        loop {
+            tick.tick().await;
+            let now = Utc::now();
+            if let Err(err) = store.delete_expired().await {
+                tracing::warn!(error = %err, "expired-session cleanup failed");
+            }
+            if let Err(err) = db::tokens::delete_stale(&pool, now).await {
+                tracing::warn!(error = %err, "token cleanup failed");
+            }
+            if let Err(err) = db::sign_in::delete_old(&pool, now).await {
+                tracing::warn!(error = %err, "sign-in attempt cleanup failed");
+            }
+        }
+    });
+}
+
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let terminate = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut signal) => {
+                signal.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let terminate = std::future::pending::<()>();
+    tokio::select! {
+        () = ctrl_c => {},
+        () = terminate => {},
+    }
+    tracing::info!("shutting down: finishing requests in flight");
+}

@@ -1,0 +1,134 @@
+//! A person's own account: details, time zone and password.
+
+use askama::Template;
+use askama_web::WebTemplate;
+use axum::Form;
+use axum::extract::State;
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Redirect, Response};
+use serde::Deserialize;
+use tower_sessions::Session;
+
+use super::AppState;
+use super::auth::{CurrentUser, start_session};
+use super::chrome::{Chrome, flash};
+use super::forms::{check_new_password, time_zone_names};
+use crate::db;
+use crate::domain::FieldErrors;
+use crate::domain::people::{Person, parse_time_zone};
+use crate::error::AppResult;
+use crate::secrets;
+
+#[derive(Template, WebTemplate)]
+#[template(path = "account.html")]
+pub struct AccountPage {
+    pub chrome: Chrome,
+    pub person: Person,
+    pub time_zone: String,
+    pub time_zones: Vec<&'static str>,
+    pub errors: FieldErrors,
+}
+
+impl AccountPage {
+    fn new(chrome: Chrome, person: &Person) -> Self {
+        AccountPage {
+            chrome: chrome.at("account"),
+            person: person.clone(),
+            time_zone: person.time_zone.clone(),
+            time_zones: time_zone_names().collect(),
+            errors: FieldErrors::new(),
+        }
+    }
+}
+
+pub async fn show(CurrentUser(person): CurrentUser, chrome: Chrome) -> AccountPage {
+    AccountPage::new(chrome, &person)
+}
+
+#[derive(Debug, Deserialize)]
+pub struct PasswordForm {
+    #[serde(default)]
+    current_password: String,
+    #[serde(default)]
+    password: String,
+    #[serde(default)]
+    password_confirmation: String,
+}
+
+pub async fn change_password(
+    State(state): State<AppState>,
+    CurrentUser(person): CurrentUser,
+    session: Session,
+    chrome: Chrome,
+    Form(form): Form<PasswordForm>,
+) -> AppResult<Response> {
+    let mut errors = FieldErrors::new();
+    let stored = db::people::password_hash(&state.pool, person.id).await?;
+    if !secrets::verify_password(form.current_password, stored).await? {
+        errors.add(
+            "current_password",
+            "That isn't your current password. Check it and try again.",
+        );
+    }
+    check_new_password(
+        &mut errors,
+        &form.password,
+        &form.password_confirmation,
+        &[&person.email, &person.display_name],
+    );
+    if !errors.is_empty() {
+        let page = AccountPage {
+            errors,
+            ..AccountPage::new(chrome, &person)
+        };
+        return Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response());
+    }
+    let hash = secrets::hash_password(form.password).await?;
+    let epoch = db::people::set_password(&state.pool, person.id, &hash).await?;
+    // Every other session ended with the new epoch; this one carries on.
+    start_session(&session, person.id, epoch).await?;
+    flash(
+        &session,
+        "success",
+        "Your password has been changed. Any other devices signed in to your account have been signed out.",
+    )
+    .await?;
+    Ok(Redirect::to("/account").into_response())
+}
+
+#[derive(Debug, Deserialize)]
+pub struct TimeZoneForm {
+    #[serde(default)]
+    time_zone: String,
+}
+
+pub async fn change_time_zone(
+    State(state): State<AppState>,
+    CurrentUser(person): CurrentUser,
+    session: Session,
+    chrome: Chrome,
+    Form(form): Form<TimeZoneForm>,
+) -> AppResult<Response> {
+    match parse_time_zone(&form.time_zone) {
+        Ok(zone) => {
+            db::people::set_time_zone(&state.pool, person.id, zone.name()).await?;
+            flash(
+                &session,
+                "success",
+                format!("Times are now shown in {}.", zone.name()),
+            )
+            .await?;
+            Ok(Redirect::to("/account").into_response())
+        }
+        Err(message) => {
+            let mut errors = FieldErrors::new();
+            errors.add("time_zone", message);
+            let page = AccountPage {
+                time_zone: form.time_zone,
+                errors,
+                ..AccountPage::new(chrome, &person)
+            };
+            Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response())
+        }
+    }
+}

@@ -1,0 +1,105 @@
+//! What every page's layout needs: who is signed in (for the navigation) and flash messages.
+
+use std::sync::Arc;
+
+use axum::extract::FromRequestParts;
+use axum::http::request::Parts;
+use serde::{Deserialize, Serialize};
+use tower_sessions::Session;
+
+use crate::domain::people::Person;
+use crate::error::AppError;
+
+const FLASH_KEY: &str = "flash";
+
+/// The signed-in person for this request, if any (resolved once by `auth::resolve_viewer`).
+#[derive(Debug, Clone, Default)]
+pub struct Viewer(pub Option<Arc<Person>>);
+
+/// The person as the navigation needs them.
+#[derive(Debug, Clone)]
+pub struct NavUser {
+    pub name: String,
+    pub is_organizer: bool,
+    pub is_hr: bool,
+}
+
+impl NavUser {
+    fn from_person(person: &Person) -> Self {
+        NavUser {
+            name: person.display_name.clone(),
+            is_organizer: person.is_organizer(),
+            is_hr: person.is_hr_admin(),
+        }
+    }
+}
+
+/// A one-time message shown on the next page.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Flash {
+    pub kind: String,
+    pub text: String,
+}
+
+/// Layout data for `templates/base.html`.
+#[derive(Debug, Clone)]
+pub struct Chrome {
+    pub user: Option<NavUser>,
+    pub flashes: Vec<Flash>,
+    /// The navigation item to mark as current.
+    pub current: &'static str,
+}
+
+impl Chrome {
+    /// Marks a navigation item as the current page.
+    pub fn at(mut self, current: &'static str) -> Self {
+        self.current = current;
+        self
+    }
+
+    /// Layout for an error page: navigation only, flashes stay for the next real page.
+    pub fn for_viewer(viewer: &Viewer) -> Self {
+        Chrome {
+            user: viewer.0.as_deref().map(NavUser::from_person),
+            flashes: Vec::new(),
+            current: "",
+        }
+    }
+}
+
+impl<S: Send + Sync> FromRequestParts<S> for Chrome {
+    type Rejection = AppError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
+        let viewer = parts
+            .extensions
+            .get::<Viewer>()
+            .cloned()
+            .unwrap_or_default();
+        let session = Session::from_request_parts(parts, state)
+            .await
+            .map_err(|(_, message)| AppError::Internal(anyhow::anyhow!(message)))?;
+        let flashes = session
+            .remove::<Vec<Flash>>(FLASH_KEY)
+            .await?
+            .unwrap_or_default();
+        Ok(Chrome {
+            flashes,
+            ..Chrome::for_viewer(&viewer)
+        })
+    }
+}
+
+/// Queues a message for the next page this browser shows.
+pub async fn flash(session: &Session, kind: &str, text: impl Into<String>) -> Result<(), AppError> {
+    let mut flashes = session
+        .get::<Vec<Flash>>(FLASH_KEY)
+        .await?
+        .unwrap_or_default();
+    flashes.push(Flash {
+        kind: kind.to_string(),
+        text: text.into(),
+    });
+    session.insert(FLASH_KEY, flashes).await?;
+    Ok(())
+}

@@ -1,0 +1,39 @@
+//! The home page: what a person can do next, by role.
+
+use askama::Template;
+use askama_web::WebTemplate;
+use axum::extract::State;
+
+use super::AppState;
+use super::auth::CurrentUser;
+use super::chrome::Chrome;
+use crate::db;
+use crate::db::people::PeopleSummary;
+use crate::domain::people::Person;
+use crate::error::AppResult;
+
+#[derive(Template, WebTemplate)]
+#[template(path = "home.html")]
+pub struct HomePage {
+    pub chrome: Chrome,
+    pub person: Person,
+    /// Figures about people, for HR admins only.
+    pub people: Option<PeopleSummary>,
+}
+
+pub async fn home(
+    State(state): State<AppState>,
+    CurrentUser(person): CurrentUser,
+    chrome: Chrome,
+) -> AppResult<HomePage> {
+    let people = if person.is_hr_admin() {
+        Some(db::people::summary(&state.pool).await?)
+    } else {
+        None
+    };
+    Ok(HomePage {
+        chrome: chrome.at("home"),
+        person: (*person).clone(),
+        people,
+    })
+}

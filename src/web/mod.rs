@@ -1,0 +1,215 @@
+//! HTTP: the router, middleware, extractors and handlers. No SQL and no business rules here.
+
+pub mod account;
+pub mod auth;
+pub mod chrome;
+pub mod errors;
+pub mod forms;
+pub mod health;
+pub mod home;
+pub mod people;
+pub mod security;
+pub mod setup;
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use axum::Router;
+use axum::extract::{DefaultBodyLimit, MatchedPath, Request};
+use axum::handler::Handler;
+use axum::http::{HeaderName, HeaderValue, Method, header};
+use axum::middleware::{from_fn, from_fn_with_state};
+use axum::routing::{MethodFilter, on};
+use sqlx::PgPool;
+use tower::ServiceBuilder;
+use tower_http::catch_panic::CatchPanicLayer;
+use tower_http::csrf::CsrfLayer;
+use tower_http::limit::RequestBodyLimitLayer;
+use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer};
+use tower_http::services::ServeDir;
+use tower_http::set_header::SetResponseHeaderLayer;
+use tower_http::trace::{DefaultOnResponse, TraceLayer};
+use tower_sessions::cookie::SameSite;
+use tower_sessions::{Expiry, SessionManagerLayer};
+use tower_sessions_sqlx_store::PostgresStore;
+
+use crate::config::AppConfig;
+
+/// Largest request body accepted (forms and CSV uploads).
+pub const MAX_BODY_BYTES: usize = 2 * 1024 * 1024;
+
+/// What every handler can reach.
+#[derive(Clone)]
+pub struct AppState {
+    pub pool: PgPool,
+    pub config: Arc<AppConfig>,
+}
+
+/// The router plus a record of every route it serves, so tests can check that the
+/// authorization matrix covers them all.
+struct Routes {
+    router: Router<AppState>,
+    table: Vec<(Method, &'static str)>,
+}
+
+impl Routes {
+    fn new() -> Self {
+        Routes {
+            router: Router::new(),
+            table: Vec::new(),
+        }
+    }
+
+    fn get<H, T>(self, path: &'static str, handler: H) -> Self
+    where
+        H: Handler<T, AppState>,
+        T: 'static,
+    {
+        self.on(Method::GET, MethodFilter::GET, path, handler)
+    }
+
+    fn post<H, T>(self, path: &'static str, handler: H) -> Self
+    where
+        H: Handler<T, AppState>,
+        T: 'static,
+    {
+        self.on(Method::POST, MethodFilter::POST, path, handler)
+    }
+
+    fn on<H, T>(
+        mut self,
+        method: Method,
+        filter: MethodFilter,
+        path: &'static str,
+        handler: H,
+    ) -> Self
+    where
+        H: Handler<T, AppState>,
+        T: 'static,
+    {
+        self.router = self.router.route(path, on(filter, handler));
+        self.table.push((method, path));
+        self
+    }
+}
+
+/// Every page and form of the application, signed in or not.
+fn page_routes() -> Routes {
+    Routes::new()
+        .get("/", home::home)
+        .get("/login", auth::login_page)
+        .post("/login", auth::login)
+        .post("/logout", auth::logout)
+        .get("/setup/{token}", setup::first_admin_page)
+        .post("/setup/{token}", setup::first_admin)
+        .get("/invite/{token}", setup::invitation_page)
+        .post("/invite/{token}", setup::accept_invitation)
+        .get("/account", account::show)
+        .post("/account/password", account::change_password)
+        .post("/account/time-zone", account::change_time_zone)
+        .get("/admin/people", people::list)
+        .get("/admin/people/new", people::new_page)
+        .post("/admin/people", people::create)
+        .get("/admin/people/import", people::import_page)
+        .post("/admin/people/import", people::import)
+        .get("/admin/people/{id}", people::show)
+        .post("/admin/people/{id}", people::update)
+        .post("/admin/people/{id}/deactivate", people::deactivate)
+        .post("/admin/people/{id}/reactivate", people::reactivate)
+        .post("/admin/people/{id}/invitation", people::reinvite)
+}
+
+/// Routes that need no session: probes and static files are not listed in the table of pages.
+fn probe_routes() -> Routes {
+    Routes::new()
+        .get("/healthz", health::healthz)
+        .get("/readyz", health::readyz)
+}
+
+/// Every (method, path) the application serves, for the authorization matrix test.
+pub fn route_table() -> Vec<(Method, &'static str)> {
+    let mut table = page_routes().table;
+    table.extend(probe_routes().table);
+    table
+}
+
+/// The whole application.
+pub fn router(state: AppState) -> Router {
+    let config = state.config.clone();
+    let store = PostgresStore::new(state.pool.clone());
+    let sessions = SessionManagerLayer::new(store)
+        .with_name("attune_session")
+        .with_http_only(true)
+        .with_same_site(SameSite::Lax)
+        .with_secure(config.is_https())
+        .with_expiry(Expiry::OnInactivity(config.session_idle));
+
+    let pages = page_routes()
+        .router
+        .fallback(errors::not_found)
+        .layer(from_fn_with_state(state.clone(), auth::resolve_viewer))
+        .layer(sessions)
+        .layer(from_fn(security::no_store));
+
+    let statics = Router::new()
+        .nest_service("/static", ServeDir::new(static_dir()))
+        .layer(SetResponseHeaderLayer::if_not_present(
+            header::CACHE_CONTROL,
+            HeaderValue::from_static("public, max-age=3600"),
+        ));
+
+    let csrf = CsrfLayer::new()
+        .add_trusted_origin(config.origin())
+        .expect("the base URL has a valid origin");
+
+    let request_id = HeaderName::from_static("x-request-id");
+    pages
+        .merge(probe_routes().router)
+        .merge(statics)
+        .with_state(state)
+        .layer(
+            ServiceBuilder::new()
+                .layer(SetRequestIdLayer::new(request_id.clone(), MakeRequestUuid))
+                .layer(
+                    TraceLayer::new_for_http()
+                        .make_span_with(|request: &Request| {
+                            let matched = request
+                                .extensions()
+                                .get::<MatchedPath>()
+                                .map(MatchedPath::as_str)
+                                .unwrap_or("(unmatched)");
+                            let request_id = request
+                                .headers()
+                                .get("x-request-id")
+                                .and_then(|v| v.to_str().ok())
+                                .unwrap_or("");
+                            tracing::info_span!(
+                                "request",
+                                method = %request.method(),
+                                path = matched,
+                                request_id,
+                                status = tracing::field::Empty,
+                            )
+                        })
+                        .on_response(DefaultOnResponse::new().level(tracing::Level::INFO)),
+                )
+                .layer(PropagateRequestIdLayer::new(request_id))
+                .layer(CatchPanicLayer::new())
+                .layer(from_fn_with_state(config.clone(), security::headers))
+                .layer(from_fn(errors::render_error_pages))
+                .layer(csrf)
+                .layer(RequestBodyLimitLayer::new(MAX_BODY_BYTES))
+                .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
+                .layer(tower_http::timeout::TimeoutLayer::with_status_code(
+                    axum::http::StatusCode::SERVICE_UNAVAILABLE,
+                    Duration::from_secs(30),
+                )),
+        )
+}
+
+/// Where the static assets are: next to the binary's working directory, or `ATTUNE_STATIC_DIR`.
+fn static_dir() -> std::path::PathBuf {
+    std::env::var_os("ATTUNE_STATIC_DIR")
+        .map(std::path::PathBuf::from)
+        .unwrap_or_else(|| std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("static"))
+}
