@@ -1,0 +1,546 @@
+//! Signing in and out, invitations, sessions, throttling, CSRF and security headers.
+
+mod common;
+
+use attune::domain::people::Roles;
+use common::{PASSWORD, find_link, location, spawn_app, visible_text};
+use reqwest::StatusCode;
+use sqlx::PgPool;
+
+#[sqlx::test]
+async fn first_admin_setup_link_creates_an_hr_admin_who_is_signed_in(pool: PgPool) {
+    let app = spawn_app(pool.clone()).await;
+    let config = attune::config::AppConfig::for_base_url(app.address.parse().unwrap());
+    let link = attune::startup::first_admin_link(&pool, &config)
+        .await
+        .unwrap()
+        .expect("a fresh install prints a setup link");
+    let path = link.strip_prefix(&app.address).unwrap().to_string();
+    let browser = app.browser();
+
+    let (status, html) = browser.get_html(&path).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(visible_text(&html).contains("Create the first HR admin"));
+
+    // A weak password is refused with the name and email kept, and nothing is created.
+    let (status, html) = browser
+        .post_html(
+            &path,
+            &[
+                ("display_name", "Rosa Silva"),
+                ("email", "rosa@example.com"),
+                ("time_zone", "Europe/Lisbon"),
+                ("password", "password1234"),
+                ("password_confirmation", "password1234"),
+            ],
+        )
+        .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(visible_text(&html).contains("easy to guess"));
+    assert!(html.contains(r#"value="rosa@example.com""#));
+    assert!(!html.contains("password1234"), "passwords are never echoed");
+    assert_eq!(attune::db::people::count(&pool).await.unwrap(), 0);
+
+    let response = browser
+        .post(
+            &path,
+            &[
+                ("display_name", "Rosa Silva"),
+                ("email", "rosa@example.com"),
+                ("time_zone", "Europe/Lisbon"),
+                ("password", PASSWORD),
+                ("password_confirmation", PASSWORD),
+            ],
+        )
+        .await;
+    assert_eq!(response.status(), StatusCode::SEE_OTHER);
+    let (_, home) = browser.get_html("/").await;
+    assert!(visible_text(&home).contains("Hello, Rosa"));
+    assert!(
+        home.contains(r#"href="/admin/people""#),
+        "an HR admin sees People"
+    );
+
+    // The link works once, and no new one is needed now that an admin exists.
+    let (status, _) = app.browser().get_html(&path).await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+    assert!(
+        attune::startup::first_admin_link(&pool, &config)
+            .await
+            .unwrap()
+            .is_none()
+    );
+}
+
+#[sqlx::test]
+async fn invitation_then_password_then_sign_in_and_sign_out(pool: PgPool) {
+    let app = spawn_app(pool).await;
+    let hr = app.hr_admin("hana.tanaka@example.com").await;
+
+    let response = hr
+        .post(
+            "/admin/people",
+            &[
+                ("display_name", "Kofi Mensah"),
+                ("email", "Kofi.Mensah@Example.com"),
+                ("department", "Finance"),
+                ("office", "Toronto"),
+                ("time_zone", "America/Toronto"),
+            ],
+        )
+        .await;
+    assert_eq!(response.status(), StatusCode::SEE_OTHER);
+    let (_, page) = hr.get_html(&location(&response)).await;
+    let link = find_link(&page, &format!("{}/invite/", app.address))
+        .expect("the invitation link is shown");
+    let path = link.strip_prefix(&app.address).unwrap().to_string();
+
+    // Kofi follows the link and chooses a password.
+    let kofi = app.browser();
+    let (status, html) = kofi.get_html(&path).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(visible_text(&html).contains("Hello, Kofi"));
+    let (status, html) = kofi
+        .post_html(
+            &path,
+            &[
+                ("password", "kofimensah2024"),
+                ("password_confirmation", "kofimensah2024"),
+            ],
+        )
+        .await;
+    assert_eq!(
+        status,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "his own name is guessable"
+    );
+    assert!(visible_text(&html).contains("easy to guess"));
+    let (status, html) = kofi
+        .post_html(
+            &path,
+            &[
+                ("password", PASSWORD),
+                ("password_confirmation", "something else entirely"),
+            ],
+        )
+        .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(visible_text(&html).contains("don't match"));
+    let response = kofi
+        .post(
+            &path,
+            &[("password", PASSWORD), ("password_confirmation", PASSWORD)],
+        )
+        .await;
+    assert_eq!(response.status(), StatusCode::SEE_OTHER);
+    let (_, home) = kofi.get_html("/").await;
+    assert!(visible_text(&home).contains("Hello, Kofi"));
+    assert!(
+        !home.contains(r#"href="/admin/people""#),
+        "employees don't see People"
+    );
+
+    // The invitation works only once.
+    let (status, html) = app.browser().get_html(&path).await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+    assert!(visible_text(&html).contains("doesn't work any more"));
+
+    // Sign out is a POST that ends the session on the server.
+    let response = kofi.post("/logout", &[]).await;
+    assert_eq!(location(&response), "/login");
+    let response = kofi.get("/").await;
+    assert_eq!(response.status(), StatusCode::SEE_OTHER);
+    assert!(location(&response).starts_with("/login"));
+
+    // He signs in again with the email in any case.
+    let again = app.browser();
+    let response = again.sign_in("KOFI.MENSAH@example.com", PASSWORD).await;
+    assert_eq!(response.status(), StatusCode::SEE_OTHER);
+    assert_eq!(location(&response), "/");
+}
+
+#[sqlx::test]
+async fn wrong_email_and_wrong_password_get_the_same_answer(pool: PgPool) {
+    let app = spawn_app(pool).await;
+    app.create_person("ines@example.com", "Ines Rossi", Roles::default())
+        .await;
+    let browser = app.browser();
+
+    let wrong_password = browser
+        .sign_in("ines@example.com", "not her password at all")
+        .await;
+    let wrong_status = wrong_password.status();
+    let wrong_password = visible_text(&wrong_password.text().await.unwrap());
+    let unknown = browser
+        .sign_in("nobody@example.com", "not her password at all")
+        .await;
+    let unknown_status = unknown.status();
+    let unknown = visible_text(&unknown.text().await.unwrap());
+
+    assert_eq!(wrong_status, StatusCode::UNAUTHORIZED);
+    assert_eq!(unknown_status, StatusCode::UNAUTHORIZED);
+    assert!(wrong_password.contains("That email and password don't match"));
+    assert_eq!(
+        wrong_password.replace("ines@example.com", "EMAIL"),
+        unknown.replace("nobody@example.com", "EMAIL")
+    );
+
+    // Empty fields are pointed out, with the email kept.
+    let response = browser
+        .post("/login", &[("email", "ines@example.com"), ("password", "")])
+        .await;
+    assert_eq!(response.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let html = response.text().await.unwrap();
+    assert!(visible_text(&html).contains("Enter your password"));
+    assert!(html.contains(r#"value="ines@example.com""#));
+}
+
+#[sqlx::test]
+async fn sign_in_changes_the_session_id_and_follows_only_local_next_links(pool: PgPool) {
+    let app = spawn_app(pool).await;
+    app.create_person("theo@example.com", "Theo Dubois", Roles::default())
+        .await;
+    let browser = app.browser();
+
+    // An anonymous visit gets a session cookie (the flash after sign-out, say)...
+    browser.post("/logout", &[]).await;
+    let before = session_cookie(&browser).await;
+    let response = browser
+        .post(
+            "/login",
+            &[
+                ("email", "theo@example.com"),
+                ("password", PASSWORD),
+                ("next", "/account"),
+            ],
+        )
+        .await;
+    assert_eq!(location(&response), "/account");
+    let after = response
+        .headers()
+        .get_all("set-cookie")
+        .iter()
+        .find_map(|v| {
+            v.to_str()
+                .ok()
+                .filter(|v| v.starts_with("attune_session="))
+                .map(str::to_string)
+        })
+        .expect("sign-in sets a new session cookie");
+    assert!(after.contains("HttpOnly"));
+    assert!(after.contains("SameSite=Lax"));
+    assert_ne!(Some(after.split(';').next().unwrap().to_string()), before);
+
+    for evil in [
+        "//evil.example/",
+        "https://evil.example/",
+        "/\\evil.example",
+    ] {
+        let b = app.browser();
+        let response = b
+            .post(
+                "/login",
+                &[
+                    ("email", "theo@example.com"),
+                    ("password", PASSWORD),
+                    ("next", evil),
+                ],
+            )
+            .await;
+        assert_eq!(location(&response), "/", "{evil} must not be followed");
+    }
+}
+
+async fn session_cookie(browser: &common::Browser) -> Option<String> {
+    let response = browser.get("/login").await;
+    response
+        .headers()
+        .get_all("set-cookie")
+        .iter()
+        .find_map(|v| {
+            v.to_str()
+                .ok()
+                .map(|v| v.split(';').next().unwrap().to_string())
+        })
+}
+
+#[sqlx::test]
+async fn five_failures_throttle_the_account_but_not_a_known_device(pool: PgPool) {
+    let app = spawn_app(pool.clone()).await;
+    app.create_person("yara@example.com", "Yara Haddad", Roles::default())
+        .await;
+    let attacker = app.browser();
+
+    for _ in 0..5 {
+        let response = attacker
+            .sign_in("yara@example.com", "guessing wrongly again")
+            .await;
+        assert_eq!(response.status(), StatusCode::UNAUTHORIZED);
+    }
+    let response = attacker.sign_in("yara@example.com", PASSWORD).await;
+    assert_eq!(
+        response.status(),
+        StatusCode::TOO_MANY_REQUESTS,
+        "even the right password waits"
+    );
+    assert!(response.headers().contains_key("retry-after"));
+    assert!(
+        visible_text(&response.text().await.unwrap())
+            .contains("Too many unsuccessful sign-in attempts")
+    );
+
+    // Another account is not affected.
+    app.create_person("zain@example.com", "Zain Ahmed", Roles::default())
+        .await;
+    assert_eq!(
+        attacker
+            .sign_in("zain@example.com", PASSWORD)
+            .await
+            .status(),
+        StatusCode::SEE_OTHER
+    );
+
+    // The lockout is not permanent: once the failures are older than 15 minutes she is back.
+    sqlx::query("UPDATE sign_in_attempts SET at = at - interval '16 minutes'")
+        .execute(&pool)
+        .await
+        .unwrap();
+    assert_eq!(
+        app.browser()
+            .sign_in("yara@example.com", PASSWORD)
+            .await
+            .status(),
+        StatusCode::SEE_OTHER
+    );
+}
+
+#[sqlx::test]
+async fn too_many_failures_from_one_address_are_refused(pool: PgPool) {
+    let app = spawn_app(pool).await;
+    let browser = app.browser();
+    for i in 0..30 {
+        let response = browser
+            .sign_in(&format!("guess{i}@example.com"), "wrong wrong wrong")
+            .await;
+        assert_eq!(response.status(), StatusCode::UNAUTHORIZED);
+    }
+    app.create_person("wen@example.com", "Wen Chen", Roles::default())
+        .await;
+    let response = browser.sign_in("wen@example.com", PASSWORD).await;
+    assert_eq!(response.status(), StatusCode::TOO_MANY_REQUESTS);
+}
+
+#[sqlx::test]
+async fn deactivation_ends_a_live_session_at_once(pool: PgPool) {
+    let app = spawn_app(pool.clone()).await;
+    let hr = app.hr_admin("grace@example.com").await;
+    let liam = app.employee("liam@example.com").await;
+    assert_eq!(liam.get("/account").await.status(), StatusCode::OK);
+
+    let id: uuid::Uuid =
+        sqlx::query_scalar("SELECT id FROM people WHERE email = 'liam@example.com'")
+            .fetch_one(&pool)
+            .await
+            .unwrap();
+    let response = hr
+        .post(&format!("/admin/people/{id}/deactivate"), &[])
+        .await;
+    assert_eq!(response.status(), StatusCode::SEE_OTHER);
+
+    let response = liam.get("/account").await;
+    assert_eq!(response.status(), StatusCode::SEE_OTHER);
+    assert!(location(&response).starts_with("/login"));
+    assert_eq!(
+        app.browser()
+            .sign_in("liam@example.com", PASSWORD)
+            .await
+            .status(),
+        StatusCode::UNAUTHORIZED
+    );
+
+    // Reactivated, he can sign in again.
+    hr.post(&format!("/admin/people/{id}/reactivate"), &[])
+        .await;
+    assert_eq!(
+        app.browser()
+            .sign_in("liam@example.com", PASSWORD)
+            .await
+            .status(),
+        StatusCode::SEE_OTHER
+    );
+}
+
+#[sqlx::test]
+async fn changing_the_password_ends_other_sessions_but_keeps_this_one(pool: PgPool) {
+    let app = spawn_app(pool).await;
+    let laptop = app.employee("mei@example.com").await;
+    let phone = app.browser();
+    assert_eq!(
+        phone.sign_in("mei@example.com", PASSWORD).await.status(),
+        StatusCode::SEE_OTHER
+    );
+
+    let new_password = "orchard velvet compass 19";
+    let (status, html) = laptop
+        .post_html(
+            "/account/password",
+            &[
+                ("current_password", "wrong"),
+                ("password", new_password),
+                ("password_confirmation", new_password),
+            ],
+        )
+        .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(visible_text(&html).contains("isn't your current password"));
+
+    let response = laptop
+        .post(
+            "/account/password",
+            &[
+                ("current_password", PASSWORD),
+                ("password", new_password),
+                ("password_confirmation", new_password),
+            ],
+        )
+        .await;
+    assert_eq!(response.status(), StatusCode::SEE_OTHER);
+    assert_eq!(
+        laptop.get("/account").await.status(),
+        StatusCode::OK,
+        "this session carries on"
+    );
+    assert_eq!(
+        phone.get("/account").await.status(),
+        StatusCode::SEE_OTHER,
+        "the other one ended"
+    );
+    assert_eq!(
+        app.browser()
+            .sign_in("mei@example.com", new_password)
+            .await
+            .status(),
+        StatusCode::SEE_OTHER
+    );
+}
+
+#[sqlx::test]
+async fn a_cross_site_form_post_is_refused(pool: PgPool) {
+    let app = spawn_app(pool).await;
+    let hr = app.hr_admin("noor@example.com").await;
+
+    // What a malicious page's auto-submitting form sends from a modern browser.
+    let response = hr
+        .client
+        .post(hr.url("/admin/people"))
+        .header("origin", "https://evil.example")
+        .header("sec-fetch-site", "cross-site")
+        .form(&[
+            ("display_name", "Mallory"),
+            ("email", "mallory@evil.example"),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), StatusCode::FORBIDDEN);
+    // And from an older browser that sends only Origin.
+    let response = hr
+        .client
+        .post(hr.url("/logout"))
+        .header("origin", "https://evil.example")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), StatusCode::FORBIDDEN);
+
+    let (_, people) = hr.get_html("/admin/people").await;
+    assert!(!people.contains("Mallory"), "nothing was created");
+    assert_eq!(
+        hr.get("/account").await.status(),
+        StatusCode::OK,
+        "still signed in"
+    );
+}
+
+#[sqlx::test]
+async fn every_response_carries_security_headers(pool: PgPool) {
+    let app = spawn_app(pool).await;
+    let employee = app.employee("owen@example.com").await;
+    for path in [
+        "/",
+        "/login",
+        "/account",
+        "/no-such-page",
+        "/static/css/app.css",
+        "/healthz",
+    ] {
+        let response = employee.get(path).await;
+        let headers = response.headers();
+        let csp = headers["content-security-policy"].to_str().unwrap();
+        for directive in [
+            "object-src 'none'",
+            "base-uri 'none'",
+            "frame-ancestors 'none'",
+            "script-src 'self'",
+        ] {
+            assert!(csp.contains(directive), "{path}: CSP has {directive}");
+        }
+        assert!(!csp.contains("unsafe-inline"), "{path}: no inline scripts");
+        assert_eq!(headers["x-content-type-options"], "nosniff", "{path}");
+        assert_eq!(headers["referrer-policy"], "same-origin", "{path}");
+        assert!(headers.contains_key("x-request-id"), "{path}: a request id");
+    }
+    let page = employee.get("/account").await;
+    assert_eq!(page.headers()["cache-control"], "no-store");
+    let css = employee.get("/static/css/app.css").await;
+    assert!(
+        css.headers()["cache-control"]
+            .to_str()
+            .unwrap()
+            .contains("max-age")
+    );
+}
+
+#[sqlx::test]
+async fn missing_pages_and_oversized_bodies_get_proper_pages(pool: PgPool) {
+    let app = spawn_app(pool).await;
+    let employee = app.employee("paloma@example.com").await;
+    let (status, html) = employee.get_html("/no-such-page").await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+    assert!(visible_text(&html).contains("We couldn't find that page"));
+    assert!(
+        html.contains(r#"href="/account""#),
+        "the 404 page keeps the navigation"
+    );
+
+    let big = "x".repeat(3 * 1024 * 1024);
+    let response = employee
+        .post("/account/time-zone", &[("time_zone", &big)])
+        .await;
+    assert_eq!(response.status(), StatusCode::PAYLOAD_TOO_LARGE);
+    assert!(visible_text(&response.text().await.unwrap()).contains("too large"));
+}
+
+#[sqlx::test]
+async fn probes_report_liveness_and_readiness(pool: PgPool) {
+    let app = spawn_app(pool).await;
+    let browser = app.browser();
+    let (status, body) = browser.get_html("/healthz").await;
+    assert_eq!((status, body.as_str()), (StatusCode::OK, "ok"));
+    let (status, body) = browser.get_html("/readyz").await;
+    assert_eq!((status, body.as_str()), (StatusCode::OK, "ready"));
+}
+
+#[sqlx::test]
+async fn an_unreachable_database_makes_readyz_and_pages_answer_503(pool: PgPool) {
+    let app = spawn_app(pool.clone()).await;
+    let browser = app.employee("finn@example.com").await;
+    // Closing the pool is what an outage looks like from inside: no connection can be had.
+    pool.close().await;
+    let (status, body) = browser.get_html("/readyz").await;
+    assert_eq!(status, StatusCode::SERVICE_UNAVAILABLE);
+    assert!(body.starts_with("database unreachable"));
+    let (status, html) = browser.get_html("/account").await;
+    assert_eq!(status, StatusCode::SERVICE_UNAVAILABLE);
+    assert!(visible_text(&html).contains("briefly unavailable"));
+}

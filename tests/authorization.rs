@@ -1,0 +1,204 @@
+//! The authorization matrix: every route, as anonymous, employee, organizer and HR admin.
+//! A route missing from this table fails the test, so new routes must be added here.
+
+mod common;
+
+use std::collections::BTreeSet;
+
+use attune::domain::people::Roles;
+use common::{Browser, location, spawn_app};
+use reqwest::{Method, StatusCode};
+use sqlx::PgPool;
+
+#[derive(Debug, Clone, Copy)]
+enum Expect {
+    /// Sent to the sign-in page.
+    SignIn,
+    Status(u16),
+}
+use Expect::{SignIn, Status};
+
+const OK: Expect = Status(200);
+const SEE_OTHER: Expect = Status(303);
+const FORBIDDEN: Expect = Status(403);
+const NOT_FOUND: Expect = Status(404);
+const INVALID: Expect = Status(422);
+
+/// (method, route pattern, [anonymous, employee, organizer, HR admin])
+fn matrix() -> Vec<(Method, &'static str, [Expect; 4])> {
+    vec![
+        (Method::GET, "/", [SignIn, OK, OK, OK]),
+        (Method::GET, "/login", [OK, SEE_OTHER, SEE_OTHER, SEE_OTHER]),
+        (Method::POST, "/login", [INVALID, INVALID, INVALID, INVALID]),
+        (Method::POST, "/logout", [SignIn, SignIn, SignIn, SignIn]),
+        (Method::GET, "/setup/{token}", [NOT_FOUND; 4]),
+        (Method::POST, "/setup/{token}", [NOT_FOUND; 4]),
+        (Method::GET, "/invite/{token}", [NOT_FOUND; 4]),
+        (Method::POST, "/invite/{token}", [NOT_FOUND; 4]),
+        (Method::GET, "/account", [SignIn, OK, OK, OK]),
+        (
+            Method::POST,
+            "/account/password",
+            [SignIn, INVALID, INVALID, INVALID],
+        ),
+        (
+            Method::POST,
+            "/account/time-zone",
+            [SignIn, SEE_OTHER, SEE_OTHER, SEE_OTHER],
+        ),
+        (
+            Method::GET,
+            "/admin/people",
+            [SignIn, FORBIDDEN, FORBIDDEN, OK],
+        ),
+        (
+            Method::GET,
+            "/admin/people/new",
+            [SignIn, FORBIDDEN, FORBIDDEN, OK],
+        ),
+        (
+            Method::POST,
+            "/admin/people",
+            [SignIn, FORBIDDEN, FORBIDDEN, INVALID],
+        ),
+        (
+            Method::GET,
+            "/admin/people/import",
+            [SignIn, FORBIDDEN, FORBIDDEN, OK],
+        ),
+        // A form post that is not a file upload is malformed.
+        (
+            Method::POST,
+            "/admin/people/import",
+            [SignIn, FORBIDDEN, FORBIDDEN, Status(400)],
+        ),
+        (
+            Method::GET,
+            "/admin/people/{id}",
+            [SignIn, FORBIDDEN, FORBIDDEN, OK],
+        ),
+        (
+            Method::POST,
+            "/admin/people/{id}",
+            [SignIn, FORBIDDEN, FORBIDDEN, INVALID],
+        ),
+        (
+            Method::POST,
+            "/admin/people/{id}/deactivate",
+            [SignIn, FORBIDDEN, FORBIDDEN, SEE_OTHER],
+        ),
+        (
+            Method::POST,
+            "/admin/people/{id}/reactivate",
+            [SignIn, FORBIDDEN, FORBIDDEN, SEE_OTHER],
+        ),
+        (
+            Method::POST,
+            "/admin/people/{id}/invitation",
+            [SignIn, FORBIDDEN, FORBIDDEN, SEE_OTHER],
+        ),
+        (Method::GET, "/healthz", [OK; 4]),
+        (Method::GET, "/readyz", [OK; 4]),
+    ]
+}
+
+async fn request(browser: &Browser, method: &Method, path: &str) -> reqwest::Response {
+    if *method == Method::GET {
+        browser.get(path).await
+    } else {
+        browser.post(path, &[]).await
+    }
+}
+
+#[sqlx::test]
+async fn every_route_answers_each_role_as_expected(pool: PgPool) {
+    let app = spawn_app(pool).await;
+    let target = app
+        .create_person("target@example.com", "Tomás Novak", Roles::default())
+        .await;
+    let browsers = [
+        app.browser(),
+        app.employee("employee@example.com").await,
+        app.organizer("organizer@example.com").await,
+        app.hr_admin("hr@example.com").await,
+    ];
+    let roles = ["anonymous", "employee", "organizer", "hr_admin"];
+
+    let table = matrix();
+    let covered: BTreeSet<(String, String)> = table
+        .iter()
+        .map(|(m, p, _)| (m.to_string(), p.to_string()))
+        .collect();
+    let served: BTreeSet<(String, String)> = attune::web::route_table()
+        .into_iter()
+        .map(|(m, p)| (m.to_string(), p.to_string()))
+        .collect();
+    assert_eq!(
+        served.difference(&covered).collect::<Vec<_>>(),
+        Vec::<&(String, String)>::new(),
+        "routes missing from the authorization matrix"
+    );
+    assert_eq!(
+        covered.difference(&served).collect::<Vec<_>>(),
+        Vec::<&(String, String)>::new(),
+        "matrix rows for routes that no longer exist"
+    );
+
+    let mut failures = Vec::new();
+    for (method, pattern, expected) in &table {
+        let path = pattern
+            .replace("{id}", &target.to_string())
+            .replace("{token}", "not-a-real-token");
+        for (i, browser) in browsers.iter().enumerate() {
+            let response = request(browser, method, &path).await;
+            let status = response.status();
+            let ok = match expected[i] {
+                SignIn => {
+                    status == StatusCode::SEE_OTHER && location(&response).starts_with("/login")
+                }
+                Status(code) => status.as_u16() == code,
+            };
+            if !ok {
+                failures.push(format!(
+                    "{method} {path} as {}: expected {:?}, got {status}",
+                    roles[i], expected[i]
+                ));
+            }
+        }
+        // Signing out is part of the table: sign the role back in for the next rows.
+        if *pattern == "/logout" {
+            for (browser, email) in browsers.iter().zip([
+                "",
+                "employee@example.com",
+                "organizer@example.com",
+                "hr@example.com",
+            ]) {
+                if !email.is_empty() {
+                    browser.sign_in(email, common::PASSWORD).await;
+                }
+            }
+        }
+    }
+    assert!(
+        failures.is_empty(),
+        "authorization failures:\n{}",
+        failures.join("\n")
+    );
+}
+
+#[sqlx::test]
+async fn unknown_ids_are_404_for_hr_admins(pool: PgPool) {
+    let app = spawn_app(pool).await;
+    let hr = app.hr_admin("hr@example.com").await;
+    for path in [
+        "/admin/people/not-a-uuid",
+        "/admin/people/00000000-0000-0000-0000-000000000000",
+    ] {
+        assert_eq!(hr.get(path).await.status(), StatusCode::NOT_FOUND, "{path}");
+        assert_eq!(
+            hr.post(&format!("{path}/deactivate"), &[]).await.status(),
+            StatusCode::NOT_FOUND,
+            "{path}"
+        );
+    }
+}
