@@ -97,6 +97,36 @@ fn matrix() -> Vec<(Method, &'static str, [Expect; 4])> {
             "/admin/people/{id}/invitation",
             [SignIn, FORBIDDEN, FORBIDDEN, SEE_OTHER],
         ),
+        (
+            Method::GET,
+            "/admin/settings",
+            [SignIn, FORBIDDEN, FORBIDDEN, OK],
+        ),
+        (
+            Method::POST,
+            "/admin/settings",
+            [SignIn, FORBIDDEN, FORBIDDEN, INVALID],
+        ),
+        (Method::GET, "/quiz", [SignIn, OK, OK, OK]),
+        // An empty submission is incomplete.
+        (Method::POST, "/quiz", [SignIn, INVALID, INVALID, INVALID]),
+        (Method::GET, "/quiz/history", [SignIn, OK, OK, OK]),
+        // {id} is someone else's attempt: private even from HR admins.
+        (
+            Method::GET,
+            "/quiz/attempts/{id}",
+            [SignIn, NOT_FOUND, NOT_FOUND, NOT_FOUND],
+        ),
+        (
+            Method::GET,
+            "/quiz/attempts/{id}/delete",
+            [SignIn, NOT_FOUND, NOT_FOUND, NOT_FOUND],
+        ),
+        (
+            Method::POST,
+            "/quiz/attempts/{id}/delete",
+            [SignIn, NOT_FOUND, NOT_FOUND, NOT_FOUND],
+        ),
         (Method::GET, "/healthz", [OK; 4]),
         (Method::GET, "/readyz", [OK; 4]),
     ]
@@ -116,6 +146,10 @@ async fn every_route_answers_each_role_as_expected(pool: PgPool) {
     let target = app
         .create_person("target@example.com", "Tomás Novak", Roles::default())
         .await;
+    // The target has taken the quiz.
+    let tomas = app.browser();
+    tomas.sign_in("target@example.com", common::PASSWORD).await;
+    let attempt = common::take_quiz(&tomas, &[2; 16]).await;
     let browsers = [
         app.browser(),
         app.employee("employee@example.com").await,
@@ -146,8 +180,13 @@ async fn every_route_answers_each_role_as_expected(pool: PgPool) {
 
     let mut failures = Vec::new();
     for (method, pattern, expected) in &table {
+        let id = if pattern.starts_with("/quiz/attempts/") {
+            attempt.clone()
+        } else {
+            target.to_string()
+        };
         let path = pattern
-            .replace("{id}", &target.to_string())
+            .replace("{id}", &id)
             .replace("{token}", "not-a-real-token");
         for (i, browser) in browsers.iter().enumerate() {
             let response = request(browser, method, &path).await;

@@ -1,6 +1,8 @@
 //! Persistence: one module per aggregate, plain SQL, domain types in and out.
 
 pub mod people;
+pub mod quiz;
+pub mod settings;
 pub mod sign_in;
 pub mod tokens;
 

@@ -294,3 +294,13 @@ pub async fn list(
     .await?;
     Ok((rows.into_iter().map(Person::from).collect(), total))
 }
+
+/// Locks a person's row until the transaction ends, so per-person checks run one at a time.
+#[instrument(skip_all)]
+pub async fn lock(db: impl PgExecutor<'_>, id: Uuid) -> DbResult<()> {
+    sqlx::query("SELECT 1 FROM people WHERE id = $1 FOR UPDATE")
+        .bind(id)
+        .execute(db)
+        .await?;
+    Ok(())
+}

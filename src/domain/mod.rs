@@ -3,6 +3,7 @@
 pub mod pagination;
 pub mod password;
 pub mod people;
+pub mod quiz;
 pub mod sign_in;
 pub mod teq;
 

@@ -33,6 +33,14 @@ pub fn time_zone_names() -> impl Iterator<Item = &'static str> {
     chrono_tz::TZ_VARIANTS.iter().map(|tz| tz.name())
 }
 
+/// A calendar date in the person's own time zone, e.g. "24 November 2026".
+pub fn human_date(at: DateTime<Utc>, time_zone: &str) -> String {
+    let zone = time_zone
+        .parse::<chrono_tz::Tz>()
+        .unwrap_or(chrono_tz::Tz::UTC);
+    at.with_timezone(&zone).format("%-d %B %Y").to_string()
+}
+
 /// A date and time for people to read, in UTC with the zone named.
 pub fn human_time(at: DateTime<Utc>) -> String {
     at.format("%-d %B %Y at %H:%M UTC").to_string()

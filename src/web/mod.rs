@@ -2,13 +2,16 @@
 
 pub mod account;
 pub mod auth;
+pub mod charts;
 pub mod chrome;
 pub mod errors;
 pub mod forms;
 pub mod health;
 pub mod home;
 pub mod people;
+pub mod quiz;
 pub mod security;
+pub mod settings;
 pub mod setup;
 
 use std::sync::Arc;
@@ -117,6 +120,14 @@ fn page_routes() -> Routes {
         .post("/admin/people/{id}/deactivate", people::deactivate)
         .post("/admin/people/{id}/reactivate", people::reactivate)
         .post("/admin/people/{id}/invitation", people::reinvite)
+        .get("/admin/settings", settings::show)
+        .post("/admin/settings", settings::update)
+        .get("/quiz", quiz::take)
+        .post("/quiz", quiz::submit)
+        .get("/quiz/history", quiz::history)
+        .get("/quiz/attempts/{id}", quiz::results)
+        .get("/quiz/attempts/{id}/delete", quiz::confirm_delete)
+        .post("/quiz/attempts/{id}/delete", quiz::delete)
 }
 
 /// Routes that need no session: probes and static files are not listed in the table of pages.

@@ -215,3 +215,27 @@ pub fn find_link(html: &str, prefix: &str) -> Option<String> {
         .unwrap_or(rest.len());
     Some(rest[..end].to_string())
 }
+
+/// Answers the whole quiz (values for items 1..16) and submits; returns the attempt id.
+pub async fn take_quiz(browser: &Browser, answers: &[u8; 16]) -> String {
+    let key = uuid::Uuid::new_v4().to_string();
+    let names: Vec<String> = (1..=16).map(|i| format!("q{i}")).collect();
+    let values: Vec<String> = answers.iter().map(u8::to_string).collect();
+    let mut form: Vec<(&str, &str)> = names
+        .iter()
+        .zip(&values)
+        .map(|(n, v)| (n.as_str(), v.as_str()))
+        .collect();
+    form.push(("submission_key", &key));
+    form.push(("action", "submit"));
+    let response = browser.post("/quiz", &form).await;
+    assert_eq!(
+        response.status(),
+        StatusCode::SEE_OTHER,
+        "the quiz is scored"
+    );
+    location(&response)
+        .strip_prefix("/quiz/attempts/")
+        .expect("redirected to the results")
+        .to_string()
+}

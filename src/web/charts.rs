@@ -1,0 +1,144 @@
+//! Server-rendered SVG charts: coordinates are computed here, the templates draw them.
+//! Every chart also has a table or text equivalent on its page.
+
+use crate::domain::teq::{AspectScore, MAX_TOTAL};
+
+/// One horizontal bar of the aspect profile.
+pub struct Bar {
+    pub label: &'static str,
+    pub label_y: u32,
+    pub bar_y: u32,
+    pub width: String,
+    pub value: String,
+    pub value_x: String,
+    pub value_y: u32,
+}
+
+pub struct BarChart {
+    pub bars: Vec<Bar>,
+    pub height: u32,
+    /// A sentence saying what the chart shows, for screen readers.
+    pub summary: String,
+}
+
+const BAR_MAX: f64 = 300.0;
+const ROW: u32 = 46;
+
+/// Horizontal bars for the four aspect means (0..4).
+pub fn aspect_bars(aspects: &[AspectScore; 4]) -> BarChart {
+    let bars = aspects
+        .iter()
+        .enumerate()
+        .map(|(i, score)| {
+            let top = i as u32 * ROW + 4;
+            let width = (score.mean.clamp(0.0, 4.0) / 4.0 * BAR_MAX).max(2.0);
+            Bar {
+                label: score.aspect.name(),
+                label_y: top + 12,
+                bar_y: top + 18,
+                width: format!("{width:.1}"),
+                value: format!("{:.1} · {}%", score.mean, score.percent),
+                value_x: format!("{:.1}", width + 8.0),
+                value_y: top + 32,
+            }
+        })
+        .collect();
+    let summary = aspects
+        .iter()
+        .map(|a| format!("{} {:.1} of 4", a.aspect.name(), a.mean))
+        .collect::<Vec<_>>()
+        .join("; ");
+    BarChart {
+        bars,
+        height: 4 * ROW + 4,
+        summary: format!("Aspect means: {summary}."),
+    }
+}
+
+/// A point of the progress line.
+pub struct Point {
+    pub x: String,
+    pub y: String,
+    pub label: String,
+}
+
+pub struct LineChart {
+    pub points: Vec<Point>,
+    pub polyline: String,
+    /// Horizontal grid lines: (y, label).
+    pub grid: Vec<(String, u8)>,
+    pub first_date: String,
+    pub last_date: String,
+    pub summary: String,
+}
+
+const LEFT: f64 = 44.0;
+const RIGHT: f64 = 384.0;
+const TOP: f64 = 16.0;
+const BOTTOM: f64 = 176.0;
+
+fn y_for(total: u8) -> f64 {
+    BOTTOM - f64::from(total.min(MAX_TOTAL)) / f64::from(MAX_TOTAL) * (BOTTOM - TOP)
+}
+
+/// The total over time, one point per attempt (oldest first). Needs at least two.
+pub fn totals_line(totals: &[(String, u8)]) -> Option<LineChart> {
+    if totals.len() < 2 {
+        return None;
+    }
+    let step = (RIGHT - LEFT) / (totals.len() - 1) as f64;
+    let points: Vec<Point> = totals
+        .iter()
+        .enumerate()
+        .map(|(i, (date, total))| Point {
+            x: format!("{:.1}", LEFT + step * i as f64),
+            y: format!("{:.1}", y_for(*total)),
+            label: format!("{date}: {total} of 64"),
+        })
+        .collect();
+    let polyline = points
+        .iter()
+        .map(|p| format!("{},{}", p.x, p.y))
+        .collect::<Vec<_>>()
+        .join(" ");
+    let grid = [0u8, 16, 32, 48, 64]
+        .into_iter()
+        .map(|value| (format!("{:.1}", y_for(value)), value))
+        .collect();
+    let summary = totals
+        .iter()
+        .map(|(date, total)| format!("{date}: {total}"))
+        .collect::<Vec<_>>()
+        .join(", ");
+    Some(LineChart {
+        points,
+        polyline,
+        grid,
+        first_date: totals[0].0.clone(),
+        last_date: totals[totals.len() - 1].0.clone(),
+        summary: format!("Total score out of 64 over time: {summary}."),
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::teq::{Answers, score};
+
+    #[test]
+    fn bars_scale_with_the_mean() {
+        let scored = score(&Answers::parse(&[Some(2); 16]).unwrap());
+        let chart = aspect_bars(&scored.aspects);
+        assert_eq!(chart.bars.len(), 4);
+        assert!(chart.bars.iter().all(|bar| bar.width == "150.0"));
+        assert!(chart.summary.contains("Emotional contagion 2.0 of 4"));
+    }
+
+    #[test]
+    fn the_line_needs_two_points_and_spans_the_plot() {
+        assert!(totals_line(&[("1 May".into(), 40)]).is_none());
+        let chart = totals_line(&[("1 May".into(), 0), ("1 June".into(), 64)]).unwrap();
+        assert_eq!(chart.polyline, "44.0,176.0 384.0,16.0");
+        assert_eq!(chart.first_date, "1 May");
+    }
+}
