@@ -1,8 +1,16 @@
 //! `attune demo`: a believable sample company for exploring Attune.
+//!
+//! Each feature adds its sample data in its own submodule, called from [`run`] with the
+//! people created here. Randomness is seeded, so every demo company is the same.
+
+mod quiz;
 
 use anyhow::Context;
 use chrono_tz::Tz;
+use rand::SeedableRng;
+use rand::rngs::StdRng;
 use sqlx::PgPool;
+use uuid::Uuid;
 
 use crate::db;
 use crate::domain::people::{DisplayName, Email, NewPerson, Roles};
@@ -122,6 +130,12 @@ fn email_part(name: &str) -> String {
         .collect()
 }
 
+/// A demo person as stored.
+pub struct DemoPerson {
+    pub id: Uuid,
+    pub person: NewPerson,
+}
+
 /// The sample people: 60 across 4 departments and 3 offices, with 2 HR admins and 4 organizers.
 pub fn sample_people() -> Vec<NewPerson> {
     FIRST_NAMES
@@ -157,12 +171,19 @@ pub async fn run(pool: &PgPool) -> anyhow::Result<()> {
     }
     let hash = secrets::hash_password(DEMO_PASSWORD.to_string()).await?;
     let people = sample_people();
+    let mut rng = StdRng::seed_from_u64(2026);
     let mut tx = pool.begin().await?;
+    let mut created = Vec::with_capacity(people.len());
     for person in &people {
-        db::people::insert(&mut *tx, person, Some(&hash))
+        let id = db::people::insert(&mut *tx, person, Some(&hash))
             .await
             .context("adding a demo person")?;
+        created.push(DemoPerson {
+            id,
+            person: person.clone(),
+        });
     }
+    quiz::seed(&mut tx, &created, &mut rng).await?;
     tx.commit().await?;
 
     let find = |pred: fn(&NewPerson) -> bool| {
