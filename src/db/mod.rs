@@ -2,6 +2,7 @@
 
 pub mod people;
 pub mod quiz;
+pub mod recognition;
 pub mod settings;
 pub mod sign_in;
 pub mod tokens;

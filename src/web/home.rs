@@ -7,6 +7,7 @@ use axum::extract::State;
 use super::AppState;
 use super::auth::CurrentUser;
 use super::chrome::Chrome;
+use super::recognition::{self, HomePanel};
 use crate::db;
 use crate::db::people::PeopleSummary;
 use crate::domain::people::Person;
@@ -19,6 +20,7 @@ pub struct HomePage {
     pub person: Person,
     /// Figures about people, for HR admins only.
     pub people: Option<PeopleSummary>,
+    pub recognition: HomePanel,
 }
 
 pub async fn home(
@@ -31,8 +33,10 @@ pub async fn home(
     } else {
         None
     };
+    let recognition = recognition::home_panel(&state, &person).await?;
     Ok(HomePage {
         chrome: chrome.at("home"),
+        recognition,
         person: (*person).clone(),
         people,
     })

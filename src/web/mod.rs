@@ -10,6 +10,7 @@ pub mod health;
 pub mod home;
 pub mod people;
 pub mod quiz;
+pub mod recognition;
 pub mod security;
 pub mod settings;
 pub mod setup;
@@ -79,6 +80,13 @@ impl Routes {
         self.on(Method::POST, MethodFilter::POST, path, handler)
     }
 
+    /// Adds another group of routes.
+    fn merge(mut self, other: Routes) -> Self {
+        self.router = self.router.merge(other.router);
+        self.table.extend(other.table);
+        self
+    }
+
     fn on<H, T>(
         mut self,
         method: Method,
@@ -128,6 +136,45 @@ fn page_routes() -> Routes {
         .get("/quiz/attempts/{id}", quiz::results)
         .get("/quiz/attempts/{id}/delete", quiz::confirm_delete)
         .post("/quiz/attempts/{id}/delete", quiz::delete)
+        .merge(recognition_routes())
+}
+
+/// Peer recognition: the wall, nominating, a person's recognitions, and HR's pages.
+fn recognition_routes() -> Routes {
+    use recognition as r;
+    Routes::new()
+        .get("/recognition", r::wall)
+        .post("/recognition", r::create)
+        .get("/recognition/new", r::new)
+        .get("/recognition/colleagues", r::colleagues)
+        .get("/recognition/mine", r::mine)
+        .get("/recognition/given", r::given)
+        .get("/recognition/received.csv", r::received_csv)
+        .get("/recognition/people/{id}", r::person)
+        .get("/recognition/{id}", r::show)
+        .post("/recognition/{id}/appreciate", r::appreciate)
+        .get("/recognition/{id}/report", r::report_page)
+        .post("/recognition/{id}/report", r::report)
+        .post("/recognition/{id}/visibility", r::set_visibility)
+        .get("/admin/recognition", r::admin)
+        .get("/admin/recognition/approvals", r::approvals)
+        .post("/admin/recognition/{id}/approve", r::approve)
+        .get("/admin/recognition/{id}/reject", r::reject_page)
+        .post("/admin/recognition/{id}/reject", r::reject)
+        .get("/admin/recognition/reports", r::reports)
+        .post("/admin/recognition/{id}/keep", r::keep)
+        .post("/admin/recognition/{id}/remove", r::remove)
+        .get("/admin/recognition/fairness", r::fairness)
+        .get("/admin/recognition/export", r::export_page)
+        .get("/admin/recognition/export.csv", r::export_csv)
+        .get("/admin/recognition/behaviours", r::behaviours)
+        .post("/admin/recognition/behaviours", r::add_behaviour)
+        .get("/admin/recognition/behaviours/{id}", r::edit_behaviour)
+        .post("/admin/recognition/behaviours/{id}", r::update_behaviour)
+        .post("/admin/recognition/behaviours/{id}/move", r::move_behaviour)
+        .post("/admin/recognition/behaviours/{id}/retire", r::retire_behaviour)
+        .post("/admin/recognition/behaviours/{id}/reinstate", r::reinstate_behaviour)
+        .get("/admin/recognition/spotlight", r::spotlight)
 }
 
 /// Routes that need no session: probes and static files are not listed in the table of pages.

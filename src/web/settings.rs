@@ -15,6 +15,7 @@ use super::chrome::{Chrome, flash};
 use crate::db;
 use crate::db::settings::ProgramSettings;
 use crate::domain::FieldErrors;
+use crate::domain::recognition;
 use crate::error::AppResult;
 
 #[derive(Template, WebTemplate)]
@@ -22,7 +23,15 @@ use crate::error::AppResult;
 pub struct SettingsPage {
     pub chrome: Chrome,
     pub retake_interval_days: String,
+    /// "immediately" or "approval".
+    pub recognition_publishing: String,
+    pub recognition_weekly_limit: String,
+    pub spotlight_per_department: String,
     pub errors: FieldErrors,
+}
+
+fn publishing_value(requires_approval: bool) -> String {
+    if requires_approval { "approval" } else { "immediately" }.into()
 }
 
 pub async fn show(
@@ -34,14 +43,21 @@ pub async fn show(
     Ok(SettingsPage {
         chrome: chrome.at("settings"),
         retake_interval_days: settings.retake_interval_days.to_string(),
+        recognition_publishing: publishing_value(settings.recognition_requires_approval),
+        recognition_weekly_limit: settings.recognition_weekly_limit.to_string(),
+        spotlight_per_department: settings.spotlight_per_department.to_string(),
         errors: FieldErrors::new(),
     })
 }
 
+/// The settings form as posted. A field that is not sent keeps its stored value.
 #[derive(Debug, Deserialize)]
 pub struct SettingsForm {
     #[serde(default)]
     retake_interval_days: String,
+    recognition_publishing: Option<String>,
+    recognition_weekly_limit: Option<String>,
+    spotlight_per_department: Option<String>,
 }
 
 /// Reads the retake interval: whole days from 0 to 365.
@@ -52,6 +68,38 @@ fn parse_interval(raw: &str) -> Result<i32, String> {
     }
 }
 
+/// Reads every setting, keeping the stored value of any field not sent.
+fn parse_settings(
+    form: &SettingsForm,
+    current: ProgramSettings,
+) -> Result<ProgramSettings, FieldErrors> {
+    let mut errors = FieldErrors::new();
+    let mut settings = current;
+    match parse_interval(&form.retake_interval_days) {
+        Ok(days) => settings.retake_interval_days = days,
+        Err(message) => errors.add("retake_interval_days", message),
+    }
+    if let Some(raw) = &form.recognition_publishing {
+        match recognition::parse_publishing(raw) {
+            Ok(approval) => settings.recognition_requires_approval = approval,
+            Err(message) => errors.add("recognition_publishing", message),
+        }
+    }
+    if let Some(raw) = &form.recognition_weekly_limit {
+        match recognition::parse_weekly_limit(raw) {
+            Ok(limit) => settings.recognition_weekly_limit = limit,
+            Err(message) => errors.add("recognition_weekly_limit", message),
+        }
+    }
+    if let Some(raw) = &form.spotlight_per_department {
+        match recognition::parse_spotlight_count(raw) {
+            Ok(count) => settings.spotlight_per_department = count,
+            Err(message) => errors.add("spotlight_per_department", message),
+        }
+    }
+    errors.into_result(|| settings)
+}
+
 pub async fn update(
     State(state): State<AppState>,
     HrAdmin(_): HrAdmin,
@@ -59,24 +107,26 @@ pub async fn update(
     chrome: Chrome,
     Form(form): Form<SettingsForm>,
 ) -> AppResult<Response> {
-    match parse_interval(&form.retake_interval_days) {
-        Ok(days) => {
-            db::settings::update(
-                &state.pool,
-                ProgramSettings {
-                    retake_interval_days: days,
-                },
-            )
-            .await?;
+    let current = db::settings::get(&state.pool).await?;
+    match parse_settings(&form, current) {
+        Ok(settings) => {
+            db::settings::update(&state.pool, settings).await?;
             flash(&session, "success", "Settings saved.").await?;
             Ok(Redirect::to("/admin/settings").into_response())
         }
-        Err(message) => {
-            let mut errors = FieldErrors::new();
-            errors.add("retake_interval_days", message);
+        Err(errors) => {
             let page = SettingsPage {
                 chrome: chrome.at("settings"),
                 retake_interval_days: form.retake_interval_days,
+                recognition_publishing: form
+                    .recognition_publishing
+                    .unwrap_or_else(|| publishing_value(current.recognition_requires_approval)),
+                recognition_weekly_limit: form
+                    .recognition_weekly_limit
+                    .unwrap_or_else(|| current.recognition_weekly_limit.to_string()),
+                spotlight_per_department: form
+                    .spotlight_per_department
+                    .unwrap_or_else(|| current.spotlight_per_department.to_string()),
                 errors,
             };
             Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response())
