@@ -116,10 +116,12 @@ CREATE TABLE recognition_behaviour_links (
     nominator_id    uuid NOT NULL,
     recipient_id    uuid NOT NULL,
     created_at      timestamptz NOT NULL,
+    -- The end of the 24-hour window (an index expression can't add an interval itself).
+    window_ends_at  timestamptz NOT NULL CHECK (window_ends_at = created_at + interval '24 hours'),
     PRIMARY KEY (recognition_id, behaviour_id),
     CONSTRAINT recognition_same_behaviour_24h EXCLUDE USING gist (
         nominator_id WITH =, recipient_id WITH =, behaviour_id WITH =,
-        tstzrange(created_at, created_at + interval '24 hours') WITH &&)
+        tstzrange(created_at, window_ends_at) WITH &&)
 );
 -- Filtering the wall by behaviour.
 CREATE INDEX recognition_behaviour_links_behaviour_idx ON recognition_behaviour_links (behaviour_id, recognition_id);

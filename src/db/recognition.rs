@@ -228,8 +228,9 @@ pub async fn insert(
     .await?;
     sqlx::query(
         "INSERT INTO recognition_behaviour_links \
-         (recognition_id, behaviour_id, nominator_id, recipient_id, created_at) \
-         SELECT $1, behaviour_id, $2, $3, $4 FROM unnest($5::uuid[]) AS behaviour_id",
+         (recognition_id, behaviour_id, nominator_id, recipient_id, created_at, window_ends_at) \
+         SELECT $1, behaviour_id, $2, $3, $4, $4 + interval '24 hours' \
+         FROM unnest($5::uuid[]) AS behaviour_id",
     )
     .bind(id)
     .bind(nominator.id)
@@ -946,16 +947,27 @@ pub async fn claim_spotlight_round(
 /// were last invited. Read once a week, when the round is run.
 #[instrument(skip_all)]
 pub async fn spotlight_candidates(conn: &mut PgConnection) -> DbResult<Vec<(String, Candidate)>> {
-    let rows: Vec<(String, Uuid, Option<NaiveDate>)> = sqlx::query_as(
-        "SELECT p.department, p.id, (SELECT max(s.week_start) FROM spotlight_invitations s \
-                                     WHERE s.person_id = p.id) \
-         FROM people p WHERE p.active AND p.password_hash IS NOT NULL ORDER BY p.department",
+    let rows: Vec<(String, Uuid, Option<NaiveDate>, i64)> = sqlx::query_as(
+        "SELECT p.department, p.id, s.last_invited, coalesce(s.invitations, 0) \
+         FROM people p LEFT JOIN LATERAL (SELECT max(week_start) AS last_invited, \
+                                                 count(*) AS invitations \
+                                          FROM spotlight_invitations WHERE person_id = p.id) s ON true \
+         WHERE p.active AND p.password_hash IS NOT NULL ORDER BY p.department",
     )
     .fetch_all(&mut *conn)
     .await?;
     Ok(rows
         .into_iter()
-        .map(|(department, id, last_invited)| (department, Candidate { id, last_invited }))
+        .map(|(department, id, last_invited, invitations)| {
+            (
+                department,
+                Candidate {
+                    id,
+                    last_invited,
+                    invitations,
+                },
+            )
+        })
         .collect())
 }
 

@@ -479,21 +479,26 @@ pub fn week_start(date: NaiveDate) -> NaiveDate {
     date - Duration::days(i64::from(date.weekday().num_days_from_monday()))
 }
 
-/// Someone who can be invited as a spotlight nominator, with the week they were last invited.
+/// Someone who can be invited as a spotlight nominator: when they were last invited and how
+/// many times they have been.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Candidate {
     pub id: Uuid,
     pub last_invited: Option<NaiveDate>,
+    pub invitations: i64,
 }
 
 /// Chooses this week's spotlight nominators in one department: the `count` people invited
-/// least recently, never-invited first, ties broken by id so every replica chooses the same.
+/// least recently, never-invited first. Among people last invited in the same week, the one
+/// invited fewer times goes first (so a department whose size isn't a multiple of `count`
+/// still rotates evenly), then the lower id, so every replica chooses the same people.
 /// Everyone therefore gets a turn before anyone is invited a second time.
 pub fn choose_spotlight(candidates: &[Candidate], count: usize) -> Vec<Uuid> {
     let mut ordered: Vec<&Candidate> = candidates.iter().collect();
     ordered.sort_by(|a, b| {
         a.last_invited
             .cmp(&b.last_invited)
+            .then_with(|| a.invitations.cmp(&b.invitations))
             .then_with(|| a.id.cmp(&b.id))
     });
     ordered.into_iter().take(count).map(|c| c.id).collect()
@@ -813,6 +818,7 @@ mod tests {
         let c = |n: u128, last: Option<&str>| Candidate {
             id: Uuid::from_u128(n),
             last_invited: last.map(date),
+            invitations: i64::from(last.is_some()),
         };
         let candidates = [
             c(5, Some("2026-03-02")),
@@ -826,11 +832,15 @@ mod tests {
         assert_eq!(ids(choose_spotlight(&candidates, 5)), vec![2, 4, 3, 1, 5]);
         assert_eq!(ids(choose_spotlight(&candidates, 9)).len(), 5);
         assert!(choose_spotlight(&candidates, 0).is_empty());
+        // Last invited in the same week: fewer invitations first, whatever the id.
+        let veteran = Candidate { invitations: 4, ..c(1, Some("2026-03-02")) };
+        let newer = Candidate { invitations: 1, ..c(9, Some("2026-03-02")) };
+        assert_eq!(ids(choose_spotlight(&[veteran, newer], 1)), vec![9]);
     }
 
     #[test]
     fn over_many_weeks_everyone_is_invited_once_before_anyone_twice() {
-        // A department of 7 with 2 invited a week.
+        // A department of 7 with 2 invited a week (7 isn't a multiple of 2).
         let mut last: HashMap<Uuid, Option<NaiveDate>> =
             (1..=7).map(|n| (Uuid::from_u128(n), None)).collect();
         let mut times: HashMap<Uuid, usize> = HashMap::new();
@@ -838,7 +848,11 @@ mod tests {
         for week in 0..30 {
             let candidates: Vec<Candidate> = last
                 .iter()
-                .map(|(id, last_invited)| Candidate { id: *id, last_invited: *last_invited })
+                .map(|(id, last_invited)| Candidate {
+                    id: *id,
+                    last_invited: *last_invited,
+                    invitations: times.get(id).copied().unwrap_or(0) as i64,
+                })
                 .collect();
             let chosen = choose_spotlight(&candidates, 2);
             assert_eq!(chosen.len(), 2);
@@ -865,7 +879,11 @@ mod tests {
         last.insert(newcomer, None);
         let candidates: Vec<Candidate> = last
             .iter()
-            .map(|(id, last_invited)| Candidate { id: *id, last_invited: *last_invited })
+            .map(|(id, last_invited)| Candidate {
+                id: *id,
+                last_invited: *last_invited,
+                invitations: times.get(id).copied().unwrap_or(0) as i64,
+            })
             .collect();
         assert!(choose_spotlight(&candidates, 2).contains(&newcomer));
     }

@@ -199,6 +199,8 @@ pub fn visible_text(html: &str) -> String {
     let text = text
         .replace("&#x27;", "'")
         .replace("&#39;", "'")
+        .replace("&#60;", "<")
+        .replace("&#62;", ">")
         .replace("&quot;", "\"")
         .replace("&amp;", "&")
         .replace("&lt;", "<")
