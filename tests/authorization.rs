@@ -127,6 +127,148 @@ fn matrix() -> Vec<(Method, &'static str, [Expect; 4])> {
             "/quiz/attempts/{id}/delete",
             [SignIn, NOT_FOUND, NOT_FOUND, NOT_FOUND],
         ),
+        // Recognition. {id} is a recognition on the wall that the employee gave the target;
+        // behaviour {id}s are a seeded behaviour; people {id} is the target.
+        (Method::GET, "/recognition", [SignIn, OK, OK, OK]),
+        (
+            Method::POST,
+            "/recognition",
+            [SignIn, INVALID, INVALID, INVALID],
+        ),
+        (Method::GET, "/recognition/new", [SignIn, OK, OK, OK]),
+        (Method::GET, "/recognition/colleagues", [SignIn, OK, OK, OK]),
+        (Method::GET, "/recognition/mine", [SignIn, OK, OK, OK]),
+        (Method::GET, "/recognition/given", [SignIn, OK, OK, OK]),
+        (
+            Method::GET,
+            "/recognition/received.csv",
+            [SignIn, OK, OK, OK],
+        ),
+        (
+            Method::GET,
+            "/recognition/people/{id}",
+            [SignIn, OK, OK, OK],
+        ),
+        (Method::GET, "/recognition/{id}", [SignIn, OK, OK, OK]),
+        (
+            Method::POST,
+            "/recognition/{id}/appreciate",
+            [SignIn, SEE_OTHER, SEE_OTHER, SEE_OTHER],
+        ),
+        (
+            Method::GET,
+            "/recognition/{id}/report",
+            [SignIn, OK, OK, OK],
+        ),
+        // A report needs a reason.
+        (
+            Method::POST,
+            "/recognition/{id}/report",
+            [SignIn, INVALID, INVALID, INVALID],
+        ),
+        // Only the recipient (the target) decides whether it stays on the wall.
+        (
+            Method::POST,
+            "/recognition/{id}/visibility",
+            [SignIn, FORBIDDEN, FORBIDDEN, FORBIDDEN],
+        ),
+        (
+            Method::GET,
+            "/admin/recognition",
+            [SignIn, FORBIDDEN, FORBIDDEN, OK],
+        ),
+        (
+            Method::GET,
+            "/admin/recognition/approvals",
+            [SignIn, FORBIDDEN, FORBIDDEN, OK],
+        ),
+        // The recognition is already published: nothing to approve or decline.
+        (
+            Method::POST,
+            "/admin/recognition/{id}/approve",
+            [SignIn, FORBIDDEN, FORBIDDEN, Status(409)],
+        ),
+        (
+            Method::GET,
+            "/admin/recognition/{id}/reject",
+            [SignIn, FORBIDDEN, FORBIDDEN, Status(409)],
+        ),
+        (
+            Method::POST,
+            "/admin/recognition/{id}/reject",
+            [SignIn, FORBIDDEN, FORBIDDEN, Status(409)],
+        ),
+        (
+            Method::GET,
+            "/admin/recognition/reports",
+            [SignIn, FORBIDDEN, FORBIDDEN, OK],
+        ),
+        // Not reported: nothing to review.
+        (
+            Method::POST,
+            "/admin/recognition/{id}/keep",
+            [SignIn, FORBIDDEN, FORBIDDEN, Status(409)],
+        ),
+        (
+            Method::POST,
+            "/admin/recognition/{id}/remove",
+            [SignIn, FORBIDDEN, FORBIDDEN, Status(409)],
+        ),
+        (
+            Method::GET,
+            "/admin/recognition/fairness",
+            [SignIn, FORBIDDEN, FORBIDDEN, OK],
+        ),
+        (
+            Method::GET,
+            "/admin/recognition/export",
+            [SignIn, FORBIDDEN, FORBIDDEN, OK],
+        ),
+        (
+            Method::GET,
+            "/admin/recognition/export.csv",
+            [SignIn, FORBIDDEN, FORBIDDEN, OK],
+        ),
+        (
+            Method::GET,
+            "/admin/recognition/behaviours",
+            [SignIn, FORBIDDEN, FORBIDDEN, OK],
+        ),
+        (
+            Method::POST,
+            "/admin/recognition/behaviours",
+            [SignIn, FORBIDDEN, FORBIDDEN, INVALID],
+        ),
+        (
+            Method::GET,
+            "/admin/recognition/behaviours/{id}",
+            [SignIn, FORBIDDEN, FORBIDDEN, OK],
+        ),
+        (
+            Method::POST,
+            "/admin/recognition/behaviours/{id}",
+            [SignIn, FORBIDDEN, FORBIDDEN, INVALID],
+        ),
+        (
+            Method::POST,
+            "/admin/recognition/behaviours/{id}/move",
+            [SignIn, FORBIDDEN, FORBIDDEN, INVALID],
+        ),
+        (
+            Method::POST,
+            "/admin/recognition/behaviours/{id}/retire",
+            [SignIn, FORBIDDEN, FORBIDDEN, SEE_OTHER],
+        ),
+        (
+            Method::POST,
+            "/admin/recognition/behaviours/{id}/reinstate",
+            [SignIn, FORBIDDEN, FORBIDDEN, SEE_OTHER],
+        ),
+        (
+            Method::GET,
+            "/admin/recognition/spotlight",
+            [SignIn, FORBIDDEN, FORBIDDEN, OK],
+        ),
         (Method::GET, "/healthz", [OK; 4]),
         (Method::GET, "/readyz", [OK; 4]),
     ]
@@ -157,6 +299,32 @@ async fn every_route_answers_each_role_as_expected(pool: PgPool) {
         app.hr_admin("hr@example.com").await,
     ];
     let roles = ["anonymous", "employee", "organizer", "hr_admin"];
+    // The employee recognises the target, on the wall.
+    let behaviour: uuid::Uuid =
+        sqlx::query_scalar("SELECT id FROM recognition_behaviours ORDER BY position LIMIT 1")
+            .fetch_one(&app.pool)
+            .await
+            .unwrap();
+    let today = chrono::Utc::now()
+        .with_timezone(&chrono_tz::Europe::London)
+        .format("%Y-%m-%d")
+        .to_string();
+    let response = browsers[1]
+        .post(
+            "/recognition",
+            &[
+                ("recipient", target.to_string().as_str()),
+                ("behaviours", behaviour.to_string().as_str()),
+                ("story", "Tomás noticed the new starter was lost in the release jargon and explained it in plain words."),
+                ("happened_on", today.as_str()),
+                ("visibility", "wall"),
+            ],
+        )
+        .await;
+    let recognition = location(&response)
+        .strip_prefix("/recognition/")
+        .expect("the recognition is made")
+        .to_string();
 
     let table = matrix();
     let covered: BTreeSet<(String, String)> = table
@@ -182,6 +350,12 @@ async fn every_route_answers_each_role_as_expected(pool: PgPool) {
     for (method, pattern, expected) in &table {
         let id = if pattern.starts_with("/quiz/attempts/") {
             attempt.clone()
+        } else if pattern.starts_with("/admin/recognition/behaviours/") {
+            behaviour.to_string()
+        } else if pattern.starts_with("/recognition/{id}")
+            || pattern.starts_with("/admin/recognition/{id}")
+        {
+            recognition.clone()
         } else {
             target.to_string()
         };

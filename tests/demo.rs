@@ -31,6 +31,39 @@ async fn the_demo_fills_an_empty_database_once(pool: PgPool) {
     assert!(twice >= 20, "{twice}");
     assert!(distinct_totals >= 8, "{distinct_totals}");
 
+    // Recognition: a lively wall over several months, many across teams, appreciated.
+    let (published, on_wall, cross_team, months, pending, appreciated): (
+        i64,
+        i64,
+        i64,
+        i64,
+        i64,
+        i64,
+    ) = sqlx::query_as(
+        "SELECT count(*) FILTER (WHERE status = 'published'),
+                    count(*) FILTER (WHERE status = 'published' AND visibility = 'wall'),
+                    count(*) FILTER (WHERE cross_team),
+                    count(DISTINCT date_trunc('month', created_at)),
+                    count(*) FILTER (WHERE status = 'pending'),
+                    (SELECT count(DISTINCT recognition_id) FROM recognition_appreciations)
+             FROM recognitions",
+    )
+    .fetch_one(&pool)
+    .await
+    .unwrap();
+    assert!(published >= 120 && on_wall >= 100, "{published} {on_wall}");
+    assert!(
+        cross_team * 3 >= published,
+        "a third or more across teams: {cross_team}"
+    );
+    assert!(months >= 5, "{months}");
+    assert!(pending >= 1 && appreciated >= 50, "{pending} {appreciated}");
+    let rounds: i64 = sqlx::query_scalar("SELECT count(*) FROM spotlight_rounds")
+        .fetch_one(&pool)
+        .await
+        .unwrap();
+    assert_eq!(rounds, 4);
+
     let again = attune::demo::run(&pool).await;
     assert!(
         again

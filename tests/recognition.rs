@@ -72,7 +72,11 @@ async fn recognise(
     visibility: &str,
 ) -> String {
     let response = nominate(browser, recipient, behaviours, STORY, visibility).await;
-    assert_eq!(response.status(), StatusCode::SEE_OTHER, "nomination accepted");
+    assert_eq!(
+        response.status(),
+        StatusCode::SEE_OTHER,
+        "nomination accepted"
+    );
     location(&response)
         .strip_prefix("/recognition/")
         .expect("redirected to the recognition")
@@ -87,7 +91,13 @@ async fn count(pool: &PgPool) -> i64 {
 }
 
 /// A person who can sign in, in a department and office; returns their id and browser.
-async fn person_in(app: &TestApp, email: &str, name: &str, department: &str, office: &str) -> (Uuid, Browser) {
+async fn person_in(
+    app: &TestApp,
+    email: &str,
+    name: &str,
+    department: &str,
+    office: &str,
+) -> (Uuid, Browser) {
     let id = app
         .create_person_in(email, name, Roles::default(), department, office)
         .await;
@@ -109,10 +119,30 @@ async fn set_setting(pool: &PgPool, sql: &str) {
 #[sqlx::test]
 async fn a_colleague_is_found_by_name_recognised_and_sees_it_at_home(pool: PgPool) {
     let app = spawn_app(pool.clone()).await;
-    let (_, ada) = person_in(&app, "ada@example.com", "Ada Lindqvist", "Engineering", "London").await;
-    let (ben_id, ben) = person_in(&app, "ben@example.com", "Ben Okafor", "Engineering", "London").await;
-    app.create_person_in("bea@example.com", "Bea Okoro", Roles::default(), "Finance", "Toronto")
-        .await;
+    let (_, ada) = person_in(
+        &app,
+        "ada@example.com",
+        "Ada Lindqvist",
+        "Engineering",
+        "London",
+    )
+    .await;
+    let (ben_id, ben) = person_in(
+        &app,
+        "ben@example.com",
+        "Ben Okafor",
+        "Engineering",
+        "London",
+    )
+    .await;
+    app.create_person_in(
+        "bea@example.com",
+        "Bea Okoro",
+        Roles::default(),
+        "Finance",
+        "Toronto",
+    )
+    .await;
 
     // Search without JavaScript: a GET form listing matching colleagues.
     let (status, page) = ada.get_html("/recognition/new?q=oka").await;
@@ -122,8 +152,16 @@ async fn a_colleague_is_found_by_name_recognised_and_sees_it_at_home(pool: PgPoo
     assert!(!text.contains("Bea Okoro"));
     assert!(page.contains(&format!("/recognition/new?to={ben_id}")));
     // Surnames match too, and the JSON search for the script agrees.
-    let json = ada.get("/recognition/colleagues?q=OKO").await.text().await.unwrap();
-    assert!(json.contains("Bea Okoro") && !json.contains("Ada"), "{json}");
+    let json = ada
+        .get("/recognition/colleagues?q=OKO")
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        json.contains("Bea Okoro") && !json.contains("Ada"),
+        "{json}"
+    );
 
     // The form with Ben chosen.
     let (status, form) = ada.get_html(&format!("/recognition/new?to={ben_id}")).await;
@@ -140,12 +178,18 @@ async fn a_colleague_is_found_by_name_recognised_and_sees_it_at_home(pool: PgPoo
     let id = recognise(&ada, ben_id, &[&quieter], "wall").await;
     let (_, shown) = ada.get_html(&format!("/recognition/{id}")).await;
     let text = visible_text(&shown);
-    assert!(text.contains("Your recognition of Ben Okafor is on the wall"), "{text}");
+    assert!(
+        text.contains("Your recognition of Ben Okafor is on the wall"),
+        "{text}"
+    );
     assert!(text.contains("Ada Lindqvist recognised Ben Okafor"));
 
     let (_, wall) = ada.get_html("/recognition").await;
     let text = visible_text(&wall);
-    assert!(text.contains("Ada Lindqvist recognised Ben Okafor"), "{text}");
+    assert!(
+        text.contains("Ada Lindqvist recognised Ben Okafor"),
+        "{text}"
+    );
     assert!(text.contains(QUIETER));
     assert!(text.contains("My idea about the retry storm turned out to be the fix."));
     assert!(!wall.contains("recognition--cross-team"), "same department");
@@ -167,8 +211,22 @@ async fn a_colleague_is_found_by_name_recognised_and_sees_it_at_home(pool: PgPoo
 #[sqlx::test]
 async fn bad_input_is_explained_next_to_each_field_and_nothing_is_stored(pool: PgPool) {
     let app = spawn_app(pool.clone()).await;
-    let (_, ada) = person_in(&app, "ada@example.com", "Ada Lindqvist", "Engineering", "London").await;
-    let (ben_id, _) = person_in(&app, "ben@example.com", "Ben Okafor", "Engineering", "London").await;
+    let (_, ada) = person_in(
+        &app,
+        "ada@example.com",
+        "Ada Lindqvist",
+        "Engineering",
+        "London",
+    )
+    .await;
+    let (ben_id, _) = person_in(
+        &app,
+        "ben@example.com",
+        "Ben Okafor",
+        "Engineering",
+        "London",
+    )
+    .await;
     let ben = ben_id.to_string();
     let tomorrow = (Utc::now().with_timezone(&chrono_tz::Europe::London) + Duration::days(2))
         .format("%Y-%m-%d")
@@ -187,19 +245,35 @@ async fn bad_input_is_explained_next_to_each_field_and_nothing_is_stored(pool: P
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
     let text = visible_text(&html);
     assert!(text.contains("Choose at least one behaviour"), "{text}");
-    assert!(text.contains("at least 50 characters (you have 27)"), "{text}");
+    assert!(
+        text.contains("at least 50 characters (you have 27)"),
+        "{text}"
+    );
     assert!(text.contains("The date can't be in the future"));
     assert!(text.contains("Choose whether this goes on the wall"));
-    assert!(html.contains(r##"href="#f-story""##), "the summary links to the field");
+    assert!(
+        html.contains(r##"href="#f-story""##),
+        "the summary links to the field"
+    );
     assert!(
         html.contains("Thanks for the &#60;b&#62;help&#60;/b&#62;!"),
         "what was typed is kept, escaped"
     );
-    assert!(text.contains("Recognising Ben Okafor"), "the colleague stays chosen");
+    assert!(
+        text.contains("Recognising Ben Okafor"),
+        "the colleague stays chosen"
+    );
     assert_eq!(count(&pool).await, 0);
 
     let long = "a".repeat(2001);
-    let response = nominate(&ada, ben_id, &[&behaviour_id(&pool, QUIETER).await], &long, "wall").await;
+    let response = nominate(
+        &ada,
+        ben_id,
+        &[&behaviour_id(&pool, QUIETER).await],
+        &long,
+        "wall",
+    )
+    .await;
     assert_eq!(response.status(), StatusCode::UNPROCESSABLE_ENTITY);
     assert!(visible_text(&response.text().await.unwrap()).contains("2000 characters or fewer"));
 
@@ -214,11 +288,26 @@ async fn bad_input_is_explained_next_to_each_field_and_nothing_is_stored(pool: P
 #[sqlx::test]
 async fn nobody_recognises_themselves_or_a_deactivated_colleague(pool: PgPool) {
     let app = spawn_app(pool.clone()).await;
-    let (ada_id, ada) = person_in(&app, "ada@example.com", "Ada Lindqvist", "Engineering", "London").await;
+    let (ada_id, ada) = person_in(
+        &app,
+        "ada@example.com",
+        "Ada Lindqvist",
+        "Engineering",
+        "London",
+    )
+    .await;
     let gone = app
-        .create_person_in("cy@example.com", "Cy Moretti", Roles::default(), "Finance", "London")
+        .create_person_in(
+            "cy@example.com",
+            "Cy Moretti",
+            Roles::default(),
+            "Finance",
+            "London",
+        )
         .await;
-    attune::db::people::set_active(&pool, gone, false).await.unwrap();
+    attune::db::people::set_active(&pool, gone, false)
+        .await
+        .unwrap();
     let quieter = behaviour_id(&pool, QUIETER).await;
 
     let response = nominate(&ada, ada_id, &[&quieter], STORY, "wall").await;
@@ -243,8 +332,22 @@ async fn nobody_recognises_themselves_or_a_deactivated_colleague(pool: PgPool) {
 async fn the_weekly_limit_and_the_24_hour_rule_are_enforced(pool: PgPool) {
     let app = spawn_app(pool.clone()).await;
     set_setting(&pool, "recognition_weekly_limit = 2").await;
-    let (_, ada) = person_in(&app, "ada@example.com", "Ada Lindqvist", "Engineering", "London").await;
-    let (ben, _) = person_in(&app, "ben@example.com", "Ben Okafor", "Engineering", "London").await;
+    let (_, ada) = person_in(
+        &app,
+        "ada@example.com",
+        "Ada Lindqvist",
+        "Engineering",
+        "London",
+    )
+    .await;
+    let (ben, _) = person_in(
+        &app,
+        "ben@example.com",
+        "Ben Okafor",
+        "Engineering",
+        "London",
+    )
+    .await;
     let (cy, _) = person_in(&app, "cy@example.com", "Cy Moretti", "Finance", "London").await;
     let (di, _) = person_in(&app, "di@example.com", "Di Chen", "Finance", "London").await;
     let quieter = behaviour_id(&pool, QUIETER).await;
@@ -281,7 +384,10 @@ async fn the_weekly_limit_and_the_24_hour_rule_are_enforced(pool: PgPool) {
         text.contains("You've made 2 nominations in the last 7 days, the most your HR team allows"),
         "{text}"
     );
-    assert!(text.contains("(Europe/London)"), "the reopening time names the zone");
+    assert!(
+        text.contains("(Europe/London)"),
+        "the reopening time names the zone"
+    );
     let (_, form) = ada.get_html(&format!("/recognition/new?to={di}")).await;
     assert!(visible_text(&form).contains("You've reached this week's limit"));
     assert_eq!(count(&pool).await, 2);
@@ -297,11 +403,38 @@ async fn the_weekly_limit_and_the_24_hour_rule_are_enforced(pool: PgPool) {
 #[sqlx::test]
 async fn private_recognitions_are_seen_only_by_the_two_people_and_hr(pool: PgPool) {
     let app = spawn_app(pool.clone()).await;
-    let (_, ada) = person_in(&app, "ada@example.com", "Ada Lindqvist", "Engineering", "London").await;
-    let (ben_id, ben) = person_in(&app, "ben@example.com", "Ben Okafor", "Engineering", "London").await;
-    let (_, eve) = person_in(&app, "eve@example.com", "Eve Novak", "Engineering", "London").await;
+    let (_, ada) = person_in(
+        &app,
+        "ada@example.com",
+        "Ada Lindqvist",
+        "Engineering",
+        "London",
+    )
+    .await;
+    let (ben_id, ben) = person_in(
+        &app,
+        "ben@example.com",
+        "Ben Okafor",
+        "Engineering",
+        "London",
+    )
+    .await;
+    let (_, eve) = person_in(
+        &app,
+        "eve@example.com",
+        "Eve Novak",
+        "Engineering",
+        "London",
+    )
+    .await;
     let hr = app.hr_admin("hr@example.com").await;
-    let id = recognise(&ada, ben_id, &[&behaviour_id(&pool, QUIETER).await], "private").await;
+    let id = recognise(
+        &ada,
+        ben_id,
+        &[&behaviour_id(&pool, QUIETER).await],
+        "private",
+    )
+    .await;
 
     let path = format!("/recognition/{id}");
     for (who, browser, expected) in [
@@ -323,10 +456,18 @@ async fn private_recognitions_are_seen_only_by_the_two_people_and_hr(pool: PgPoo
     let (_, mine) = ben.get_html("/recognition/mine").await;
     assert!(mine.contains("retry storm"), "the recipient has it");
     // Nobody else can appreciate, report or hide it.
-    assert_eq!(eve.post(&format!("{path}/appreciate"), &[]).await.status(), StatusCode::NOT_FOUND);
-    assert_eq!(eve.get(&format!("{path}/report")).await.status(), StatusCode::NOT_FOUND);
     assert_eq!(
-        eve.post(&format!("{path}/visibility"), &[("on_wall", "no")]).await.status(),
+        eve.post(&format!("{path}/appreciate"), &[]).await.status(),
+        StatusCode::NOT_FOUND
+    );
+    assert_eq!(
+        eve.get(&format!("{path}/report")).await.status(),
+        StatusCode::NOT_FOUND
+    );
+    assert_eq!(
+        eve.post(&format!("{path}/visibility"), &[("on_wall", "no")])
+            .await
+            .status(),
         StatusCode::NOT_FOUND
     );
 }
@@ -347,16 +488,40 @@ async fn held_nominations_wait_for_hr_who_approve_or_decline_with_a_reason(pool:
         )
         .await;
     assert_eq!(response.status(), StatusCode::SEE_OTHER);
-    let (_, ada) = person_in(&app, "ada@example.com", "Ada Lindqvist", "Engineering", "London").await;
-    let (ben_id, ben) = person_in(&app, "ben@example.com", "Ben Okafor", "Engineering", "London").await;
-    let (_, eve) = person_in(&app, "eve@example.com", "Eve Novak", "Engineering", "London").await;
+    let (_, ada) = person_in(
+        &app,
+        "ada@example.com",
+        "Ada Lindqvist",
+        "Engineering",
+        "London",
+    )
+    .await;
+    let (ben_id, ben) = person_in(
+        &app,
+        "ben@example.com",
+        "Ben Okafor",
+        "Engineering",
+        "London",
+    )
+    .await;
+    let (_, eve) = person_in(
+        &app,
+        "eve@example.com",
+        "Eve Novak",
+        "Engineering",
+        "London",
+    )
+    .await;
     let quieter = behaviour_id(&pool, QUIETER).await;
     let clarified = behaviour_id(&pool, CLARIFIED).await;
 
     let first = recognise(&ada, ben_id, &[&quieter], "wall").await;
     let (_, page) = ada.get_html(&format!("/recognition/{first}")).await;
     assert!(visible_text(&page).contains("An HR admin will review your recognition of Ben Okafor"));
-    assert_eq!(ben.get(&format!("/recognition/{first}")).await.status(), StatusCode::NOT_FOUND);
+    assert_eq!(
+        ben.get(&format!("/recognition/{first}")).await.status(),
+        StatusCode::NOT_FOUND
+    );
     let (_, wall) = eve.get_html("/recognition").await;
     assert!(!wall.contains("retry storm"));
     let (_, home) = ben.get_html("/").await;
@@ -364,16 +529,23 @@ async fn held_nominations_wait_for_hr_who_approve_or_decline_with_a_reason(pool:
 
     let (_, queue) = hr.get_html("/admin/recognition/approvals").await;
     let text = visible_text(&queue);
-    assert!(text.contains("Ada Lindqvist recognised Ben Okafor"), "{text}");
+    assert!(
+        text.contains("Ada Lindqvist recognised Ben Okafor"),
+        "{text}"
+    );
     let (_, home) = hr.get_html("/").await;
     assert!(visible_text(&home).contains("1 nomination waits for approval"));
 
-    let response = hr.post(&format!("/admin/recognition/{first}/approve"), &[]).await;
+    let response = hr
+        .post(&format!("/admin/recognition/{first}/approve"), &[])
+        .await;
     assert_eq!(location(&response), "/admin/recognition/approvals");
     let (_, wall) = eve.get_html("/recognition").await;
     assert!(wall.contains("retry storm"), "published on approval");
     assert_eq!(
-        hr.post(&format!("/admin/recognition/{first}/approve"), &[]).await.status(),
+        hr.post(&format!("/admin/recognition/{first}/approve"), &[])
+            .await
+            .status(),
         StatusCode::CONFLICT,
         "only once"
     );
@@ -383,13 +555,19 @@ async fn held_nominations_wait_for_hr_who_approve_or_decline_with_a_reason(pool:
     // Declining needs a reason, which the nominator then reads.
     let second = recognise(&ada, ben_id, &[&clarified], "wall").await;
     let (status, html) = hr
-        .post_html(&format!("/admin/recognition/{second}/reject"), &[("reason", "  ")])
+        .post_html(
+            &format!("/admin/recognition/{second}/reject"),
+            &[("reason", "  ")],
+        )
         .await;
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(visible_text(&html).contains("Give the nominator a reason"));
     let reason = "It names a customer. Could you describe it without their name?";
     let response = hr
-        .post(&format!("/admin/recognition/{second}/reject"), &[("reason", reason)])
+        .post(
+            &format!("/admin/recognition/{second}/reject"),
+            &[("reason", reason)],
+        )
         .await;
     assert_eq!(response.status(), StatusCode::SEE_OTHER);
     let (_, home) = ada.get_html("/").await;
@@ -398,30 +576,69 @@ async fn held_nominations_wait_for_hr_who_approve_or_decline_with_a_reason(pool:
     let text = visible_text(&given);
     assert!(text.contains("Not published"), "{text}");
     assert!(text.contains(reason));
-    assert_eq!(ben.get(&format!("/recognition/{second}")).await.status(), StatusCode::NOT_FOUND);
+    assert_eq!(
+        ben.get(&format!("/recognition/{second}")).await.status(),
+        StatusCode::NOT_FOUND
+    );
     let (_, home) = ada.get_html("/").await;
-    assert!(!visible_text(&home).contains("HR didn't publish"), "seen once read");
+    assert!(
+        !visible_text(&home).contains("HR didn't publish"),
+        "seen once read"
+    );
 }
 
 #[sqlx::test]
 async fn a_reported_post_is_hidden_until_hr_reviews_it(pool: PgPool) {
     let app = spawn_app(pool.clone()).await;
-    let (_, ada) = person_in(&app, "ada@example.com", "Ada Lindqvist", "Engineering", "London").await;
-    let (ben_id, _) = person_in(&app, "ben@example.com", "Ben Okafor", "Engineering", "London").await;
-    let (_, eve) = person_in(&app, "eve@example.com", "Eve Novak", "Engineering", "London").await;
+    let (_, ada) = person_in(
+        &app,
+        "ada@example.com",
+        "Ada Lindqvist",
+        "Engineering",
+        "London",
+    )
+    .await;
+    let (ben_id, _) = person_in(
+        &app,
+        "ben@example.com",
+        "Ben Okafor",
+        "Engineering",
+        "London",
+    )
+    .await;
+    let (_, eve) = person_in(
+        &app,
+        "eve@example.com",
+        "Eve Novak",
+        "Engineering",
+        "London",
+    )
+    .await;
     let (_, fay) = person_in(&app, "fay@example.com", "Fay Haddad", "Finance", "London").await;
     let hr = app.hr_admin("hr@example.com").await;
     let id = recognise(&ada, ben_id, &[&behaviour_id(&pool, QUIETER).await], "wall").await;
 
-    let (status, _) = eve.post_html(&format!("/recognition/{id}/report"), &[("reason", "")]).await;
-    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "a reason is needed");
+    let (status, _) = eve
+        .post_html(&format!("/recognition/{id}/report"), &[("reason", "")])
+        .await;
+    assert_eq!(
+        status,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "a reason is needed"
+    );
     let response = eve
-        .post(&format!("/recognition/{id}/report"), &[("reason", "This mentions my health.")])
+        .post(
+            &format!("/recognition/{id}/report"),
+            &[("reason", "This mentions my health.")],
+        )
         .await;
     assert_eq!(response.status(), StatusCode::SEE_OTHER);
     let (_, wall) = fay.get_html("/recognition").await;
     assert!(!wall.contains("retry storm"), "hidden at once");
-    assert_eq!(fay.get(&format!("/recognition/{id}")).await.status(), StatusCode::NOT_FOUND);
+    assert_eq!(
+        fay.get(&format!("/recognition/{id}")).await.status(),
+        StatusCode::NOT_FOUND
+    );
 
     let (_, reports) = hr.get_html("/admin/recognition/reports").await;
     let text = visible_text(&reports);
@@ -432,12 +649,19 @@ async fn a_reported_post_is_hidden_until_hr_reviews_it(pool: PgPool) {
     let (_, wall) = fay.get_html("/recognition").await;
     assert!(wall.contains("retry storm"), "back after review");
 
-    fay.post(&format!("/recognition/{id}/report"), &[("reason", "Still not OK.")])
+    fay.post(
+        &format!("/recognition/{id}/report"),
+        &[("reason", "Still not OK.")],
+    )
+    .await;
+    let response = hr
+        .post(&format!("/admin/recognition/{id}/remove"), &[])
         .await;
-    let response = hr.post(&format!("/admin/recognition/{id}/remove"), &[]).await;
     assert_eq!(response.status(), StatusCode::SEE_OTHER);
     assert_eq!(
-        hr.post(&format!("/admin/recognition/{id}/remove"), &[]).await.status(),
+        hr.post(&format!("/admin/recognition/{id}/remove"), &[])
+            .await
+            .status(),
         StatusCode::CONFLICT
     );
     let (_, wall) = eve.get_html("/recognition").await;
@@ -449,9 +673,30 @@ async fn a_reported_post_is_hidden_until_hr_reviews_it(pool: PgPool) {
 #[sqlx::test]
 async fn the_recipient_can_take_a_recognition_off_the_wall_and_back(pool: PgPool) {
     let app = spawn_app(pool.clone()).await;
-    let (_, ada) = person_in(&app, "ada@example.com", "Ada Lindqvist", "Engineering", "London").await;
-    let (ben_id, ben) = person_in(&app, "ben@example.com", "Ben Okafor", "Engineering", "London").await;
-    let (_, eve) = person_in(&app, "eve@example.com", "Eve Novak", "Engineering", "London").await;
+    let (_, ada) = person_in(
+        &app,
+        "ada@example.com",
+        "Ada Lindqvist",
+        "Engineering",
+        "London",
+    )
+    .await;
+    let (ben_id, ben) = person_in(
+        &app,
+        "ben@example.com",
+        "Ben Okafor",
+        "Engineering",
+        "London",
+    )
+    .await;
+    let (_, eve) = person_in(
+        &app,
+        "eve@example.com",
+        "Eve Novak",
+        "Engineering",
+        "London",
+    )
+    .await;
     let hr = app.hr_admin("hr@example.com").await;
     let id = recognise(&ada, ben_id, &[&behaviour_id(&pool, QUIETER).await], "wall").await;
 
@@ -459,7 +704,10 @@ async fn the_recipient_can_take_a_recognition_off_the_wall_and_back(pool: PgPool
     for other in [&ada, &hr] {
         assert_eq!(
             other
-                .post(&format!("/recognition/{id}/visibility"), &[("on_wall", "no")])
+                .post(
+                    &format!("/recognition/{id}/visibility"),
+                    &[("on_wall", "no")]
+                )
                 .await
                 .status(),
             StatusCode::FORBIDDEN
@@ -479,8 +727,11 @@ async fn the_recipient_can_take_a_recognition_off_the_wall_and_back(pool: PgPool
     assert!(text.contains("Hidden from the wall by you"), "{text}");
     assert!(text.contains("Show it on the wall again"));
 
-    ben.post(&format!("/recognition/{id}/visibility"), &[("on_wall", "yes")])
-        .await;
+    ben.post(
+        &format!("/recognition/{id}/visibility"),
+        &[("on_wall", "yes")],
+    )
+    .await;
     let (_, wall) = eve.get_html("/recognition").await;
     assert!(wall.contains("retry storm"));
 }
@@ -488,11 +739,31 @@ async fn the_recipient_can_take_a_recognition_off_the_wall_and_back(pool: PgPool
 #[sqlx::test]
 async fn each_person_appreciates_a_post_once_and_cross_team_posts_are_marked(pool: PgPool) {
     let app = spawn_app(pool.clone()).await;
-    let (_, ada) = person_in(&app, "ada@example.com", "Ada Lindqvist", "Engineering", "London").await;
+    let (_, ada) = person_in(
+        &app,
+        "ada@example.com",
+        "Ada Lindqvist",
+        "Engineering",
+        "London",
+    )
+    .await;
     let (fay_id, _) = person_in(&app, "fay@example.com", "Fay Haddad", "Finance", "Toronto").await;
-    let (_, eve) = person_in(&app, "eve@example.com", "Eve Novak", "Engineering", "London").await;
+    let (_, eve) = person_in(
+        &app,
+        "eve@example.com",
+        "Eve Novak",
+        "Engineering",
+        "London",
+    )
+    .await;
     let (_, gus) = person_in(&app, "gus@example.com", "Gus Silva", "Finance", "Toronto").await;
-    let id = recognise(&ada, fay_id, &[&behaviour_id(&pool, OTHER_TEAM).await], "wall").await;
+    let id = recognise(
+        &ada,
+        fay_id,
+        &[&behaviour_id(&pool, OTHER_TEAM).await],
+        "wall",
+    )
+    .await;
 
     let appreciate = |browser: Browser, action: &'static str| {
         let id = id.clone();
@@ -512,7 +783,10 @@ async fn each_person_appreciates_a_post_once_and_cross_team_posts_are_marked(poo
     let (_, wall) = eve.get_html("/recognition").await;
     let text = visible_text(&wall);
     assert!(text.contains("2 people appreciate this"), "{text}");
-    assert!(wall.contains(r#"aria-pressed="true""#), "Eve sees her appreciation");
+    assert!(
+        wall.contains(r#"aria-pressed="true""#),
+        "Eve sees her appreciation"
+    );
     assert!(text.contains("Across teams"));
     assert!(text.contains("Engineering to Finance"));
 
@@ -533,8 +807,22 @@ async fn each_person_appreciates_a_post_once_and_cross_team_posts_are_marked(poo
 #[sqlx::test]
 async fn the_wall_filters_by_behaviour_department_and_office_and_paginates(pool: PgPool) {
     let app = spawn_app(pool.clone()).await;
-    let (_, ada) = person_in(&app, "ada@example.com", "Ada Lindqvist", "Engineering", "London").await;
-    let (ben, _) = person_in(&app, "ben@example.com", "Ben Okafor", "Engineering", "London").await;
+    let (_, ada) = person_in(
+        &app,
+        "ada@example.com",
+        "Ada Lindqvist",
+        "Engineering",
+        "London",
+    )
+    .await;
+    let (ben, _) = person_in(
+        &app,
+        "ben@example.com",
+        "Ben Okafor",
+        "Engineering",
+        "London",
+    )
+    .await;
     let (fay, _) = person_in(&app, "fay@example.com", "Fay Haddad", "Finance", "Toronto").await;
     let quieter = behaviour_id(&pool, QUIETER).await;
     let other_team = behaviour_id(&pool, OTHER_TEAM).await;
@@ -550,7 +838,9 @@ async fn the_wall_filters_by_behaviour_department_and_office_and_paginates(pool:
     };
     let (_, all) = ada.get_html("/recognition").await;
     assert_eq!(names(&all), (true, true));
-    let (_, html) = ada.get_html(&format!("/recognition?behaviour={quieter}")).await;
+    let (_, html) = ada
+        .get_html(&format!("/recognition?behaviour={quieter}"))
+        .await;
     assert_eq!(names(&html), (true, false));
     let (_, html) = ada.get_html("/recognition?department=Finance").await;
     assert_eq!(names(&html), (false, true));
@@ -560,7 +850,9 @@ async fn the_wall_filters_by_behaviour_department_and_office_and_paginates(pool:
         .get_html(&format!("/recognition?behaviour={quieter}&office=Toronto"))
         .await;
     assert!(visible_text(&html).contains("Nothing matches these filters yet"));
-    let (status, _) = ada.get_html("/recognition?behaviour=nonsense&page=-4").await;
+    let (status, _) = ada
+        .get_html("/recognition?behaviour=nonsense&page=-4")
+        .await;
     assert_eq!(status, StatusCode::OK, "odd filters are ignored");
 
     // Newest first, 20 to a page.
@@ -584,12 +876,33 @@ async fn the_wall_filters_by_behaviour_department_and_office_and_paginates(pool:
 #[sqlx::test]
 async fn user_text_is_escaped_everywhere_it_is_shown(pool: PgPool) {
     let app = spawn_app(pool.clone()).await;
-    let (_, ada) = person_in(&app, "ada@example.com", "Ada Lindqvist", "Engineering", "London").await;
-    let (ben_id, ben) = person_in(&app, "ben@example.com", "Ben Okafor", "Engineering", "London").await;
+    let (_, ada) = person_in(
+        &app,
+        "ada@example.com",
+        "Ada Lindqvist",
+        "Engineering",
+        "London",
+    )
+    .await;
+    let (ben_id, ben) = person_in(
+        &app,
+        "ben@example.com",
+        "Ben Okafor",
+        "Engineering",
+        "London",
+    )
+    .await;
     let hr = app.hr_admin("hr@example.com").await;
     let payload = "<script>alert('xss')</script> and <img src=x onerror=alert(1)> \
                    Ben explained our deploy jargon in plain words for the new joiners today.";
-    let response = nominate(&ada, ben_id, &[&behaviour_id(&pool, QUIETER).await], payload, "wall").await;
+    let response = nominate(
+        &ada,
+        ben_id,
+        &[&behaviour_id(&pool, QUIETER).await],
+        payload,
+        "wall",
+    )
+    .await;
     assert_eq!(response.status(), StatusCode::SEE_OTHER);
     let id = location(&response).replace("/recognition/", "");
 
@@ -611,9 +924,13 @@ async fn user_text_is_escaped_everywhere_it_is_shown(pool: PgPool) {
             escaped.contains("&lt;script&gt;alert("),
             "{path}: the script is shown as text"
         );
-        assert!(escaped.contains("&lt;img src=x onerror=alert(1)&gt;"), "{path}");
         assert!(
-            visible_text(&html).contains("<script>alert('xss')</script> and <img src=x onerror=alert(1)>"),
+            escaped.contains("&lt;img src=x onerror=alert(1)&gt;"),
+            "{path}"
+        );
+        assert!(
+            visible_text(&html)
+                .contains("<script>alert('xss')</script> and <img src=x onerror=alert(1)>"),
             "{path}: the text appears literally"
         );
     }
@@ -622,8 +939,22 @@ async fn user_text_is_escaped_everywhere_it_is_shown(pool: PgPool) {
 #[sqlx::test]
 async fn hr_exports_a_formula_safe_csv_and_everyone_exports_what_they_received(pool: PgPool) {
     let app = spawn_app(pool.clone()).await;
-    let (_, ada) = person_in(&app, "ada@example.com", "Ada Lindqvist", "Engineering", "London").await;
-    let (ben_id, ben) = person_in(&app, "ben@example.com", "Ben Okafor", "Engineering", "London").await;
+    let (_, ada) = person_in(
+        &app,
+        "ada@example.com",
+        "Ada Lindqvist",
+        "Engineering",
+        "London",
+    )
+    .await;
+    let (ben_id, ben) = person_in(
+        &app,
+        "ben@example.com",
+        "Ben Okafor",
+        "Engineering",
+        "London",
+    )
+    .await;
     let (cy_id, cy) = person_in(&app, "cy@example.com", "Cy Moretti", "Finance", "London").await;
     let hr = app.hr_admin("hr@example.com").await;
     let quieter = behaviour_id(&pool, QUIETER).await;
@@ -637,10 +968,15 @@ async fn hr_exports_a_formula_safe_csv_and_everyone_exports_what_they_received(p
 
     let today = today();
     let response = hr
-        .get(&format!("/admin/recognition/export.csv?from={today}&to={today}"))
+        .get(&format!(
+            "/admin/recognition/export.csv?from={today}&to={today}"
+        ))
         .await;
     assert_eq!(response.status(), StatusCode::OK);
-    assert_eq!(response.headers()["content-type"], "text/csv; charset=utf-8");
+    assert_eq!(
+        response.headers()["content-type"],
+        "text/csv; charset=utf-8"
+    );
     assert!(
         response.headers()["content-disposition"]
             .to_str()
@@ -672,7 +1008,12 @@ async fn hr_exports_a_formula_safe_csv_and_everyone_exports_what_they_received(p
     let body = mine.text().await.unwrap();
     assert!(body.contains("'=HYPERLINK"), "{body}");
     assert!(!body.contains("quarterly numbers"));
-    let theirs = cy.get("/recognition/received.csv").await.text().await.unwrap();
+    let theirs = cy
+        .get("/recognition/received.csv")
+        .await
+        .text()
+        .await
+        .unwrap();
     assert!(theirs.contains("quarterly numbers") && !theirs.contains("HYPERLINK"));
 }
 
@@ -680,8 +1021,22 @@ async fn hr_exports_a_formula_safe_csv_and_everyone_exports_what_they_received(p
 async fn hr_curates_the_behaviours_list(pool: PgPool) {
     let app = spawn_app(pool.clone()).await;
     let hr = app.hr_admin("hr@example.com").await;
-    let (_, ada) = person_in(&app, "ada@example.com", "Ada Lindqvist", "Engineering", "London").await;
-    let (ben, _) = person_in(&app, "ben@example.com", "Ben Okafor", "Engineering", "London").await;
+    let (_, ada) = person_in(
+        &app,
+        "ada@example.com",
+        "Ada Lindqvist",
+        "Engineering",
+        "London",
+    )
+    .await;
+    let (ben, _) = person_in(
+        &app,
+        "ben@example.com",
+        "Ben Okafor",
+        "Engineering",
+        "London",
+    )
+    .await;
 
     let (status, page) = hr.get_html("/admin/recognition/behaviours").await;
     assert_eq!(status, StatusCode::OK);
@@ -697,32 +1052,52 @@ async fn hr_curates_the_behaviours_list(pool: PgPool) {
         "Helped someone from another team",
     ];
     let positions: Vec<usize> = seeded.iter().map(|b| text.find(b).expect(b)).collect();
-    assert!(positions.windows(2).all(|w| w[0] < w[1]), "in the seeded order");
+    assert!(
+        positions.windows(2).all(|w| w[0] < w[1]),
+        "in the seeded order"
+    );
 
     // Add (and refuse a duplicate or a blank).
     let response = hr
-        .post("/admin/recognition/behaviours", &[("label", "Checked in after a hard conversation")])
+        .post(
+            "/admin/recognition/behaviours",
+            &[("label", "Checked in after a hard conversation")],
+        )
         .await;
     assert_eq!(response.status(), StatusCode::SEE_OTHER);
     let (status, html) = hr
-        .post_html("/admin/recognition/behaviours", &[("label", "clarified a MISUNDERSTANDING")])
+        .post_html(
+            "/admin/recognition/behaviours",
+            &[("label", "clarified a MISUNDERSTANDING")],
+        )
         .await;
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(visible_text(&html).contains("already on the list"));
-    let (status, _) = hr.post_html("/admin/recognition/behaviours", &[("label", " ")]).await;
+    let (status, _) = hr
+        .post_html("/admin/recognition/behaviours", &[("label", " ")])
+        .await;
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
 
     // Reorder: the new one moves up above the last seeded one.
     let new_id = behaviour_id(&pool, "Checked in after a hard conversation").await;
     let response = hr
-        .post(&format!("/admin/recognition/behaviours/{new_id}/move"), &[("direction", "up")])
+        .post(
+            &format!("/admin/recognition/behaviours/{new_id}/move"),
+            &[("direction", "up")],
+        )
         .await;
     assert_eq!(response.status(), StatusCode::SEE_OTHER);
     let (_, page) = hr.get_html("/admin/recognition/behaviours").await;
     let text = visible_text(&page);
-    assert!(text.find("Checked in after").unwrap() < text.find("Helped someone from another team").unwrap());
+    assert!(
+        text.find("Checked in after").unwrap()
+            < text.find("Helped someone from another team").unwrap()
+    );
     let (status, _) = hr
-        .post_html(&format!("/admin/recognition/behaviours/{new_id}/move"), &[("direction", "sideways")])
+        .post_html(
+            &format!("/admin/recognition/behaviours/{new_id}/move"),
+            &[("direction", "sideways")],
+        )
         .await;
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
 
@@ -738,8 +1113,11 @@ async fn hr_curates_the_behaviours_list(pool: PgPool) {
     // Retire: it leaves the form, and can't be sent any more; past recognitions keep it.
     let quieter = behaviour_id(&pool, QUIETER).await;
     let id = recognise(&ada, ben, &[&quieter], "wall").await;
-    hr.post(&format!("/admin/recognition/behaviours/{quieter}/retire"), &[])
-        .await;
+    hr.post(
+        &format!("/admin/recognition/behaviours/{quieter}/retire"),
+        &[],
+    )
+    .await;
     let (_, form) = ada.get_html(&format!("/recognition/new?to={ben}")).await;
     let text = visible_text(&form);
     assert!(!text.contains(QUIETER));
@@ -748,23 +1126,54 @@ async fn hr_curates_the_behaviours_list(pool: PgPool) {
     assert_eq!(response.status(), StatusCode::UNPROCESSABLE_ENTITY);
     let (_, post) = ada.get_html(&format!("/recognition/{id}")).await;
     assert!(visible_text(&post).contains(QUIETER));
-    hr.post(&format!("/admin/recognition/behaviours/{quieter}/reinstate"), &[])
-        .await;
+    hr.post(
+        &format!("/admin/recognition/behaviours/{quieter}/reinstate"),
+        &[],
+    )
+    .await;
     let (_, form) = ada.get_html(&format!("/recognition/new?to={ben}")).await;
     assert!(visible_text(&form).contains(QUIETER));
 }
 
 #[sqlx::test]
-async fn the_fairness_view_counts_by_department_and_office_and_lists_the_unrecognised(pool: PgPool) {
+async fn the_fairness_view_counts_by_department_and_office_and_lists_the_unrecognised(
+    pool: PgPool,
+) {
     let app = spawn_app(pool.clone()).await;
-    let (_, ada) = person_in(&app, "ada@example.com", "Ada Lindqvist", "Engineering", "London").await;
-    let (ben, _) = person_in(&app, "ben@example.com", "Ben Okafor", "Engineering", "London").await;
+    let (_, ada) = person_in(
+        &app,
+        "ada@example.com",
+        "Ada Lindqvist",
+        "Engineering",
+        "London",
+    )
+    .await;
+    let (ben, _) = person_in(
+        &app,
+        "ben@example.com",
+        "Ben Okafor",
+        "Engineering",
+        "London",
+    )
+    .await;
     let (fay, _) = person_in(&app, "fay@example.com", "Fay Haddad", "Finance", "Toronto").await;
-    app.create_person_in("gus@example.com", "Gus Silva", Roles::default(), "Finance", "Toronto")
-        .await;
+    app.create_person_in(
+        "gus@example.com",
+        "Gus Silva",
+        Roles::default(),
+        "Finance",
+        "Toronto",
+    )
+    .await;
     let hr = app.hr_admin("hr@example.com").await;
     recognise(&ada, ben, &[&behaviour_id(&pool, QUIETER).await], "wall").await;
-    recognise(&ada, fay, &[&behaviour_id(&pool, OTHER_TEAM).await], "private").await;
+    recognise(
+        &ada,
+        fay,
+        &[&behaviour_id(&pool, OTHER_TEAM).await],
+        "private",
+    )
+    .await;
 
     let (status, page) = hr.get_html("/admin/recognition/fairness").await;
     assert_eq!(status, StatusCode::OK);
@@ -779,7 +1188,9 @@ async fn the_fairness_view_counts_by_department_and_office_and_lists_the_unrecog
     assert!(unrecognised.contains("Ada Lindqvist"));
     assert!(!unrecognised.contains("Ben Okafor") && !unrecognised.contains("Fay Haddad"));
 
-    let (status, html) = hr.get_html("/admin/recognition/fairness?from=soon&to=").await;
+    let (status, html) = hr
+        .get_html("/admin/recognition/fairness?from=soon&to=")
+        .await;
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(visible_text(&html).contains("Enter a date as year-month-day"));
     let (status, _) = ada.get_html("/admin/recognition/fairness").await;
@@ -792,7 +1203,10 @@ async fn recognition_settings_are_validated_and_kept(pool: PgPool) {
     let hr = app.hr_admin("hr@example.com").await;
     let (status, page) = hr.get_html("/admin/settings").await;
     assert_eq!(status, StatusCode::OK);
-    assert!(page.contains(r#"value="immediately" checked"#), "publish immediately by default");
+    assert!(
+        page.contains(r#"value="immediately" checked"#),
+        "publish immediately by default"
+    );
     assert!(page.contains(r#"name="recognition_weekly_limit" value="5""#));
 
     let (status, html) = hr
@@ -853,15 +1267,27 @@ async fn spotlight_nominators_rotate_so_everyone_has_a_turn_before_anyone_repeat
     let mut engineering = Vec::new();
     for n in 0..7 {
         engineering.push(
-            app.create_person_in(&format!("e{n}@example.com"), &format!("Engineer {n}"), Roles::default(), "Engineering", "London")
-                .await,
+            app.create_person_in(
+                &format!("e{n}@example.com"),
+                &format!("Engineer {n}"),
+                Roles::default(),
+                "Engineering",
+                "London",
+            )
+            .await,
         );
     }
     let mut finance = Vec::new();
     for n in 0..3 {
         finance.push(
-            app.create_person_in(&format!("f{n}@example.com"), &format!("Analyst {n}"), Roles::default(), "Finance", "Toronto")
-                .await,
+            app.create_person_in(
+                &format!("f{n}@example.com"),
+                &format!("Analyst {n}"),
+                Roles::default(),
+                "Finance",
+                "Toronto",
+            )
+            .await,
         );
     }
     let state = state_for(&app);
@@ -872,7 +1298,9 @@ async fn spotlight_nominators_rotate_so_everyone_has_a_turn_before_anyone_repeat
         .map(|_| {
             let state = state.clone();
             tokio::spawn(async move {
-                attune::web::recognition::ensure_spotlight_round(&state, monday).await.unwrap()
+                attune::web::recognition::ensure_spotlight_round(&state, monday)
+                    .await
+                    .unwrap()
             })
         })
         .collect();
@@ -890,8 +1318,12 @@ async fn spotlight_nominators_rotate_so_everyone_has_a_turn_before_anyone_repeat
     let mut times: HashMap<Uuid, i64> = HashMap::new();
     for week in 0..12 {
         let now = monday + Duration::weeks(week) + Duration::hours(30);
-        attune::web::recognition::ensure_spotlight_round(&state, now).await.unwrap();
-        attune::web::recognition::ensure_spotlight_round(&state, now).await.unwrap();
+        attune::web::recognition::ensure_spotlight_round(&state, now)
+            .await
+            .unwrap();
+        attune::web::recognition::ensure_spotlight_round(&state, now)
+            .await
+            .unwrap();
         let invited: Vec<(Uuid, String)> = sqlx::query_as(
             "SELECT person_id, department FROM spotlight_invitations WHERE week_start = $1",
         )
@@ -920,17 +1352,36 @@ async fn spotlight_nominators_rotate_so_everyone_has_a_turn_before_anyone_repeat
         }
         if week == 2 {
             // After 3 rounds of 2, all 7 engineers have had a turn (6 + the 7th in week 3).
-            assert!(engineering.iter().filter(|id| times.contains_key(id)).count() >= 6);
+            assert!(
+                engineering
+                    .iter()
+                    .filter(|id| times.contains_key(id))
+                    .count()
+                    >= 6
+            );
         }
     }
     let engineers: Vec<i64> = engineering.iter().map(|id| times[id]).collect();
-    assert!(engineers.iter().max().unwrap() - engineers.iter().min().unwrap() <= 1, "{engineers:?}");
+    assert!(
+        engineers.iter().max().unwrap() - engineers.iter().min().unwrap() <= 1,
+        "{engineers:?}"
+    );
 
     // The invited see the prompt on their home page; the others don't.
-    let (_, ada) = person_in(&app, "ada@example.com", "Ada Lindqvist", "Support", "London").await;
+    let (_, ada) = person_in(
+        &app,
+        "ada@example.com",
+        "Ada Lindqvist",
+        "Support",
+        "London",
+    )
+    .await;
     let (_, home) = ada.get_html("/").await;
     let text = visible_text(&home);
-    assert!(text.contains("Spotlight nominator this week"), "a newcomer department's first round: {text}");
+    assert!(
+        text.contains("Spotlight nominator this week"),
+        "a newcomer department's first round: {text}"
+    );
     let hr = app.hr_admin("hr@example.com").await;
     let (status, page) = hr.get_html("/admin/recognition/spotlight").await;
     assert_eq!(status, StatusCode::OK);

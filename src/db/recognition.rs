@@ -372,7 +372,11 @@ const ON_WALL: &str = "r.status = 'published' AND r.visibility = 'wall' \
 
 /// One recognition, as `viewer` would see it (whether they may is the caller's rule).
 #[instrument(skip_all)]
-pub async fn find(db: impl PgExecutor<'_>, viewer: Uuid, id: Uuid) -> DbResult<Option<Recognition>> {
+pub async fn find(
+    db: impl PgExecutor<'_>,
+    viewer: Uuid,
+    id: Uuid,
+) -> DbResult<Option<Recognition>> {
     let row: Option<RecognitionRow> = sqlx::query_as(&format!("{SELECT} WHERE r.id = $2"))
         .bind(viewer)
         .bind(id)
@@ -518,7 +522,11 @@ pub async fn unseen_received(
 
 /// The recipient has seen every recognition published for them so far.
 #[instrument(skip_all)]
-pub async fn mark_received_seen(db: impl PgExecutor<'_>, person: Uuid, now: DateTime<Utc>) -> DbResult<()> {
+pub async fn mark_received_seen(
+    db: impl PgExecutor<'_>,
+    person: Uuid,
+    now: DateTime<Utc>,
+) -> DbResult<()> {
     sqlx::query(
         "UPDATE recognitions SET recipient_seen_at = $2 WHERE recipient_id = $1 \
          AND status = 'published' AND recipient_seen_at IS NULL",
@@ -543,7 +551,11 @@ pub async fn unseen_decisions(db: impl PgExecutor<'_>, person: Uuid) -> DbResult
 }
 
 #[instrument(skip_all)]
-pub async fn mark_decisions_seen(db: impl PgExecutor<'_>, person: Uuid, now: DateTime<Utc>) -> DbResult<()> {
+pub async fn mark_decisions_seen(
+    db: impl PgExecutor<'_>,
+    person: Uuid,
+    now: DateTime<Utc>,
+) -> DbResult<()> {
     sqlx::query(
         "UPDATE recognitions SET nominator_seen_at = $2 WHERE nominator_id = $1 \
          AND status IN ('rejected', 'removed') AND nominator_seen_at IS NULL",
@@ -600,10 +612,12 @@ pub async fn report(
     .await?
     .rows_affected()
         == 1;
-    sqlx::query("UPDATE recognitions SET under_review = true WHERE id = $1 AND status = 'published'")
-        .bind(recognition)
-        .execute(&mut *conn)
-        .await?;
+    sqlx::query(
+        "UPDATE recognitions SET under_review = true WHERE id = $1 AND status = 'published'",
+    )
+    .bind(recognition)
+    .execute(&mut *conn)
+    .await?;
     Ok(inserted)
 }
 
@@ -715,7 +729,12 @@ pub async fn open_reports(db: impl PgExecutor<'_>, recognitions: &[Uuid]) -> DbR
 
 /// Publishes a pending nomination. Returns false when it isn't pending (any more).
 #[instrument(skip_all)]
-pub async fn approve(db: impl PgExecutor<'_>, id: Uuid, reviewer: Uuid, now: DateTime<Utc>) -> DbResult<bool> {
+pub async fn approve(
+    db: impl PgExecutor<'_>,
+    id: Uuid,
+    reviewer: Uuid,
+    now: DateTime<Utc>,
+) -> DbResult<bool> {
     let result = sqlx::query(
         "UPDATE recognitions SET status = 'published', reviewed_by = $2, reviewed_at = $3 \
          WHERE id = $1 AND status = 'pending'",
@@ -866,6 +885,29 @@ pub async fn figures(
     .await?)
 }
 
+#[derive(FromRow)]
+struct UnrecognisedRow {
+    id: Uuid,
+    display_name: String,
+    department: String,
+    office: String,
+    last: Option<DateTime<Utc>>,
+}
+
+impl From<UnrecognisedRow> for Unrecognised {
+    fn from(row: UnrecognisedRow) -> Self {
+        Unrecognised {
+            person: PersonRef {
+                id: row.id,
+                name: row.display_name,
+                department: row.department,
+                office: row.office,
+            },
+            last: row.last,
+        }
+    }
+}
+
 /// Someone not recognised lately, with when they last were.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Unrecognised {
@@ -891,7 +933,7 @@ pub async fn unrecognised(
         .bind(department)
         .fetch_one(db)
         .await?;
-    let rows: Vec<(Uuid, String, String, String, Option<DateTime<Utc>>)> = sqlx::query_as(&format!(
+    let rows: Vec<UnrecognisedRow> = sqlx::query_as(&format!(
         "SELECT p.id, p.display_name, p.department, p.office, lr.last {from} \
          ORDER BY lr.last NULLS FIRST, lower(p.display_name), p.id LIMIT $3 OFFSET $4"
     ))
@@ -901,15 +943,7 @@ pub async fn unrecognised(
     .bind(page.offset())
     .fetch_all(db)
     .await?;
-    Ok((
-        rows.into_iter()
-            .map(|(id, name, department, office, last)| Unrecognised {
-                person: person_ref((id, name, department, office)),
-                last,
-            })
-            .collect(),
-        total,
-    ))
+    Ok((rows.into_iter().map(Unrecognised::from).collect(), total))
 }
 
 // ---------------------------------------------------------------------------------------
@@ -918,10 +952,12 @@ pub async fn unrecognised(
 /// Whether this week's round has been run.
 #[instrument(skip_all)]
 pub async fn spotlight_round_exists(db: impl PgExecutor<'_>, week: NaiveDate) -> DbResult<bool> {
-    Ok(sqlx::query_scalar("SELECT EXISTS (SELECT 1 FROM spotlight_rounds WHERE week_start = $1)")
-        .bind(week)
-        .fetch_one(db)
-        .await?)
+    Ok(
+        sqlx::query_scalar("SELECT EXISTS (SELECT 1 FROM spotlight_rounds WHERE week_start = $1)")
+            .bind(week)
+            .fetch_one(db)
+            .await?,
+    )
 }
 
 /// Claims the week's round. Returns false when another request (or replica) already has it;
@@ -1016,7 +1052,7 @@ pub async fn least_recently_recognised(
     exclude: Uuid,
     limit: i64,
 ) -> DbResult<Vec<Unrecognised>> {
-    let rows: Vec<(Uuid, String, String, String, Option<DateTime<Utc>>)> = sqlx::query_as(
+    let rows: Vec<UnrecognisedRow> = sqlx::query_as(
         "SELECT p.id, p.display_name, p.department, p.office, lr.last FROM people p \
          LEFT JOIN LATERAL (SELECT max(created_at) AS last FROM recognitions r \
                             WHERE r.recipient_id = p.id AND r.status = 'published') lr ON true \
@@ -1028,13 +1064,7 @@ pub async fn least_recently_recognised(
     .bind(limit)
     .fetch_all(db)
     .await?;
-    Ok(rows
-        .into_iter()
-        .map(|(id, name, department, office, last)| Unrecognised {
-            person: person_ref((id, name, department, office)),
-            last,
-        })
-        .collect())
+    Ok(rows.into_iter().map(Unrecognised::from).collect())
 }
 
 /// A past or current spotlight invitation, for HR's overview.

@@ -42,7 +42,14 @@ mod tests {
 
     #[test]
     fn ordinary_text_is_borrowed_unchanged() {
-        for value in ["", "Ada Lovelace", "1 = 1", "She said \"=\"", "'quoted", " =x"] {
+        for value in [
+            "",
+            "Ada Lovelace",
+            "1 = 1",
+            "She said \"=\"",
+            "'quoted",
+            " =x",
+        ] {
             let safe = cell(value);
             assert_eq!(safe, value);
             assert!(matches!(safe, Cow::Borrowed(_)), "{value:?}");
@@ -53,7 +60,11 @@ mod tests {
     fn a_written_row_opens_as_text() {
         let mut writer = csv::Writer::from_writer(Vec::new());
         writer
-            .write_record([cell("=1+1"), cell("plain, with comma"), cell("@x")].iter().map(|c| c.as_ref()))
+            .write_record(
+                [cell("=1+1"), cell("plain, with comma"), cell("@x")]
+                    .iter()
+                    .map(|c| c.as_ref()),
+            )
             .unwrap();
         let out = String::from_utf8(writer.into_inner().unwrap()).unwrap();
         assert_eq!(out, "'=1+1,\"plain, with comma\",'@x\n");

@@ -125,7 +125,10 @@ pub const STORY_PROMPTS: [&str; 3] = [
 
 /// Normalises line endings and trims the ends; inner spacing is the writer's.
 pub fn clean_story(raw: &str) -> String {
-    raw.replace("\r\n", "\n").replace('\r', "\n").trim().to_string()
+    raw.replace("\r\n", "\n")
+        .replace('\r', "\n")
+        .trim()
+        .to_string()
 }
 
 impl Nomination {
@@ -182,8 +185,14 @@ impl Nomination {
                     "Keep the description to {STORY_MAX} characters or fewer (you have {length})."
                 ),
             );
-        } else if story.chars().any(|c| c.is_control() && c != '\n' && c != '\t') {
-            errors.add("story", "The description contains characters that can't be shown. Retype it without them.");
+        } else if story
+            .chars()
+            .any(|c| c.is_control() && c != '\n' && c != '\t')
+        {
+            errors.add(
+                "story",
+                "The description contains characters that can't be shown. Retype it without them.",
+            );
         }
 
         let happened_on = match NaiveDate::parse_from_str(form.happened_on.trim(), "%Y-%m-%d") {
@@ -195,7 +204,10 @@ impl Nomination {
                 None
             }
             Ok(date) if date.year() < 2000 => {
-                errors.add("happened_on", "Enter a date from this century, like 2026-03-14.");
+                errors.add(
+                    "happened_on",
+                    "Enter a date from this century, like 2026-03-14.",
+                );
                 None
             }
             Ok(date) => Some(date),
@@ -636,7 +648,8 @@ mod tests {
     #[test]
     fn a_complete_nomination_parses() {
         let b = Uuid::from_u128(1);
-        let parsed = Nomination::parse(&form(vec![b.to_string()]), date("2026-03-12"), &[b]).unwrap();
+        let parsed =
+            Nomination::parse(&form(vec![b.to_string()]), date("2026-03-12"), &[b]).unwrap();
         assert_eq!(parsed.recipient_id, Uuid::from_u128(7));
         assert_eq!(parsed.behaviour_ids, vec![b]);
         assert_eq!(parsed.visibility, Visibility::Wall);
@@ -654,7 +667,13 @@ mod tests {
             visibility: "everyone".into(),
         };
         let errors = Nomination::parse(&bad, today, &[]).unwrap_err();
-        for field in ["recipient", "behaviours", "story", "happened_on", "visibility"] {
+        for field in [
+            "recipient",
+            "behaviours",
+            "story",
+            "happened_on",
+            "visibility",
+        ] {
             assert!(errors.get(field).is_some(), "{field}");
         }
         assert!(errors.get("story").unwrap().contains("you have 7"));
@@ -674,7 +693,12 @@ mod tests {
         assert!(Nomination::parse(&f, today, &[b]).is_ok());
         f.story = "a".repeat(STORY_MAX + 1);
         let errors = Nomination::parse(&f, today, &[b]).unwrap_err();
-        assert!(errors.get("story").unwrap().contains("2000 characters or fewer"));
+        assert!(
+            errors
+                .get("story")
+                .unwrap()
+                .contains("2000 characters or fewer")
+        );
     }
 
     #[test]
@@ -682,9 +706,17 @@ mod tests {
         let b = Uuid::from_u128(1);
         let today = date("2026-03-12");
         let f = form(vec![Uuid::from_u128(2).to_string()]);
-        assert!(Nomination::parse(&f, today, &[b]).unwrap_err().get("behaviours").is_some());
+        assert!(
+            Nomination::parse(&f, today, &[b])
+                .unwrap_err()
+                .get("behaviours")
+                .is_some()
+        );
         let f = form(vec![b.to_string(), b.to_string()]);
-        assert_eq!(Nomination::parse(&f, today, &[b]).unwrap().behaviour_ids, vec![b]);
+        assert_eq!(
+            Nomination::parse(&f, today, &[b]).unwrap().behaviour_ids,
+            vec![b]
+        );
     }
 
     #[test]
@@ -733,22 +765,45 @@ mod tests {
         };
         let now = Utc::now();
         assert_eq!(check_rules(me, Some(&them), &[], 5, vec![], now), Ok(()));
-        assert_eq!(check_rules(me, None, &[], 5, vec![], now), Err(Refusal::UnknownRecipient));
-        let me_too = RecipientFacts { id: me, ..them.clone() };
+        assert_eq!(
+            check_rules(me, None, &[], 5, vec![], now),
+            Err(Refusal::UnknownRecipient)
+        );
+        let me_too = RecipientFacts {
+            id: me,
+            ..them.clone()
+        };
         assert_eq!(
             check_rules(me, Some(&me_too), &[], 5, vec![], now),
             Err(Refusal::SelfNomination)
         );
-        let gone = RecipientFacts { active: false, ..them.clone() };
+        let gone = RecipientFacts {
+            active: false,
+            ..them.clone()
+        };
         let refusal = check_rules(me, Some(&gone), &[], 5, vec![], now).unwrap_err();
-        assert!(refusal.message("").contains("Ben Okafor no longer has an active account"));
+        assert!(
+            refusal
+                .message("")
+                .contains("Ben Okafor no longer has an active account")
+        );
         let full = vec![at(2, now); 5];
         let refusal = check_rules(me, Some(&them), &full, 5, vec![], now).unwrap_err();
         assert_eq!(refusal.field(), "limit");
-        assert!(refusal.message("Monday 16 March").contains("from Monday 16 March"));
-        let refusal =
-            check_rules(me, Some(&them), &[], 5, vec!["Clarified a misunderstanding".into()], now)
-                .unwrap_err();
+        assert!(
+            refusal
+                .message("Monday 16 March")
+                .contains("from Monday 16 March")
+        );
+        let refusal = check_rules(
+            me,
+            Some(&them),
+            &[],
+            5,
+            vec!["Clarified a misunderstanding".into()],
+            now,
+        )
+        .unwrap_err();
         assert_eq!(refusal.field(), "behaviours");
         assert!(refusal.message("").contains("Clarified a misunderstanding"));
     }
@@ -790,13 +845,22 @@ mod tests {
 
         let private = recognition(Status::Published, Visibility::Private);
         assert!(!private.visible_to(other, false));
-        assert!(private.visible_to(Uuid::from_u128(2), false), "the recipient");
-        assert!(private.visible_to(Uuid::from_u128(1), false), "the nominator");
+        assert!(
+            private.visible_to(Uuid::from_u128(2), false),
+            "the recipient"
+        );
+        assert!(
+            private.visible_to(Uuid::from_u128(1), false),
+            "the nominator"
+        );
         assert!(private.visible_to(other, true), "HR");
 
         let pending = recognition(Status::Pending, Visibility::Wall);
         assert!(!pending.visible_to(other, false));
-        assert!(!pending.visible_to(Uuid::from_u128(2), false), "not yet for the recipient");
+        assert!(
+            !pending.visible_to(Uuid::from_u128(2), false),
+            "not yet for the recipient"
+        );
 
         let mut hidden = wall.clone();
         hidden.hidden_by_recipient = true;
@@ -833,8 +897,14 @@ mod tests {
         assert_eq!(ids(choose_spotlight(&candidates, 9)).len(), 5);
         assert!(choose_spotlight(&candidates, 0).is_empty());
         // Last invited in the same week: fewer invitations first, whatever the id.
-        let veteran = Candidate { invitations: 4, ..c(1, Some("2026-03-02")) };
-        let newer = Candidate { invitations: 1, ..c(9, Some("2026-03-02")) };
+        let veteran = Candidate {
+            invitations: 4,
+            ..c(1, Some("2026-03-02"))
+        };
+        let newer = Candidate {
+            invitations: 1,
+            ..c(9, Some("2026-03-02"))
+        };
         assert_eq!(ids(choose_spotlight(&[veteran, newer], 1)), vec![9]);
     }
 
@@ -865,7 +935,10 @@ mod tests {
                     .map(|other| times.get(other).copied().unwrap_or(0))
                     .min()
                     .unwrap_or(0);
-                assert!(mine <= fewest, "week {week}: {id} had {mine}, someone had {fewest}");
+                assert!(
+                    mine <= fewest,
+                    "week {week}: {id} had {mine}, someone had {fewest}"
+                );
                 *times.entry(*id).or_default() += 1;
                 last.insert(*id, Some(monday));
             }
@@ -893,10 +966,28 @@ mod tests {
         let range = DateRange::parse("2026-01-01", "2026-03-31").unwrap();
         let (start, end) = range.instants();
         assert_eq!((end - start).num_days(), 90);
-        assert!(DateRange::parse("2026-03-31", "2026-01-01").unwrap_err().get("to").is_some());
-        assert!(DateRange::parse("yesterday", "").unwrap_err().get("from").is_some());
-        assert!(DateRange::parse("2024-01-01", "2026-01-01").unwrap_err().get("to").is_some());
-        assert_eq!(DateRange::last_days(date("2026-03-31"), 90).from, date("2026-01-01"));
+        assert!(
+            DateRange::parse("2026-03-31", "2026-01-01")
+                .unwrap_err()
+                .get("to")
+                .is_some()
+        );
+        assert!(
+            DateRange::parse("yesterday", "")
+                .unwrap_err()
+                .get("from")
+                .is_some()
+        );
+        assert!(
+            DateRange::parse("2024-01-01", "2026-01-01")
+                .unwrap_err()
+                .get("to")
+                .is_some()
+        );
+        assert_eq!(
+            DateRange::last_days(date("2026-03-31"), 90).from,
+            date("2026-01-01")
+        );
     }
 
     #[test]
@@ -911,7 +1002,10 @@ mod tests {
         let row = reader.records().next().unwrap().unwrap();
         assert_eq!(&row[2], "'=HYPERLINK(\"http://evil.example\",\"x\")");
         assert_eq!(&row[9], "'@risk; Clarified a misunderstanding");
-        assert_eq!(&row[10], "'+1 line one, with a comma\n-2 \"quoted\" line two");
+        assert_eq!(
+            &row[10],
+            "'+1 line one, with a comma\n-2 \"quoted\" line two"
+        );
         assert_eq!(&row[12], "Published");
     }
 
@@ -928,10 +1022,19 @@ mod tests {
 
     #[test]
     fn behaviour_labels_and_reasons_are_cleaned() {
-        assert_eq!(parse_behaviour_label("  Listened   first ").unwrap(), "Listened first");
+        assert_eq!(
+            parse_behaviour_label("  Listened   first ").unwrap(),
+            "Listened first"
+        );
         assert!(parse_behaviour_label("no").is_err());
         assert!(parse_behaviour_label(&"a".repeat(121)).is_err());
-        assert_eq!(parse_reason(" Names a customer.\r\n", 500, "x").unwrap(), "Names a customer.");
-        assert_eq!(parse_reason("   ", 500, "Give a reason.").unwrap_err(), "Give a reason.");
+        assert_eq!(
+            parse_reason(" Names a customer.\r\n", 500, "x").unwrap(),
+            "Names a customer."
+        );
+        assert_eq!(
+            parse_reason("   ", 500, "Give a reason.").unwrap_err(),
+            "Give a reason."
+        );
     }
 }

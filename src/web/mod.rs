@@ -172,8 +172,14 @@ fn recognition_routes() -> Routes {
         .get("/admin/recognition/behaviours/{id}", r::edit_behaviour)
         .post("/admin/recognition/behaviours/{id}", r::update_behaviour)
         .post("/admin/recognition/behaviours/{id}/move", r::move_behaviour)
-        .post("/admin/recognition/behaviours/{id}/retire", r::retire_behaviour)
-        .post("/admin/recognition/behaviours/{id}/reinstate", r::reinstate_behaviour)
+        .post(
+            "/admin/recognition/behaviours/{id}/retire",
+            r::retire_behaviour,
+        )
+        .post(
+            "/admin/recognition/behaviours/{id}/reinstate",
+            r::reinstate_behaviour,
+        )
         .get("/admin/recognition/spotlight", r::spotlight)
 }
 

@@ -19,7 +19,7 @@ use super::AppState;
 use super::auth::{CurrentUser, HrAdmin, safe_next};
 use super::chrome::{Chrome, flash};
 use crate::db::recognition::{
-    self as store, Grouping, GroupFigures, PersonList, Report, SpotlightInvitation, Unrecognised,
+    self as store, GroupFigures, Grouping, PersonList, Report, SpotlightInvitation, Unrecognised,
     WallFilter,
 };
 use crate::db::{self, DbError};
@@ -27,7 +27,7 @@ use crate::domain::FieldErrors;
 use crate::domain::pagination::{Page, PageRequest};
 use crate::domain::people::Person;
 use crate::domain::recognition::{
-    self as rules, Behaviour, DateRange, Nomination, NominationForm, Recognition, RecipientFacts,
+    self as rules, Behaviour, DateRange, Nomination, NominationForm, RecipientFacts, Recognition,
     STORY_MAX, STORY_MIN, STORY_PROMPTS, Status, TIMELY_DAYS, UNRECOGNISED_DAYS, Visibility,
 };
 use crate::error::{AppError, AppResult};
@@ -131,7 +131,11 @@ impl PostView {
                 .map(str::to_string)
                 .collect(),
             happened_on: long_date(r.happened_on),
-            posted_on: r.created_at.with_timezone(&zone).format("%-d %B %Y").to_string(),
+            posted_on: r
+                .created_at
+                .with_timezone(&zone)
+                .format("%-d %B %Y")
+                .to_string(),
             cross_team: r.cross_team,
             appreciations: r.appreciations,
             appreciated: r.appreciated,
@@ -996,8 +1000,14 @@ pub async fn given(
     Query(query): Query<PageQuery>,
 ) -> AppResult<GivenPage> {
     let request = PageRequest::parse(query.page.as_deref(), PER_PAGE);
-    let (found, total) =
-        store::for_person(&state.pool, person.id, person.id, PersonList::Given, request).await?;
+    let (found, total) = store::for_person(
+        &state.pool,
+        person.id,
+        person.id,
+        PersonList::Given,
+        request,
+    )
+    .await?;
     store::mark_decisions_seen(&state.pool, person.id, Utc::now()).await?;
     Ok(GivenPage {
         chrome: chrome.at("recognition"),
@@ -1081,7 +1091,10 @@ pub async fn received_csv(
     let received = store::all_received(&state.pool, person.id).await?;
     let bytes = rules::to_csv(&received).map_err(export_error)?;
     let date = today_for(&person, Utc::now()).format("%Y-%m-%d");
-    Ok(csv_response(bytes, &format!("recognitions-received-{date}.csv")))
+    Ok(csv_response(
+        bytes,
+        &format!("recognitions-received-{date}.csv"),
+    ))
 }
 
 // ---------------------------------------------------------------------------------------
@@ -1376,7 +1389,10 @@ pub struct RangeQuery {
 }
 
 /// Reads a date range from the query, defaulting to the last 90 days when none is given.
-fn read_range(query: &RangeQuery, today: NaiveDate) -> (String, String, Result<DateRange, FieldErrors>) {
+fn read_range(
+    query: &RangeQuery,
+    today: NaiveDate,
+) -> (String, String, Result<DateRange, FieldErrors>) {
     let fallback = DateRange::last_days(today, UNRECOGNISED_DAYS);
     let from = query
         .from
@@ -1444,7 +1460,11 @@ pub async fn fairness(
             office: row.person.office,
             last: row
                 .last
-                .map(|at| at.with_timezone(&zone_of(&viewer)).format("%-d %B %Y").to_string())
+                .map(|at| {
+                    at.with_timezone(&zone_of(&viewer))
+                        .format("%-d %B %Y")
+                        .to_string()
+                })
                 .unwrap_or_else(|| "Never".into()),
         })
         .collect();
@@ -1669,7 +1689,10 @@ pub async fn move_behaviour(
         "down" => false,
         _ => {
             let mut errors = FieldErrors::new();
-            errors.add("label", "Use the Move up or Move down buttons to reorder the list.");
+            errors.add(
+                "label",
+                "Use the Move up or Move down buttons to reorder the list.",
+            );
             let page = behaviours_page(&state, chrome, String::new(), errors).await?;
             return Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response());
         }
@@ -1677,7 +1700,11 @@ pub async fn move_behaviour(
     let mut tx = state.pool.begin().await?;
     store::move_behaviour(&mut tx, behaviour.id, up).await?;
     tx.commit().await?;
-    Ok(Redirect::to(&format!("/admin/recognition/behaviours#behaviour-{}", behaviour.id)).into_response())
+    Ok(Redirect::to(&format!(
+        "/admin/recognition/behaviours#behaviour-{}",
+        behaviour.id
+    ))
+    .into_response())
 }
 
 async fn set_retired(

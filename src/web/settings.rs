@@ -31,7 +31,12 @@ pub struct SettingsPage {
 }
 
 fn publishing_value(requires_approval: bool) -> String {
-    if requires_approval { "approval" } else { "immediately" }.into()
+    if requires_approval {
+        "approval"
+    } else {
+        "immediately"
+    }
+    .into()
 }
 
 pub async fn show(
