@@ -2,6 +2,7 @@
 
 pub mod people;
 pub mod quiz;
+pub mod resources;
 pub mod settings;
 pub mod sign_in;
 pub mod tokens;

@@ -1,9 +1,11 @@
 //! The program's rules as plain Rust: no HTTP, no SQL, no clocks (callers pass `now`).
 
+pub mod csv_safe;
 pub mod pagination;
 pub mod password;
 pub mod people;
 pub mod quiz;
+pub mod resources;
 pub mod sign_in;
 pub mod teq;
 

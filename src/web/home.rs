@@ -7,6 +7,7 @@ use axum::extract::State;
 use super::AppState;
 use super::auth::CurrentUser;
 use super::chrome::Chrome;
+use super::resources::{RecommendationView, recommend_for};
 use crate::db;
 use crate::db::people::PeopleSummary;
 use crate::domain::people::Person;
@@ -19,6 +20,9 @@ pub struct HomePage {
     pub person: Person,
     /// Figures about people, for HR admins only.
     pub people: Option<PeopleSummary>,
+    pub has_attempt: bool,
+    pub recommendations: Vec<RecommendationView>,
+    pub return_to: &'static str,
 }
 
 pub async fn home(
@@ -31,9 +35,14 @@ pub async fn home(
     } else {
         None
     };
+    let latest = db::quiz::latest(&state.pool, person.id).await?;
+    let recommendations = recommend_for(&state, &person, latest.as_ref()).await?;
     Ok(HomePage {
         chrome: chrome.at("home"),
         person: (*person).clone(),
         people,
+        has_attempt: latest.is_some(),
+        recommendations,
+        return_to: "/",
     })
 }
