@@ -486,7 +486,7 @@ pub fn recommend(
             ),
         })
         .collect();
-    ranked.sort_by(|a, b| (a.0, a.1, a.2.id).cmp(&(b.0, b.1, b.2.id)));
+    ranked.sort_by_key(|r| (r.0, r.1, r.2.id));
 
     // Kind diversity: take the best of each kind first, then fill up in rank order.
     let mut chosen: Vec<usize> = Vec::new();
