@@ -50,11 +50,16 @@ impl From<ResourceRow> for Resource {
             url: row.url,
             description: row.description,
             minutes: row.minutes,
-            aspects: row
-                .aspects
-                .iter()
-                .filter_map(|a| Aspect::from_slug(a))
-                .collect(),
+            aspects: {
+                let mut aspects: Vec<Aspect> = row
+                    .aspects
+                    .iter()
+                    .filter_map(|a| Aspect::from_slug(a))
+                    .collect();
+                aspects.sort();
+                aspects.dedup();
+                aspects
+            },
             max_aspect_percent: row.max_aspect_percent,
             max_total: row.max_total,
             departments: row.departments,
@@ -244,6 +249,11 @@ pub async fn batch_after(
     Ok(rows.into_iter().map(Resource::from).collect())
 }
 
+/// Targeted resources are the most specific match, so they come first within an aspect; then
+/// resources focused on fewer aspects, then the newest.
+const FOCUS: &str = "(r.max_aspect_percent IS NOT NULL OR r.max_total IS NOT NULL \
+    OR cardinality(r.departments) > 0 OR cardinality(r.offices) > 0)";
+
 /// What the recommendation query needs to know about the person.
 pub struct CandidateQuery<'a> {
     pub person_id: Uuid,
@@ -296,10 +306,13 @@ pub async fn candidates(
         }
         let ranked: Vec<Ranked> = sqlx::query_as(&format!(
             "SELECT b.bucket, {cols} FROM unnest($10::text[]) WITH ORDINALITY AS b(aspect, bucket) \
-             CROSS JOIN LATERAL (SELECT * FROM resources r WHERE r.aspects @> ARRAY[b.aspect] \
-                                 AND {eligible} ORDER BY r.created_at, r.id LIMIT $11) r \
-             ORDER BY b.bucket, r.created_at, r.id",
-            cols = COLUMNS
+             CROSS JOIN LATERAL (SELECT *, {focus} AS focus FROM resources r \
+                                 WHERE r.aspects @> ARRAY[b.aspect] AND {eligible} \
+                                 ORDER BY {focus} DESC, cardinality(r.aspects), r.created_at DESC, r.id \
+                                 LIMIT $11) r \
+             ORDER BY b.bucket, r.focus DESC, cardinality(r.aspects), r.created_at DESC, r.id",
+            cols = COLUMNS,
+            focus = FOCUS,
         ))
         .bind(q.now)
         .bind(q.department)
