@@ -203,3 +203,148 @@ async fn a_wrong_password_is_explained_on_the_sign_in_page(pool: PgPool) {
     assert_fits_phone(&browser, "login-wrong-password").await;
     browser.close().await;
 }
+
+/// Answers the quiz by clicking the visible answer labels, item by item, then submits.
+async fn answer_quiz(browser: &Browser, answers: &[usize; 16]) {
+    const LABELS: [&str; 5] = ["Never", "Rarely", "Sometimes", "Often", "Always"];
+    browser.goto("/quiz").await;
+    for (i, &answer) in answers.iter().enumerate() {
+        let xpath = format!(
+            "//fieldset[@id='item-{}']//label[normalize-space(.)='{}']",
+            i + 1,
+            LABELS[answer]
+        );
+        browser.tick_xpath(&xpath, LABELS[answer]).await;
+    }
+    browser.assert_text("16 of 16 answered").await;
+    browser.click("Submit my answers").await;
+}
+
+#[sqlx::test]
+async fn a_person_takes_the_quiz_and_sees_progress(pool: PgPool) {
+    let app = common::spawn_app(pool.clone()).await;
+    app.create_person("quinn@example.com", "Quinn Mensah", Roles::default())
+        .await;
+    let browser = Browser::start(&app.address).await;
+    sign_in(&browser, "quinn@example.com", common::PASSWORD).await;
+
+    browser.goto("/quiz").await;
+    screenshot(&browser, "quiz").await;
+    assert_accessible(&browser, "the quiz").await;
+    assert_fits_phone(&browser, "quiz").await;
+
+    // Forward items answered "Often" (3), reversed ones "Rarely" (1): every item scores 3.
+    let reversed = [2, 4, 7, 10, 11, 12, 14, 15];
+    let answers: [usize; 16] =
+        std::array::from_fn(|i| if reversed.contains(&(i + 1)) { 1 } else { 3 });
+    answer_quiz(&browser, &answers).await;
+    browser.assert_text("48 / 64").await;
+    screenshot(&browser, "quiz-results").await;
+    assert_accessible(&browser, "the quiz results").await;
+    assert_fits_phone(&browser, "quiz-results").await;
+
+    // A retake (HR allows it straight away here) shows up in the progress chart.
+    sqlx::query("UPDATE program_settings SET retake_interval_days = 0")
+        .execute(&pool)
+        .await
+        .unwrap();
+    answer_quiz(&browser, &[2; 16]).await;
+    browser.assert_text("32 / 64").await;
+    browser.assert_text("16 points lower than last time").await;
+    browser.goto("/quiz/history").await;
+    assert!(
+        browser.has("svg polyline.chart__line").await,
+        "the history chart is drawn"
+    );
+    assert_eq!(
+        browser.has("circle.chart__point").await,
+        true,
+        "one point per attempt"
+    );
+    screenshot(&browser, "quiz-history").await;
+    assert_accessible(&browser, "the quiz history").await;
+    browser.close().await;
+}
+
+#[sqlx::test]
+async fn hr_adds_a_resource_and_the_right_employee_gets_it(pool: PgPool) {
+    let app = common::spawn_app(pool.clone()).await;
+    app.create_person(
+        "hana@example.com",
+        "Hana Haddad",
+        Roles {
+            organizer: false,
+            hr_admin: true,
+        },
+    )
+    .await;
+    app.create_person("eli@example.com", "Eli Novak", Roles::default())
+        .await;
+
+    let hr = Browser::start(&app.address).await;
+    sign_in(&hr, "hana@example.com", common::PASSWORD).await;
+    hr.goto("/admin/resources").await;
+    screenshot(&hr, "library").await;
+    assert_accessible(&hr, "the library").await;
+    assert_fits_phone(&hr, "library").await;
+    hr.click("Add a resource").await;
+    assert_accessible(&hr, "the new resource form").await;
+    hr.fill("Title", "Reading the room").await;
+    hr.select("Kind", "Exercise").await;
+    hr.fill("Link", "https://example.com/reading-the-room")
+        .await;
+    hr.fill(
+        "Description",
+        "Before a meeting, guess how each person is arriving.",
+    )
+    .await;
+    hr.fill("Estimated minutes", "10").await;
+    hr.check("Emotion comprehension", true).await;
+    hr.fill("Only when the person's aspect score is at most (%)", "50")
+        .await;
+    hr.click("Add to the library").await;
+    hr.assert_text("is in the library").await;
+    screenshot(&hr, "resource-edit").await;
+    assert_accessible(&hr, "a resource's page").await;
+    hr.close().await;
+
+    // Eli's weakest aspect is emotion comprehension: items 8, 12 and 15 score 0.
+    let employee = Browser::start(&app.address).await;
+    sign_in(&employee, "eli@example.com", common::PASSWORD).await;
+    let mut answers = [2usize; 16];
+    answers[7] = 0;
+    answers[11] = 4;
+    answers[14] = 4;
+    answer_quiz(&employee, &answers).await;
+    employee.goto("/").await;
+    employee.assert_text("Reading the room").await;
+    employee
+        .assert_text("You scored lower on emotion comprehension than on the other aspects")
+        .await;
+    screenshot(&employee, "home-recommendations").await;
+    assert_accessible(&employee, "the home page with recommendations").await;
+
+    let card = "//li[contains(@class,'recommendation')][.//a[contains(normalize-space(.),'Reading the room')]]";
+    employee
+        .click_xpath(
+            &format!("{card}//button[normalize-space(.)='Save to my plan']"),
+            "Save to my plan",
+        )
+        .await;
+    employee.goto("/plan").await;
+    employee.assert_text("Saved").await;
+    let saved =
+        "//li[contains(@class,'plan-item')][.//a[contains(normalize-space(.),'Reading the room')]]";
+    employee
+        .click_xpath(
+            &format!("{saved}//button[normalize-space(.)='Mark done']"),
+            "Mark done",
+        )
+        .await;
+    employee.assert_text("is marked as done").await;
+    employee.assert_text("Done on").await;
+    screenshot(&employee, "plan").await;
+    assert_accessible(&employee, "my plan").await;
+    assert_fits_phone(&employee, "plan").await;
+    employee.close().await;
+}

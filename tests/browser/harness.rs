@@ -225,10 +225,26 @@ impl Browser {
             .unwrap_or_default()
     }
 
+    /// Chooses the option showing `option` in the select labelled `label`.
+    pub async fn select(&self, label: &str, option: &str) {
+        self.field(label)
+            .await
+            .select_by_label(option)
+            .await
+            .unwrap_or_else(|err| panic!("choosing {option:?} in {label:?}: {err}"));
+    }
+
     /// Ticks or unticks the checkbox labelled `label`.
     pub async fn check(&self, label: &str, checked: bool) {
         let field = self.field(label).await;
         if field.is_selected().await.expect("reading a checkbox") != checked {
+            self.client
+                .execute(
+                    "arguments[0].scrollIntoView({ block: 'center', behavior: 'instant' }); return null;",
+                    vec![serde_json::to_value(&field).expect("an element serializes")],
+                )
+                .await
+                .expect("scrolling to a checkbox");
             field.click().await.expect("clicking a checkbox");
         }
     }
@@ -266,6 +282,43 @@ impl Browser {
             panic!("no link {text:?} on {}", self.path().await);
         };
         self.click_and_wait(link, text).await;
+    }
+
+    /// Clicks the first displayed element matching an XPath expression (for a button inside
+    /// one particular card, say) and waits for the next page.
+    pub async fn click_xpath(&self, xpath: &str, what: &str) {
+        let Some(element) = self.visible(xpath).await else {
+            panic!("nothing matching {what:?} on {}", self.path().await);
+        };
+        self.click_and_wait(element, what).await;
+    }
+
+    /// Clicks a radio button or checkbox by XPath, staying on the page.
+    pub async fn tick_xpath(&self, xpath: &str, what: &str) {
+        let Some(element) = self.visible(xpath).await else {
+            panic!("nothing matching {what:?} on {}", self.path().await);
+        };
+        self.client
+            .execute(
+                "arguments[0].scrollIntoView({ block: 'center', behavior: 'instant' }); return null;",
+                vec![serde_json::to_value(&element).expect("an element serializes")],
+            )
+            .await
+            .expect("scrolling to an element");
+        element
+            .click()
+            .await
+            .unwrap_or_else(|err| panic!("clicking {what:?}: {err}"));
+    }
+
+    /// Whether an element matching the CSS selector is on the page.
+    pub async fn has(&self, css: &str) -> bool {
+        !self
+            .client
+            .find_all(Locator::Css(css))
+            .await
+            .expect("looking for an element")
+            .is_empty()
     }
 
     /// The first displayed element matching an XPath expression.
