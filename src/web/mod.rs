@@ -8,6 +8,7 @@ pub mod errors;
 pub mod forms;
 pub mod health;
 pub mod home;
+pub mod insights;
 pub mod people;
 pub mod quiz;
 pub mod resources;
@@ -133,6 +134,7 @@ fn page_routes() -> Routes {
         .post("/admin/resources/{id}", resources::update)
         .post("/admin/resources/{id}/archive", resources::archive)
         .post("/admin/resources/{id}/restore", resources::restore)
+        .get("/admin/insights", insights::show)
         .get("/admin/settings", settings::show)
         .post("/admin/settings", settings::update)
         .get("/quiz", quiz::take)
