@@ -5,6 +5,7 @@
 
 mod quiz;
 mod recognition;
+mod resources;
 
 use anyhow::Context;
 use chrono_tz::Tz;
@@ -186,6 +187,7 @@ pub async fn run(pool: &PgPool) -> anyhow::Result<()> {
     }
     quiz::seed(&mut tx, &created, &mut rng).await?;
     recognition::seed(&mut tx, &created, &mut rng).await?;
+    resources::seed(&mut tx, &created, &mut rng).await?;
     tx.commit().await?;
 
     let find = |pred: fn(&NewPerson) -> bool| {

@@ -1,22 +1,27 @@
-//! Spreadsheet-safe CSV cells.
-//!
-//! A spreadsheet treats a cell that starts with `=`, `+`, `-` or `@` as a formula, and some
-//! also do after a leading tab or carriage return. A user-written value exported to CSV could
-//! then run a formula on the HR admin's machine ("CSV injection"). Such values are prefixed
-//! with a single quote, which spreadsheets show as text. Quoting and commas are left to the
-//! `csv` crate's writer.
+//! Spreadsheet-safe CSV cells: a cell that begins with `=`, `+`, `-`, `@`, a tab or a carriage
+//! return could run as a formula when the file is opened, so it is prefixed with a single
+//! quote. [`uncell`] undoes this when such a file is imported again.
 
 use std::borrow::Cow;
 
-/// Characters that make a spreadsheet read a cell as a formula when they come first.
-const TRIGGERS: [char; 6] = ['=', '+', '-', '@', '\t', '\r'];
+fn is_trigger(c: char) -> bool {
+    matches!(c, '=' | '+' | '-' | '@' | '\t' | '\r')
+}
 
-/// The value as a formula-safe cell: unchanged, or prefixed with `'` when it could be read as
-/// a formula.
+/// A value made safe to put in a CSV cell.
 pub fn cell(value: &str) -> Cow<'_, str> {
-    match value.chars().next() {
-        Some(first) if TRIGGERS.contains(&first) => Cow::Owned(format!("'{value}")),
-        _ => Cow::Borrowed(value),
+    if value.starts_with(is_trigger) {
+        Cow::Owned(format!("'{value}"))
+    } else {
+        Cow::Borrowed(value)
+    }
+}
+
+/// The original value of a cell written by [`cell`].
+pub fn uncell(value: &str) -> &str {
+    match value.strip_prefix('\'') {
+        Some(rest) if rest.starts_with(is_trigger) => rest,
+        _ => value,
     }
 }
 
@@ -25,48 +30,26 @@ mod tests {
     use super::*;
 
     #[test]
-    fn formula_triggers_are_prefixed_with_a_quote() {
-        for value in [
+    fn formula_triggers_are_neutralised() {
+        for dangerous in [
             "=HYPERLINK(\"http://x\")",
-            "+1",
-            "-2+3",
+            "+1+1",
+            "-2",
             "@SUM(A1)",
-            "\t=1",
-            "\r=1",
+            "\tx",
+            "\rx",
         ] {
-            let safe = cell(value);
-            assert_eq!(safe, format!("'{value}"), "{value:?}");
-            assert!(matches!(safe, Cow::Owned(_)));
+            let safe = cell(dangerous);
+            assert!(safe.starts_with('\''), "{dangerous:?}");
+            assert_eq!(uncell(&safe), dangerous);
         }
     }
 
     #[test]
-    fn ordinary_text_is_borrowed_unchanged() {
-        for value in [
-            "",
-            "Ada Lovelace",
-            "1 = 1",
-            "She said \"=\"",
-            "'quoted",
-            " =x",
-        ] {
-            let safe = cell(value);
-            assert_eq!(safe, value);
-            assert!(matches!(safe, Cow::Borrowed(_)), "{value:?}");
+    fn ordinary_text_is_untouched() {
+        for plain in ["Wired to Care", "", "'quoted'", "5 minutes", "e=mc2"] {
+            assert_eq!(cell(plain), plain);
+            assert_eq!(uncell(plain), plain);
         }
-    }
-
-    #[test]
-    fn a_written_row_opens_as_text() {
-        let mut writer = csv::Writer::from_writer(Vec::new());
-        writer
-            .write_record(
-                [cell("=1+1"), cell("plain, with comma"), cell("@x")]
-                    .iter()
-                    .map(|c| c.as_ref()),
-            )
-            .unwrap();
-        let out = String::from_utf8(writer.into_inner().unwrap()).unwrap();
-        assert_eq!(out, "'=1+1,\"plain, with comma\",'@x\n");
     }
 }

@@ -8,6 +8,7 @@ use super::AppState;
 use super::auth::CurrentUser;
 use super::chrome::Chrome;
 use super::recognition::{self, HomePanel};
+use super::resources::{RecommendationView, recommend_for};
 use crate::db;
 use crate::db::people::PeopleSummary;
 use crate::domain::people::Person;
@@ -21,6 +22,9 @@ pub struct HomePage {
     /// Figures about people, for HR admins only.
     pub people: Option<PeopleSummary>,
     pub recognition: HomePanel,
+    pub has_attempt: bool,
+    pub recommendations: Vec<RecommendationView>,
+    pub return_to: &'static str,
 }
 
 pub async fn home(
@@ -34,10 +38,15 @@ pub async fn home(
         None
     };
     let recognition = recognition::home_panel(&state, &person).await?;
+    let latest = db::quiz::latest(&state.pool, person.id).await?;
+    let recommendations = recommend_for(&state, &person, latest.as_ref()).await?;
     Ok(HomePage {
         chrome: chrome.at("home"),
         recognition,
         person: (*person).clone(),
         people,
+        has_attempt: latest.is_some(),
+        recommendations,
+        return_to: "/",
     })
 }
