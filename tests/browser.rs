@@ -347,3 +347,160 @@ async fn hr_adds_a_resource_and_the_right_employee_gets_it(pool: PgPool) {
     assert_fits_phone(&employee, "plan").await;
     employee.close().await;
 }
+
+/// Whether any script planted by the XSS payloads ran on the current page.
+async fn payload_ran(browser: &Browser) -> bool {
+    browser
+        .client()
+        .execute("return window.__attuneXss !== undefined;", vec![])
+        .await
+        .expect("reading the page's state")
+        .as_bool()
+        .unwrap_or(true)
+}
+
+#[sqlx::test]
+async fn a_nomination_is_approved_appears_on_the_wall_and_is_appreciated(pool: PgPool) {
+    let app = common::spawn_app(pool.clone()).await;
+    app.create_person_in(
+        "hana@example.com",
+        "Hana Haddad",
+        Roles {
+            organizer: false,
+            hr_admin: true,
+        },
+        "People & Culture",
+        "London",
+    )
+    .await;
+    app.create_person_in(
+        "ada@example.com",
+        "Ada Lindqvist",
+        Roles::default(),
+        "Engineering",
+        "London",
+    )
+    .await;
+    app.create_person_in(
+        "ben@example.com",
+        "Ben Okafor",
+        Roles::default(),
+        "Finance",
+        "Toronto",
+    )
+    .await;
+    app.create_person_in(
+        "eve@example.com",
+        "Eve Novak",
+        Roles::default(),
+        "Engineering",
+        "London",
+    )
+    .await;
+    let browser = Browser::start(&app.address).await;
+
+    // HR holds nominations for approval.
+    sign_in(&browser, "hana@example.com", common::PASSWORD).await;
+    browser.goto("/admin/settings").await;
+    browser
+        .check("Hold each nomination until an HR admin approves it", true)
+        .await;
+    browser.click("Save settings").await;
+    browser.assert_text("Settings saved.").await;
+    sign_out(&browser).await;
+
+    // Ada finds Ben by name and recognises him; her text carries script payloads.
+    sign_in(&browser, "ada@example.com", common::PASSWORD).await;
+    browser.click_link("Recognition").await;
+    browser.click_link("Recognise someone").await;
+    browser.fill("Colleague's name", "okaf").await;
+    browser.click("Search").await;
+    browser.click_link("Recognise Ben Okafor").await;
+    browser.assert_text("Recognising Ben Okafor").await;
+    assert_accessible(&browser, "the nomination form").await;
+    browser
+        .check("Helped someone from another team", true)
+        .await;
+    let story = "<script>window.__attuneXss = 1</script><img src=x onerror=\"window.__attuneXss = 2\"> \
+                 Ben stayed after the quarter-end call to walk our team through the new ledger, so we closed on time.";
+    browser.fill("What happened", story).await;
+    let today = chrono::Utc::now()
+        .with_timezone(&chrono_tz::Europe::London)
+        .format("%Y-%m-%d")
+        .to_string();
+    browser
+        .client()
+        .execute(
+            "document.getElementById('f-happened_on').value = arguments[0]; return null;",
+            vec![serde_json::Value::String(today)],
+        )
+        .await
+        .expect("choosing the date");
+    screenshot(&browser, "recognition-form").await;
+    browser.click("Send recognition").await;
+    browser
+        .assert_text("An HR admin will review your recognition of Ben Okafor")
+        .await;
+    browser.assert_text("Waiting for HR approval").await;
+    sign_out(&browser).await;
+
+    // HR approves it.
+    sign_in(&browser, "hana@example.com", common::PASSWORD).await;
+    browser.assert_text("1 nomination waits for approval").await;
+    browser.goto("/admin/recognition/approvals").await;
+    browser
+        .assert_text("Ada Lindqvist recognised Ben Okafor")
+        .await;
+    assert!(
+        !payload_ran(&browser).await,
+        "nothing runs on the approvals page"
+    );
+    screenshot(&browser, "recognition-approvals").await;
+    assert_accessible(&browser, "the approvals page").await;
+    assert_fits_phone(&browser, "recognition-approvals").await;
+    browser
+        .click("Approve and publish Ada Lindqvist's recognition of Ben Okafor")
+        .await;
+    browser.assert_text("Published.").await;
+    sign_out(&browser).await;
+
+    // Eve sees it on the wall, with the text shown literally, and appreciates it.
+    sign_in(&browser, "eve@example.com", common::PASSWORD).await;
+    browser.click_link("Recognition").await;
+    assert_eq!(browser.path().await, "/recognition");
+    browser
+        .assert_text("Ada Lindqvist recognised Ben Okafor")
+        .await;
+    browser.assert_text("Across teams").await;
+    browser
+        .assert_text(
+            "<script>window.__attuneXss = 1</script><img src=x onerror=\"window.__attuneXss = 2\">",
+        )
+        .await;
+    assert!(!payload_ran(&browser).await, "nothing runs on the wall");
+    assert!(
+        !browser.has("img[src='x']").await,
+        "no image element was made"
+    );
+    browser
+        .click("Appreciate Ada Lindqvist's recognition of Ben Okafor")
+        .await;
+    browser.assert_text("1 person appreciates this").await;
+    assert!(
+        browser.has("button[aria-pressed='true']").await,
+        "Eve's appreciation shows as pressed"
+    );
+    screenshot(&browser, "recognition-wall").await;
+    assert_accessible(&browser, "the recognition wall").await;
+    assert_fits_phone(&browser, "recognition-wall").await;
+    sign_out(&browser).await;
+
+    // Ben sees it at home.
+    sign_in(&browser, "ben@example.com", common::PASSWORD).await;
+    browser.assert_text("A colleague recognised you").await;
+    browser.click("Read it").await;
+    browser.assert_text("Recognitions you've received").await;
+    assert!(!payload_ran(&browser).await);
+    assert_accessible(&browser, "the received page").await;
+    browser.close().await;
+}
