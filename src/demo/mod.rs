@@ -186,8 +186,8 @@ pub async fn run(pool: &PgPool) -> anyhow::Result<()> {
         });
     }
     quiz::seed(&mut tx, &created, &mut rng).await?;
-    recognition::seed(&mut tx, &created, &mut rng).await?;
     resources::seed(&mut tx, &created, &mut rng).await?;
+    recognition::seed(&mut tx, &created, &mut rng).await?;
     tx.commit().await?;
 
     let find = |pred: fn(&NewPerson) -> bool| {
