@@ -85,7 +85,13 @@ pub async fn seed(
         if !cross && rng.gen_bool(0.35) {
             continue;
         }
-        let days_ago = rng.gen_range(0..180_i64);
+        // The last few are recent and wait for HR approval.
+        let waiting = made >= 157;
+        let days_ago = if waiting {
+            rng.gen_range(0..2_i64)
+        } else {
+            rng.gen_range(0..180_i64)
+        };
         let created = now - Duration::days(days_ago) - Duration::minutes(rng.gen_range(0..600));
         let how_many = rng.gen_range(1..=2);
         let mut chosen: Vec<Uuid> = behaviours
@@ -119,7 +125,7 @@ pub async fn seed(
         } else {
             Visibility::Wall
         };
-        let status = if days_ago < 3 && made % 4 == 0 {
+        let status = if waiting {
             Status::Pending
         } else {
             Status::Published
