@@ -1,5 +1,6 @@
 //! The program's rules as plain Rust: no HTTP, no SQL, no clocks (callers pass `now`).
 
+pub mod events;
 pub mod pagination;
 pub mod password;
 pub mod people;
