@@ -160,7 +160,9 @@ impl Event {
     /// Whether organizers can change the event itself.
     pub fn may_edit(&self) -> Result<(), &'static str> {
         if self.is_cancelled() {
-            Err("This story night has been cancelled, so it can't be changed. Duplicate it to plan a new one.")
+            Err(
+                "This story night has been cancelled, so it can't be changed. Duplicate it to plan a new one.",
+            )
         } else {
             Ok(())
         }
@@ -279,6 +281,50 @@ impl NoticeKind {
     }
 }
 
+/// Someone on an event's list, for organizers.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Attendee {
+    pub person_id: Uuid,
+    pub name: String,
+    pub office: String,
+    pub status: RsvpStatus,
+    /// Place on the waitlist (1 = next in line); `None` for people going.
+    pub position: Option<i64>,
+    pub attended: bool,
+}
+
+/// Something that changed for a person while they were away.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Notice {
+    pub event_id: Uuid,
+    pub title: String,
+    pub kind: NoticeKind,
+}
+
+impl Notice {
+    pub fn text(&self) -> String {
+        match self.kind {
+            NoticeKind::Promoted => format!(
+                "Good news: a seat opened up at \u{201c}{}\u{201d} and you've moved up from the waitlist. You're going.",
+                self.title
+            ),
+            NoticeKind::EventCancelled => format!(
+                "\u{201c}{}\u{201d} has been cancelled by its organizers. We're sorry. If you subscribe to your Attune calendar feed, it now shows there as cancelled.",
+                self.title
+            ),
+        }
+    }
+}
+
+/// A "this resonated with me" note, as its storyteller reads it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ReceivedNote {
+    pub story_title: String,
+    pub author: String,
+    pub body: String,
+    pub written_at: DateTime<Utc>,
+}
+
 // --- Text fields -----------------------------------------------------------------------
 
 /// A one-line text: whitespace collapsed, no control characters, at most `max` characters.
@@ -303,7 +349,10 @@ fn paragraphs(raw: &str, max: usize, what: &str) -> Result<String, String> {
             text.chars().count()
         ));
     }
-    if text.chars().any(|c| c.is_control() && c != '\n' && c != '\t') {
+    if text
+        .chars()
+        .any(|c| c.is_control() && c != '\n' && c != '\t')
+    {
         return Err(format!("{what} cannot contain control characters."));
     }
     Ok(text.to_string())
@@ -316,14 +365,10 @@ fn whole_number(raw: &str, min: i32, max: i32, what: &str) -> Result<i32, String
         return Err(format!("Enter {what}."));
     }
     match raw.parse::<i64>() {
-        Ok(n) if n < i64::from(min) => Err(format!(
-            "{} can't be less than {min}.",
-            capitalise(what)
-        )),
-        Ok(n) if n > i64::from(max) => Err(format!(
-            "{} can be at most {max}.",
-            capitalise(what)
-        )),
+        Ok(n) if n < i64::from(min) => {
+            Err(format!("{} can't be less than {min}.", capitalise(what)))
+        }
+        Ok(n) if n > i64::from(max) => Err(format!("{} can be at most {max}.", capitalise(what))),
         Ok(n) => Ok(n as i32),
         Err(_) => Err(format!("Enter {what} as a whole number, like 3.")),
     }
@@ -367,9 +412,7 @@ pub fn parse_local(raw: &str, zone: Tz, what: &str) -> Result<DateTime<Utc>, Str
     let naive = ["%Y-%m-%dT%H:%M", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%d %H:%M"]
         .iter()
         .find_map(|format| NaiveDateTime::parse_from_str(raw, format).ok())
-        .ok_or_else(|| {
-            format!("Enter {what} as a date and time, for example 2026-05-14T19:00.")
-        })?;
+        .ok_or_else(|| format!("Enter {what} as a date and time, for example 2026-05-14T19:00."))?;
     match zone.from_local_datetime(&naive) {
         LocalResult::Single(at) => Ok(at.with_timezone(&Utc)),
         // When clocks go back an hour, the earlier of the two moments.
@@ -1027,7 +1070,9 @@ mod tests {
     use super::*;
 
     fn at(raw: &str) -> DateTime<Utc> {
-        DateTime::parse_from_rfc3339(raw).unwrap().with_timezone(&Utc)
+        DateTime::parse_from_rfc3339(raw)
+            .unwrap()
+            .with_timezone(&Utc)
     }
 
     fn form() -> EventForm {
@@ -1156,7 +1201,12 @@ mod tests {
         };
         let errors = parse_event(&form(), promised).unwrap_err();
         assert!(errors.get("capacity").unwrap().contains("41 people"));
-        assert!(errors.get("storyteller_slots").unwrap().contains("6 stories"));
+        assert!(
+            errors
+                .get("storyteller_slots")
+                .unwrap()
+                .contains("6 stories")
+        );
     }
 
     #[test]
@@ -1292,10 +1342,7 @@ mod tests {
             overnight,
             "Thursday 2 July 2026 23:30 – Friday 3 July 2026 01:30 Asia/Kolkata"
         );
-        assert_eq!(
-            late,
-            "Friday 3 July 2026, 02:00–04:00 Asia/Singapore"
-        );
+        assert_eq!(late, "Friday 3 July 2026, 02:00–04:00 Asia/Singapore");
     }
 
     #[test]

@@ -7,6 +7,7 @@ use axum::extract::State;
 use super::AppState;
 use super::auth::CurrentUser;
 use super::chrome::Chrome;
+use super::events::{self, HomeStoryNights};
 use crate::db;
 use crate::db::people::PeopleSummary;
 use crate::domain::people::Person;
@@ -19,6 +20,8 @@ pub struct HomePage {
     pub person: Person,
     /// Figures about people, for HR admins only.
     pub people: Option<PeopleSummary>,
+    /// Story nights news and the person's next ones.
+    pub story_nights: HomeStoryNights,
 }
 
 pub async fn home(
@@ -33,6 +36,7 @@ pub async fn home(
     };
     Ok(HomePage {
         chrome: chrome.at("home"),
+        story_nights: events::home_summary(&state, &person).await?,
         person: (*person).clone(),
         people,
     })
