@@ -188,14 +188,9 @@ impl Event {
             .filter(|p| !p.is_empty())
             .collect();
         if !self.video_url.is_empty() {
-            parts.push("online");
+            parts.push("Online");
         }
-        let text = parts.join(" · ");
-        let mut chars = text.chars();
-        match chars.next() {
-            Some(first) => first.to_uppercase().chain(chars).collect(),
-            None => String::new(),
-        }
+        parts.join(" · ")
     }
 }
 
