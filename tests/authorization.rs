@@ -25,6 +25,7 @@ const NOT_FOUND: Expect = Status(404);
 const INVALID: Expect = Status(422);
 
 /// (method, route pattern, [anonymous, employee, organizer, HR admin])
+#[rustfmt::skip]
 fn matrix() -> Vec<(Method, &'static str, [Expect; 4])> {
     vec![
         (Method::GET, "/", [SignIn, OK, OK, OK]),
@@ -36,101 +37,50 @@ fn matrix() -> Vec<(Method, &'static str, [Expect; 4])> {
         (Method::GET, "/invite/{token}", [NOT_FOUND; 4]),
         (Method::POST, "/invite/{token}", [NOT_FOUND; 4]),
         (Method::GET, "/account", [SignIn, OK, OK, OK]),
-        (
-            Method::POST,
-            "/account/password",
-            [SignIn, INVALID, INVALID, INVALID],
-        ),
-        (
-            Method::POST,
-            "/account/time-zone",
-            [SignIn, SEE_OTHER, SEE_OTHER, SEE_OTHER],
-        ),
-        (
-            Method::GET,
-            "/admin/people",
-            [SignIn, FORBIDDEN, FORBIDDEN, OK],
-        ),
-        (
-            Method::GET,
-            "/admin/people/new",
-            [SignIn, FORBIDDEN, FORBIDDEN, OK],
-        ),
-        (
-            Method::POST,
-            "/admin/people",
-            [SignIn, FORBIDDEN, FORBIDDEN, INVALID],
-        ),
-        (
-            Method::GET,
-            "/admin/people/import",
-            [SignIn, FORBIDDEN, FORBIDDEN, OK],
-        ),
+        (Method::POST, "/account/password", [SignIn, INVALID, INVALID, INVALID]),
+        (Method::POST, "/account/time-zone", [SignIn, SEE_OTHER, SEE_OTHER, SEE_OTHER]),
+        (Method::GET, "/admin/people", [SignIn, FORBIDDEN, FORBIDDEN, OK]),
+        (Method::GET, "/admin/people/new", [SignIn, FORBIDDEN, FORBIDDEN, OK]),
+        (Method::POST, "/admin/people", [SignIn, FORBIDDEN, FORBIDDEN, INVALID]),
+        (Method::GET, "/admin/people/import", [SignIn, FORBIDDEN, FORBIDDEN, OK]),
         // A form post that is not a file upload is malformed.
-        (
-            Method::POST,
-            "/admin/people/import",
-            [SignIn, FORBIDDEN, FORBIDDEN, Status(400)],
-        ),
-        (
-            Method::GET,
-            "/admin/people/{id}",
-            [SignIn, FORBIDDEN, FORBIDDEN, OK],
-        ),
-        (
-            Method::POST,
-            "/admin/people/{id}",
-            [SignIn, FORBIDDEN, FORBIDDEN, INVALID],
-        ),
-        (
-            Method::POST,
-            "/admin/people/{id}/deactivate",
-            [SignIn, FORBIDDEN, FORBIDDEN, SEE_OTHER],
-        ),
-        (
-            Method::POST,
-            "/admin/people/{id}/reactivate",
-            [SignIn, FORBIDDEN, FORBIDDEN, SEE_OTHER],
-        ),
-        (
-            Method::POST,
-            "/admin/people/{id}/invitation",
-            [SignIn, FORBIDDEN, FORBIDDEN, SEE_OTHER],
-        ),
-        (
-            Method::GET,
-            "/admin/settings",
-            [SignIn, FORBIDDEN, FORBIDDEN, OK],
-        ),
-        (
-            Method::POST,
-            "/admin/settings",
-            [SignIn, FORBIDDEN, FORBIDDEN, INVALID],
-        ),
+        (Method::POST, "/admin/people/import", [SignIn, FORBIDDEN, FORBIDDEN, Status(400)]),
+        (Method::GET, "/admin/people/{id}", [SignIn, FORBIDDEN, FORBIDDEN, OK]),
+        (Method::POST, "/admin/people/{id}", [SignIn, FORBIDDEN, FORBIDDEN, INVALID]),
+        (Method::POST, "/admin/people/{id}/deactivate", [SignIn, FORBIDDEN, FORBIDDEN, SEE_OTHER]),
+        (Method::POST, "/admin/people/{id}/reactivate", [SignIn, FORBIDDEN, FORBIDDEN, SEE_OTHER]),
+        (Method::POST, "/admin/people/{id}/invitation", [SignIn, FORBIDDEN, FORBIDDEN, SEE_OTHER]),
+        (Method::GET, "/plan", [SignIn, OK, OK, OK]),
+        // {id} is a resource; an empty form names no action.
+        (Method::POST, "/plan/{id}", [SignIn, Status(409), Status(409), Status(409)]),
+        (Method::GET, "/admin/resources", [SignIn, FORBIDDEN, FORBIDDEN, OK]),
+        (Method::GET, "/admin/resources/new", [SignIn, FORBIDDEN, FORBIDDEN, OK]),
+        (Method::POST, "/admin/resources", [SignIn, FORBIDDEN, FORBIDDEN, INVALID]),
+        (Method::GET, "/admin/resources/export.csv", [SignIn, FORBIDDEN, FORBIDDEN, OK]),
+        (Method::GET, "/admin/resources/import", [SignIn, FORBIDDEN, FORBIDDEN, OK]),
+        (Method::POST, "/admin/resources/import", [SignIn, FORBIDDEN, FORBIDDEN, Status(400)]),
+        (Method::GET, "/admin/resources/{id}", [SignIn, FORBIDDEN, FORBIDDEN, OK]),
+        (Method::POST, "/admin/resources/{id}", [SignIn, FORBIDDEN, FORBIDDEN, INVALID]),
+        (Method::POST, "/admin/resources/{id}/archive", [SignIn, FORBIDDEN, FORBIDDEN, SEE_OTHER]),
+        (Method::POST, "/admin/resources/{id}/restore", [SignIn, FORBIDDEN, FORBIDDEN, SEE_OTHER]),
+        (Method::GET, "/admin/insights", [SignIn, FORBIDDEN, FORBIDDEN, OK]),
+        (Method::GET, "/admin/settings", [SignIn, FORBIDDEN, FORBIDDEN, OK]),
+        (Method::POST, "/admin/settings", [SignIn, FORBIDDEN, FORBIDDEN, INVALID]),
         (Method::GET, "/quiz", [SignIn, OK, OK, OK]),
         // An empty submission is incomplete.
         (Method::POST, "/quiz", [SignIn, INVALID, INVALID, INVALID]),
         (Method::GET, "/quiz/history", [SignIn, OK, OK, OK]),
         // {id} is someone else's attempt: private even from HR admins.
-        (
-            Method::GET,
-            "/quiz/attempts/{id}",
-            [SignIn, NOT_FOUND, NOT_FOUND, NOT_FOUND],
-        ),
-        (
-            Method::GET,
-            "/quiz/attempts/{id}/delete",
-            [SignIn, NOT_FOUND, NOT_FOUND, NOT_FOUND],
-        ),
-        (
-            Method::POST,
-            "/quiz/attempts/{id}/delete",
-            [SignIn, NOT_FOUND, NOT_FOUND, NOT_FOUND],
-        ),
+        (Method::GET, "/quiz/attempts/{id}", [SignIn, NOT_FOUND, NOT_FOUND, NOT_FOUND]),
+        (Method::GET, "/quiz/attempts/{id}/delete", [SignIn, NOT_FOUND, NOT_FOUND, NOT_FOUND]),
+        (Method::POST, "/quiz/attempts/{id}/delete", [SignIn, NOT_FOUND, NOT_FOUND, NOT_FOUND]),
         (Method::GET, "/healthz", [OK; 4]),
         (Method::GET, "/readyz", [OK; 4]),
     ]
 }
+
+/// A resource of the starter library every fresh install has.
+const STARTER_RESOURCE: &str = "7a0f1c2e-0001-4000-8000-000000000001";
 
 async fn request(browser: &Browser, method: &Method, path: &str) -> reqwest::Response {
     if *method == Method::GET {
@@ -182,6 +132,8 @@ async fn every_route_answers_each_role_as_expected(pool: PgPool) {
     for (method, pattern, expected) in &table {
         let id = if pattern.starts_with("/quiz/attempts/") {
             attempt.clone()
+        } else if pattern.starts_with("/plan/") || pattern.starts_with("/admin/resources/") {
+            STARTER_RESOURCE.to_string()
         } else {
             target.to_string()
         };

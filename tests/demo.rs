@@ -31,6 +31,15 @@ async fn the_demo_fills_an_empty_database_once(pool: PgPool) {
     assert!(twice >= 20, "{twice}");
     assert!(distinct_totals >= 8, "{distinct_totals}");
 
+    // Plans with saved and completed items.
+    let (saved, done): (i64, i64) = sqlx::query_as(
+        "SELECT count(*) FILTER (WHERE status = 'saved'), count(*) FILTER (WHERE status = 'done') FROM plan_items",
+    )
+    .fetch_one(&pool)
+    .await
+    .unwrap();
+    assert!(saved >= 30 && done >= 15, "{saved} saved, {done} done");
+
     let again = attune::demo::run(&pool).await;
     assert!(
         again

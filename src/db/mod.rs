@@ -1,8 +1,10 @@
 //! Persistence: one module per aggregate, plain SQL, domain types in and out.
 
 pub mod events;
+pub mod insights;
 pub mod people;
 pub mod quiz;
+pub mod resources;
 pub mod settings;
 pub mod sign_in;
 pub mod tokens;

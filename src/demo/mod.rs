@@ -4,6 +4,7 @@
 //! people created here. Randomness is seeded, so every demo company is the same.
 
 mod quiz;
+mod resources;
 
 use anyhow::Context;
 use chrono_tz::Tz;
@@ -184,6 +185,7 @@ pub async fn run(pool: &PgPool) -> anyhow::Result<()> {
         });
     }
     quiz::seed(&mut tx, &created, &mut rng).await?;
+    resources::seed(&mut tx, &created, &mut rng).await?;
     tx.commit().await?;
 
     let find = |pred: fn(&NewPerson) -> bool| {

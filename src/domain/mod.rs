@@ -1,10 +1,13 @@
 //! The program's rules as plain Rust: no HTTP, no SQL, no clocks (callers pass `now`).
 
+pub mod csv_safe;
 pub mod events;
+pub mod insights;
 pub mod pagination;
 pub mod password;
 pub mod people;
 pub mod quiz;
+pub mod resources;
 pub mod sign_in;
 pub mod teq;
 

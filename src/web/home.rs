@@ -8,6 +8,7 @@ use super::AppState;
 use super::auth::CurrentUser;
 use super::chrome::Chrome;
 use super::events::{self, HomeStoryNights};
+use super::resources::{RecommendationView, recommend_for};
 use crate::db;
 use crate::db::people::PeopleSummary;
 use crate::domain::people::Person;
@@ -22,6 +23,9 @@ pub struct HomePage {
     pub people: Option<PeopleSummary>,
     /// Story nights news and the person's next ones.
     pub story_nights: HomeStoryNights,
+    pub has_attempt: bool,
+    pub recommendations: Vec<RecommendationView>,
+    pub return_to: &'static str,
 }
 
 pub async fn home(
@@ -34,10 +38,15 @@ pub async fn home(
     } else {
         None
     };
+    let latest = db::quiz::latest(&state.pool, person.id).await?;
+    let recommendations = recommend_for(&state, &person, latest.as_ref()).await?;
     Ok(HomePage {
         chrome: chrome.at("home"),
         story_nights: events::home_summary(&state, &person).await?,
         person: (*person).clone(),
         people,
+        has_attempt: latest.is_some(),
+        recommendations,
+        return_to: "/",
     })
 }

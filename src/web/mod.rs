@@ -9,8 +9,10 @@ pub mod events;
 pub mod forms;
 pub mod health;
 pub mod home;
+pub mod insights;
 pub mod people;
 pub mod quiz;
+pub mod resources;
 pub mod security;
 pub mod settings;
 pub mod setup;
@@ -121,6 +123,19 @@ fn page_routes() -> Routes {
         .post("/admin/people/{id}/deactivate", people::deactivate)
         .post("/admin/people/{id}/reactivate", people::reactivate)
         .post("/admin/people/{id}/invitation", people::reinvite)
+        .get("/plan", resources::plan)
+        .post("/plan/{id}", resources::update_plan)
+        .get("/admin/resources", resources::list)
+        .get("/admin/resources/new", resources::new_page)
+        .post("/admin/resources", resources::create)
+        .get("/admin/resources/export.csv", resources::export)
+        .get("/admin/resources/import", resources::import_page)
+        .post("/admin/resources/import", resources::import)
+        .get("/admin/resources/{id}", resources::edit)
+        .post("/admin/resources/{id}", resources::update)
+        .post("/admin/resources/{id}/archive", resources::archive)
+        .post("/admin/resources/{id}/restore", resources::restore)
+        .get("/admin/insights", insights::show)
         .get("/admin/settings", settings::show)
         .post("/admin/settings", settings::update)
         .get("/quiz", quiz::take)

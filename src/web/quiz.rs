@@ -15,6 +15,7 @@ use super::auth::CurrentUser;
 use super::charts::{self, BarChart, LineChart};
 use super::chrome::{Chrome, flash};
 use super::forms::human_date;
+use super::resources::{RecommendationView, recommend_for};
 use crate::db;
 use crate::domain::people::Person;
 use crate::domain::quiz::{self, Attempt, RawAnswers};
@@ -238,6 +239,10 @@ pub struct ResultsPage {
     pub aspects: Vec<AspectView>,
     pub change: Option<String>,
     pub weakest: &'static str,
+    /// Recommendations from the person's latest result.
+    pub recommendations: Vec<RecommendationView>,
+    pub is_latest: bool,
+    pub return_to: String,
 }
 
 fn parse_id(id: &str) -> AppResult<Uuid> {
@@ -271,7 +276,12 @@ pub async fn results(
         })
         .collect();
     let weakest = weakest_aspect(&attempt).name();
+    let latest = db::quiz::latest(&state.pool, person.id).await?;
+    let recommendations = recommend_for(&state, &person, latest.as_ref()).await?;
     Ok(ResultsPage {
+        recommendations,
+        is_latest: latest.is_some_and(|l| l.id == attempt.id),
+        return_to: format!("/quiz/attempts/{}", attempt.id),
         chrome: chrome.at("quiz"),
         taken_on: human_date(attempt.taken_at, &person.time_zone),
         reading: teq::describe_total(attempt.total),

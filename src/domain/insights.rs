@@ -1,0 +1,133 @@
+//! Program figures for HR, only ever as aggregates that cannot identify anyone.
+//!
+//! A group's figures are shown only when at least [`ANONYMITY_THRESHOLD`] people are in it.
+//! When groups are hidden, more are hidden with them until the hidden ones together reach the
+//! threshold (complementary suppression), so a hidden group's figures cannot be worked out by
+//! subtracting the shown groups from the overall figures.
+
+/// The fewest people whose results may be shown together.
+pub const ANONYMITY_THRESHOLD: i64 = 5;
+
+/// Figures for one group of people (a department, an office, everyone).
+#[derive(Debug, Clone, PartialEq)]
+pub struct GroupFigures {
+    pub label: String,
+    /// People whose latest result counts.
+    pub people: i64,
+    pub mean_total: f64,
+    /// Mean of each aspect's mean (0..4), in `Aspect::ALL` order.
+    pub aspect_means: [f64; 4],
+}
+
+/// A group as HR may see it.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Shown {
+    Visible(GroupFigures),
+    /// Too few people (or hidden alongside such a group): only the label is shown.
+    Hidden {
+        label: String,
+    },
+}
+
+impl Shown {
+    pub fn label(&self) -> &str {
+        match self {
+            Shown::Visible(g) => &g.label,
+            Shown::Hidden { label } => label,
+        }
+    }
+}
+
+/// Applies the anonymity threshold to a breakdown, keeping the order given.
+pub fn protect(groups: Vec<GroupFigures>, threshold: i64) -> Vec<Shown> {
+    let mut hidden: Vec<bool> = groups.iter().map(|g| g.people < threshold).collect();
+    loop {
+        let hidden_people: i64 = groups
+            .iter()
+            .zip(&hidden)
+            .filter(|(_, h)| **h)
+            .map(|(g, _)| g.people)
+            .sum();
+        let any_hidden = hidden.iter().any(|h| *h);
+        if !any_hidden || hidden_people >= threshold {
+            break;
+        }
+        // Hide the smallest group still shown; stop when none is left.
+        let Some(next) = groups
+            .iter()
+            .enumerate()
+            .filter(|(i, _)| !hidden[*i])
+            .min_by_key(|(i, g)| (g.people, *i))
+            .map(|(i, _)| i)
+        else {
+            break;
+        };
+        hidden[next] = true;
+    }
+    groups
+        .into_iter()
+        .zip(hidden)
+        .map(|(group, hide)| {
+            if hide {
+                Shown::Hidden { label: group.label }
+            } else {
+                Shown::Visible(group)
+            }
+        })
+        .collect()
+}
+
+/// The overall figures, only when enough people are in them.
+pub fn protect_overall(overall: GroupFigures, threshold: i64) -> Option<GroupFigures> {
+    (overall.people >= threshold).then_some(overall)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn group(label: &str, people: i64) -> GroupFigures {
+        GroupFigures {
+            label: label.into(),
+            people,
+            mean_total: 40.0,
+            aspect_means: [2.0; 4],
+        }
+    }
+
+    fn visible(shown: &[Shown]) -> Vec<&str> {
+        shown
+            .iter()
+            .filter(|s| matches!(s, Shown::Visible(_)))
+            .map(Shown::label)
+            .collect()
+    }
+
+    #[test]
+    fn groups_at_the_threshold_are_shown_and_smaller_ones_hidden() {
+        let shown = protect(vec![group("A", 5), group("B", 12), group("C", 6)], 5);
+        assert_eq!(visible(&shown), vec!["A", "B", "C"]);
+    }
+
+    #[test]
+    fn a_lone_small_group_takes_the_next_smallest_with_it() {
+        // Hiding only B (2 people) would let anyone subtract A and C from the total.
+        let shown = protect(vec![group("A", 9), group("B", 2), group("C", 6)], 5);
+        assert_eq!(visible(&shown), vec!["A"]);
+        assert_eq!(shown[1], Shown::Hidden { label: "B".into() });
+    }
+
+    #[test]
+    fn hidden_groups_that_together_reach_the_threshold_need_no_more() {
+        let shown = protect(vec![group("A", 3), group("B", 2), group("C", 6)], 5);
+        assert_eq!(visible(&shown), vec!["C"]);
+    }
+
+    #[test]
+    fn everything_hides_when_everyone_together_is_too_few() {
+        let shown = protect(vec![group("A", 1), group("B", 2)], 5);
+        assert!(visible(&shown).is_empty());
+        assert!(protect_overall(group("all", 3), 5).is_none());
+        assert!(protect_overall(group("all", 5), 5).is_some());
+    }
+}

@@ -1,0 +1,120 @@
+//! Program figures for HR admins: participation and anonymous aggregates of quiz results.
+
+use askama::Template;
+use askama_web::WebTemplate;
+use axum::extract::State;
+
+use super::AppState;
+use super::auth::HrAdmin;
+use super::charts::{self, BarChart};
+use super::chrome::Chrome;
+use crate::db;
+use crate::db::insights::{GroupBy, Participation};
+use crate::domain::insights::{ANONYMITY_THRESHOLD, GroupFigures, Shown, protect, protect_overall};
+use crate::domain::quiz::{Attempt, percent_of};
+use crate::domain::teq::Aspect;
+use crate::error::AppResult;
+
+/// A breakdown row as the page shows it.
+pub struct GroupRowView {
+    pub label: String,
+    /// None when hidden to protect anonymity.
+    pub figures: Option<GroupView>,
+}
+
+pub struct GroupView {
+    pub people: i64,
+    pub mean_total: String,
+    pub percents: Vec<u8>,
+}
+
+fn view(group: &GroupFigures) -> GroupView {
+    GroupView {
+        people: group.people,
+        mean_total: format!("{:.1}", group.mean_total),
+        percents: group.aspect_means.iter().map(|m| percent_of(*m)).collect(),
+    }
+}
+
+fn rows(shown: Vec<Shown>) -> Vec<GroupRowView> {
+    shown
+        .into_iter()
+        .map(|s| match s {
+            Shown::Visible(group) => GroupRowView {
+                label: group.label.clone(),
+                figures: Some(view(&group)),
+            },
+            Shown::Hidden { label } => GroupRowView {
+                label,
+                figures: None,
+            },
+        })
+        .collect()
+}
+
+/// A table of groups under a heading.
+pub struct Breakdown {
+    pub title: &'static str,
+    pub rows: Vec<GroupRowView>,
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "admin/insights.html")]
+pub struct InsightsPage {
+    pub chrome: Chrome,
+    pub participation: Participation,
+    pub participation_percent: i64,
+    pub threshold: i64,
+    pub overall: Option<GroupView>,
+    pub chart: Option<BarChart>,
+    pub breakdowns: Vec<Breakdown>,
+    pub aspect_names: Vec<&'static str>,
+}
+
+pub async fn show(
+    State(state): State<AppState>,
+    HrAdmin(_): HrAdmin,
+    chrome: Chrome,
+) -> AppResult<InsightsPage> {
+    let participation = db::insights::participation(&state.pool).await?;
+    let overall = db::insights::latest_results(&state.pool, GroupBy::Everyone)
+        .await?
+        .into_iter()
+        .next()
+        .and_then(|g| protect_overall(g, ANONYMITY_THRESHOLD));
+    let departments = protect(
+        db::insights::latest_results(&state.pool, GroupBy::Department).await?,
+        ANONYMITY_THRESHOLD,
+    );
+    let offices = protect(
+        db::insights::latest_results(&state.pool, GroupBy::Office).await?,
+        ANONYMITY_THRESHOLD,
+    );
+    let participation_percent = if participation.active_people > 0 {
+        (participation.took_quiz * 100 + participation.active_people / 2)
+            / participation.active_people
+    } else {
+        0
+    };
+    Ok(InsightsPage {
+        chrome: chrome.at("insights"),
+        participation,
+        participation_percent,
+        threshold: ANONYMITY_THRESHOLD,
+        chart: overall
+            .as_ref()
+            .map(|g| charts::aspect_bars(&Attempt::aspect_scores(g.aspect_means))),
+        overall: overall.as_ref().map(view),
+        breakdowns: vec![
+            Breakdown {
+                title: "By department",
+                rows: rows(departments),
+            },
+            Breakdown {
+                title: "By office",
+                rows: rows(offices),
+            },
+        ],
+        aspect_names: Aspect::ALL.iter().map(|a| a.name()).collect(),
+    })
+}

@@ -1,0 +1,88 @@
+//! Program figures for HR: aggregates only, and never for groups under the anonymity threshold.
+
+mod common;
+
+use attune::domain::people::{DisplayName, Email, NewPerson, Roles};
+use attune::domain::teq::{Answers, score};
+use common::{spawn_app, take_quiz, visible_text};
+use reqwest::StatusCode;
+use sqlx::PgPool;
+
+/// Adds a person in a department with one quiz attempt where every answer is `answer`.
+async fn person_with_result(pool: &PgPool, n: usize, department: &str, answer: i64) {
+    let person = NewPerson {
+        email: Email::parse(&format!("p{n}@example.com")).unwrap(),
+        display_name: DisplayName::parse(&format!("Person {n}")).unwrap(),
+        department: department.into(),
+        office: "London".into(),
+        time_zone: chrono_tz::Tz::UTC,
+        roles: Roles::default(),
+    };
+    let id = attune::db::people::insert(pool, &person, None)
+        .await
+        .unwrap();
+    let answers = Answers::parse(&[Some(answer); 16]).unwrap();
+    let mut conn = pool.acquire().await.unwrap();
+    attune::db::quiz::insert_attempt(
+        &mut conn,
+        id,
+        uuid::Uuid::new_v4(),
+        &answers,
+        &score(&answers),
+        chrono::Utc::now(),
+    )
+    .await
+    .unwrap();
+}
+
+#[sqlx::test]
+async fn small_groups_are_hidden_together_and_large_ones_shown(pool: PgPool) {
+    let app = spawn_app(pool.clone()).await;
+    let mut n = 0;
+    for (department, people) in [("Sales", 7), ("Finance", 6), ("Engineering", 2)] {
+        for _ in 0..people {
+            n += 1;
+            person_with_result(&pool, n, department, 2).await;
+        }
+    }
+    let hr = app.hr_admin("hr@example.com").await;
+    let (status, html) = hr.get_html("/admin/insights").await;
+    assert_eq!(status, StatusCode::OK);
+    let text = visible_text(&html);
+    assert!(
+        text.contains("15 of 16 people have taken the quiz (94%)"),
+        "{text}"
+    );
+    assert!(text.contains("32.0 / 64 across 15 people"), "{text}");
+    assert!(text.contains("Sales 7 32.0 50% 50% 50% 50%"), "{text}");
+    // Engineering has 2 people: hidden, and Finance with it so neither can be derived.
+    assert!(text.contains("Engineering Hidden to protect anonymity"));
+    assert!(text.contains("Finance Hidden to protect anonymity"));
+    assert!(!text.contains("p1@example.com"), "no one is named");
+}
+
+#[sqlx::test]
+async fn nothing_is_shown_below_the_threshold_and_deleted_attempts_leave_every_figure(
+    pool: PgPool,
+) {
+    let app = spawn_app(pool.clone()).await;
+    for n in 0..4 {
+        person_with_result(&pool, n, "Sales", 4).await;
+    }
+    let hr = app.hr_admin("hr@example.com").await;
+    let (_, html) = hr.get_html("/admin/insights").await;
+    let text = visible_text(&html);
+    assert!(text.contains("Not enough results yet"));
+    assert!(!text.contains("/ 64 across"));
+
+    // A fifth person brings the group to the threshold...
+    let eve = app.employee("eve@example.com").await;
+    let id = take_quiz(&eve, &[2; 16]).await;
+    let (_, html) = hr.get_html("/admin/insights").await;
+    assert!(visible_text(&html).contains("across 5 people"));
+
+    // ...and deleting her attempt takes it out of every figure again.
+    eve.post(&format!("/quiz/attempts/{id}/delete"), &[]).await;
+    let (_, html) = hr.get_html("/admin/insights").await;
+    assert!(visible_text(&html).contains("Not enough results yet"));
+}
