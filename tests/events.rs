@@ -351,7 +351,12 @@ async fn seats_then_a_waitlist_and_a_cancellation_promotes_the_first_in_line(poo
     // Ada can't come after all: Cy moves up and is told on their next visit.
     let response = ada.post(&format!("/events/{id}/rsvp/cancel"), &[]).await;
     assert_eq!(response.status(), StatusCode::SEE_OTHER);
-    assert!(text_of(&ada, &page).await.contains("I'm going") == false);
+    let ada_view = text_of(&ada, &page).await;
+    assert!(ada_view.contains("You're no longer going"), "{ada_view}");
+    assert!(
+        ada_view.contains("Join the waitlist"),
+        "the seat went to Cy"
+    );
     let home = text_of(&cy, "/").await;
     assert!(
         home.contains("a seat opened up at “Small room” and you've moved up from the waitlist"),
@@ -944,7 +949,9 @@ async fn after_the_event_notes_reach_only_the_storyteller_and_attendance_is_kept
 
 /// The VEVENTs of a calendar file, as property name → (value, parameters), read with the
 /// independent `ical` parser.
-fn parse_events(ics: &str) -> Vec<HashMap<String, (String, Vec<(String, Vec<String>)>)>> {
+type Properties = HashMap<String, (String, Vec<(String, Vec<String>)>)>;
+
+fn parse_events(ics: &str) -> Vec<Properties> {
     let calendars: Vec<_> = ical::IcalParser::new(BufReader::new(ics.as_bytes()))
         .collect::<Result<_, _>>()
         .expect("a valid iCalendar file");

@@ -612,18 +612,18 @@ pub fn parse_event(form: &EventForm, commitments: Commitments) -> Result<EventIn
     let starts_at = time("starts_at", &form.starts_at, "the start date and time");
     let ends_at = time("ends_at", &form.ends_at, "the end date and time");
     let pitch_deadline = time("pitch_deadline", &form.pitch_deadline, "the pitch deadline");
-    if let (Some(starts), Some(ends)) = (starts_at, ends_at) {
-        if ends <= starts {
-            errors.add("ends_at", "The end must be after the start.");
-        }
+    if let (Some(starts), Some(ends)) = (starts_at, ends_at)
+        && ends <= starts
+    {
+        errors.add("ends_at", "The end must be after the start.");
     }
-    if let (Some(starts), Some(deadline)) = (starts_at, pitch_deadline) {
-        if deadline >= starts {
-            errors.add(
-                "pitch_deadline",
-                "The pitch deadline must be before the start, so there's time to plan the lineup.",
-            );
-        }
+    if let (Some(starts), Some(deadline)) = (starts_at, pitch_deadline)
+        && deadline >= starts
+    {
+        errors.add(
+            "pitch_deadline",
+            "The pitch deadline must be before the start, so there's time to plan the lineup.",
+        );
     }
 
     let office = one_line(&form.office, PLACE_MAX, "An office")
@@ -635,13 +635,15 @@ pub fn parse_event(form: &EventForm, commitments: Commitments) -> Result<EventIn
     let video_url = video_link(&form.video_url)
         .map_err(|e| errors.add("video_url", e))
         .ok();
-    if let (Some(office), Some(room), Some(video)) = (&office, &room, &video_url) {
-        if office.is_empty() && room.is_empty() && video.is_empty() {
-            errors.add(
-                "office",
-                "Give an office, a room or a video link, so people know where to go.",
-            );
-        }
+    if let (Some(office), Some(room), Some(video)) = (&office, &room, &video_url)
+        && office.is_empty()
+        && room.is_empty()
+        && video.is_empty()
+    {
+        errors.add(
+            "office",
+            "Give an office, a room or a video link, so people know where to go.",
+        );
     }
 
     let capacity = if form.capacity.trim().is_empty() {
