@@ -409,7 +409,7 @@ async fn a_story_night_with_one_seat_passes_it_on_from_the_waitlist(pool: PgPool
     browser.fill("Theme", "Small rooms").await;
     browser.click("Publish").await;
     browser.assert_text("Your story night is published").await;
-    browser.assert_text("1 of 1 seats left").await;
+    browser.assert_text("1 of 1 seat left").await;
     screenshot(&browser, "event-organizer").await;
     assert_accessible(&browser, "the organizer's event page").await;
     let event_path = browser.path().await;
@@ -463,7 +463,7 @@ async fn a_story_night_with_one_seat_passes_it_on_from_the_waitlist(pool: PgPool
     sign_in(&browser, "olu@example.com", common::PASSWORD).await;
     browser.goto(&event_path).await;
     browser
-        .assert_text("1 going of 1 seats · 0 on the waitlist")
+        .assert_text("1 going of 1 seat · 0 on the waitlist")
         .await;
     browser.assert_text("Ben Tanaka").await;
     browser.close().await;

@@ -138,8 +138,11 @@ fn seats_text(event: &Event) -> String {
             format!("Full · {} on the waitlist", event.waitlisted)
         }
         Some(0) => "Full · join the waitlist".to_string(),
-        Some(1) => format!("1 of {} seats left", event.capacity.unwrap_or(0)),
-        Some(left) => format!("{left} of {} seats left", event.capacity.unwrap_or(0)),
+        Some(left) => {
+            let capacity = event.capacity.unwrap_or(0);
+            let seats = if capacity == 1 { "seat" } else { "seats" };
+            format!("{left} of {capacity} {seats} left")
+        }
     }
 }
 
