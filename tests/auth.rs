@@ -502,6 +502,32 @@ async fn every_response_carries_security_headers(pool: PgPool) {
 }
 
 #[sqlx::test]
+async fn behind_https_cookies_are_secure_and_hsts_is_sent(pool: PgPool) {
+    let app = common::spawn_app_with(pool, Some("https://attune.example.com")).await;
+    app.create_person("ivy@example.com", "Ivy Chen", Roles::default())
+        .await;
+    let browser = app.browser();
+    let response = browser.get("/login").await;
+    assert!(
+        response.headers()["strict-transport-security"]
+            .to_str()
+            .unwrap()
+            .contains("max-age=")
+    );
+    let response = browser.sign_in("ivy@example.com", PASSWORD).await;
+    let cookie = response.headers()["set-cookie"]
+        .to_str()
+        .unwrap()
+        .to_string();
+    assert!(cookie.contains("Secure"), "{cookie}");
+
+    // Over plain http there is no HSTS and no Secure flag.
+    let plain = spawn_app(app.pool.clone()).await;
+    let response = plain.browser().get("/login").await;
+    assert!(!response.headers().contains_key("strict-transport-security"));
+}
+
+#[sqlx::test]
 async fn missing_pages_and_oversized_bodies_get_proper_pages(pool: PgPool) {
     let app = spawn_app(pool).await;
     let employee = app.employee("paloma@example.com").await;

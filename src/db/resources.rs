@@ -249,10 +249,9 @@ pub async fn batch_after(
     Ok(rows.into_iter().map(Resource::from).collect())
 }
 
-/// Targeted resources are the most specific match, so they come first within an aspect; then
-/// resources focused on fewer aspects, then the newest.
-const FOCUS: &str = "(r.max_aspect_percent IS NOT NULL OR r.max_total IS NOT NULL \
-    OR cardinality(r.departments) > 0 OR cardinality(r.offices) > 0)";
+/// Ranking within an aspect: targeted resources (`focus`, a generated column) are the most
+/// specific match, so they come first; then resources focused on fewer aspects, then the newest.
+const ORDER: &str = "r.focus DESC, r.aspect_count, r.created_at DESC, r.id";
 
 /// What the recommendation query needs to know about the person.
 pub struct CandidateQuery<'a> {
@@ -270,7 +269,7 @@ pub struct CandidateQuery<'a> {
 
 /// Recommendation candidates for one person: active, reviewed, upcoming resources matching
 /// their targeting and not finished or dismissed, at most `per_aspect` for each aspect in
-/// weakest-first order. The GIN index on `aspects` keeps this fast on a large library; the
+/// weakest-first order. A partial index per aspect keeps this fast on a large library; the
 /// domain ranking makes the final choice.
 #[instrument(skip_all)]
 pub async fn candidates(
@@ -296,7 +295,22 @@ pub async fn candidates(
     } else {
         q.aspects.iter().map(|a| a.slug()).collect()
     };
-    // One bucket per aspect, in order, each using the GIN index; duplicates removed after.
+    // One bucket per aspect, in weakest-first order. Each names its aspect literally so that
+    // PostgreSQL uses that aspect's partial index (migrations/0006), which already returns
+    // resources in ranking order; duplicates across buckets are removed after.
+    let buckets: Vec<String> = slugs
+        .iter()
+        .enumerate()
+        .filter(|(_, slug)| Aspect::from_slug(slug).is_some())
+        .map(|(i, slug)| {
+            format!(
+                "(SELECT {bucket}::int8 AS bucket, {COLUMNS}, r.focus, r.aspect_count, r.created_at \
+                 FROM resources r WHERE NOT r.archived AND r.aspects @> ARRAY['{slug}'] \
+                 AND {eligible} ORDER BY {ORDER} LIMIT $10)",
+                bucket = i + 1,
+            )
+        })
+        .collect();
     let rows: Vec<(i64, ResourceRow)> = {
         #[derive(FromRow)]
         struct Ranked {
@@ -305,14 +319,8 @@ pub async fn candidates(
             row: ResourceRow,
         }
         let ranked: Vec<Ranked> = sqlx::query_as(&format!(
-            "SELECT b.bucket, {cols} FROM unnest($10::text[]) WITH ORDINALITY AS b(aspect, bucket) \
-             CROSS JOIN LATERAL (SELECT *, {focus} AS focus FROM resources r \
-                                 WHERE r.aspects @> ARRAY[b.aspect] AND {eligible} \
-                                 ORDER BY {focus} DESC, cardinality(r.aspects), r.created_at DESC, r.id \
-                                 LIMIT $11) r \
-             ORDER BY b.bucket, r.focus DESC, cardinality(r.aspects), r.created_at DESC, r.id",
-            cols = COLUMNS,
-            focus = FOCUS,
+            "SELECT * FROM ({}) candidates ORDER BY bucket, focus DESC, aspect_count, created_at DESC, id",
+            buckets.join(" UNION ALL ")
         ))
         .bind(q.now)
         .bind(q.department)
@@ -323,7 +331,6 @@ pub async fn candidates(
         .bind(percents[2])
         .bind(percents[3])
         .bind(q.person_id)
-        .bind(&slugs)
         .bind(q.per_aspect)
         .fetch_all(db)
         .await?;

@@ -23,6 +23,11 @@ pub struct TestApp {
 
 /// Starts Attune on a free port with the given (fresh, migrated) database.
 pub async fn spawn_app(pool: PgPool) -> TestApp {
+    spawn_app_with(pool, None).await
+}
+
+/// Like [`spawn_app`], with a public base URL of its own (e.g. https, as behind a TLS proxy).
+pub async fn spawn_app_with(pool: PgPool, base_url: Option<&str>) -> TestApp {
     attune::startup::migrate(&pool)
         .await
         .expect("session table is created");
@@ -30,7 +35,7 @@ pub async fn spawn_app(pool: PgPool) -> TestApp {
         .await
         .expect("a free port");
     let address = format!("http://{}", listener.local_addr().unwrap());
-    let config = AppConfig::for_base_url(address.parse().unwrap());
+    let config = AppConfig::for_base_url(base_url.unwrap_or(&address).parse().unwrap());
     let app = attune::startup::app(pool.clone(), config);
     tokio::spawn(async move {
         axum::serve(
