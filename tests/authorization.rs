@@ -112,6 +112,37 @@ fn matrix() -> Vec<(Method, &'static str, [Expect; 4])> {
         (Method::POST, "/admin/recognition/behaviours/{id}/retire", [SignIn, FORBIDDEN, FORBIDDEN, SEE_OTHER]),
         (Method::POST, "/admin/recognition/behaviours/{id}/reinstate", [SignIn, FORBIDDEN, FORBIDDEN, SEE_OTHER]),
         (Method::GET, "/admin/recognition/spotlight", [SignIn, FORBIDDEN, FORBIDDEN, OK]),
+        // Story nights. {id} is a published event in 2030 with a pitch {pitch_id} waiting for
+        // a decision; empty forms are incomplete. Cancelling comes last: it changes the event.
+        (Method::GET, "/events", [SignIn, OK, OK, OK]),
+        (Method::GET, "/events/new", [SignIn, FORBIDDEN, OK, OK]),
+        (Method::POST, "/events", [SignIn, FORBIDDEN, INVALID, INVALID]),
+        (Method::GET, "/events/calendar-feed", [SignIn, OK, OK, OK]),
+        (Method::POST, "/events/calendar-feed", [SignIn, SEE_OTHER, SEE_OTHER, SEE_OTHER]),
+        (Method::POST, "/events/calendar-feed/revoke", [SignIn, SEE_OTHER, SEE_OTHER, SEE_OTHER]),
+        (Method::GET, "/events/{id}", [SignIn, OK, OK, OK]),
+        (Method::POST, "/events/{id}", [SignIn, FORBIDDEN, INVALID, INVALID]),
+        (Method::GET, "/events/{id}/edit", [SignIn, FORBIDDEN, OK, OK]),
+        // Already published.
+        (Method::POST, "/events/{id}/publish", [SignIn, FORBIDDEN, Status(409), Status(409)]),
+        (Method::GET, "/events/{id}/cancel", [SignIn, FORBIDDEN, OK, OK]),
+        (Method::POST, "/events/{id}/duplicate", [SignIn, FORBIDDEN, SEE_OTHER, SEE_OTHER]),
+        (Method::POST, "/events/{id}/rsvp", [SignIn, SEE_OTHER, SEE_OTHER, SEE_OTHER]),
+        (Method::POST, "/events/{id}/rsvp/cancel", [SignIn, SEE_OTHER, SEE_OTHER, SEE_OTHER]),
+        (Method::GET, "/events/{id}/calendar.ics", [SignIn, OK, OK, OK]),
+        (Method::GET, "/events/{id}/pitch", [SignIn, OK, OK, OK]),
+        (Method::POST, "/events/{id}/pitch", [SignIn, INVALID, INVALID, INVALID]),
+        (Method::POST, "/events/{id}/pitch/withdraw", [SignIn, SEE_OTHER, SEE_OTHER, SEE_OTHER]),
+        (Method::POST, "/events/{id}/pitches/{pitch_id}/decision", [SignIn, FORBIDDEN, INVALID, INVALID]),
+        // Only stories in the lineup move; notes are for stories told, after the event.
+        (Method::POST, "/events/{id}/pitches/{pitch_id}/move", [SignIn, FORBIDDEN, Status(409), Status(409)]),
+        (Method::POST, "/events/{id}/pitches/{pitch_id}/note", [SignIn, NOT_FOUND, NOT_FOUND, NOT_FOUND]),
+        (Method::POST, "/events/{id}/lineup", [SignIn, FORBIDDEN, SEE_OTHER, SEE_OTHER]),
+        // Attendance is marked once the event has started.
+        (Method::POST, "/events/{id}/attendance", [SignIn, FORBIDDEN, Status(409), Status(409)]),
+        // The private feed needs no session: an unknown token is simply not found.
+        (Method::GET, "/calendar/{file}", [NOT_FOUND; 4]),
+        (Method::POST, "/events/{id}/cancel", [SignIn, FORBIDDEN, SEE_OTHER, Status(409)]),
         (Method::GET, "/healthz", [OK; 4]),
         (Method::GET, "/readyz", [OK; 4]),
     ]
@@ -165,6 +196,44 @@ async fn request(browser: &Browser, method: &Method, path: &str) -> reqwest::Res
     }
 }
 
+/// A published story night in 2030, and a story the target pitched for it.
+async fn story_night_with_a_pitch(
+    pool: &sqlx::PgPool,
+    target: uuid::Uuid,
+) -> (uuid::Uuid, uuid::Uuid) {
+    use attune::domain::events::{EventInput, EventStatus, PitchInput};
+    let at = |raw: &str| raw.parse::<chrono::DateTime<chrono::Utc>>().unwrap();
+    let input = EventInput {
+        title: "Matrix night".into(),
+        theme: String::new(),
+        description: String::new(),
+        starts_at: at("2030-07-02T18:00:00Z"),
+        ends_at: at("2030-07-02T20:00:00Z"),
+        time_zone: chrono_tz::Tz::Europe__London,
+        office: "London".into(),
+        room: String::new(),
+        video_url: String::new(),
+        capacity: Some(10),
+        storyteller_slots: 2,
+        minutes_per_story: 8,
+        pitch_deadline: at("2030-06-25T16:00:00Z"),
+    };
+    let event = attune::db::events::insert(pool, &input, EventStatus::Published, target)
+        .await
+        .unwrap();
+    let story = PitchInput {
+        title: "A story".into(),
+        summary: "About kindness.".into(),
+        minutes: 5,
+        content_note: String::new(),
+        recording_consent: false,
+    };
+    let pitch = attune::db::events::save_pitch(pool, event, target, &story)
+        .await
+        .unwrap();
+    (event, pitch)
+}
+
 #[sqlx::test]
 async fn every_route_answers_each_role_as_expected(pool: PgPool) {
     let app = spawn_app(pool).await;
@@ -175,6 +244,7 @@ async fn every_route_answers_each_role_as_expected(pool: PgPool) {
     let tomas = app.browser();
     tomas.sign_in("target@example.com", common::PASSWORD).await;
     let attempt = common::take_quiz(&tomas, &[2; 16]).await;
+    let (story_night, pitch) = story_night_with_a_pitch(&app.pool, target).await;
     let browsers = [
         app.browser(),
         app.employee("employee@example.com").await,
@@ -216,12 +286,16 @@ async fn every_route_answers_each_role_as_expected(pool: PgPool) {
             || pattern.starts_with("/admin/recognition/{id}")
         {
             recognition.clone()
+        } else if pattern.starts_with("/events/{id}") {
+            story_night.to_string()
         } else {
             target.to_string()
         };
         let path = pattern
             .replace("{id}", &id)
-            .replace("{token}", "not-a-real-token");
+            .replace("{token}", "not-a-real-token")
+            .replace("{pitch_id}", &pitch.to_string())
+            .replace("{file}", "not-a-real-token.ics");
         for (i, browser) in browsers.iter().enumerate() {
             let response = request(browser, method, &path).await;
             let status = response.status();

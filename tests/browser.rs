@@ -348,6 +348,127 @@ async fn hr_adds_a_resource_and_the_right_employee_gets_it(pool: PgPool) {
     employee.close().await;
 }
 
+/// Sets a date-and-time field by its label. Typing into `datetime-local` depends on the
+/// browser's locale, so the value is set the way the picker itself would set it.
+async fn set_date_time(browser: &Browser, label: &str, value: &str) {
+    let field = browser.field(label).await;
+    browser
+        .execute(
+            "arguments[0].value = arguments[1]; arguments[0].dispatchEvent(new Event('change')); return null;",
+            vec![
+                serde_json::to_value(&field).expect("an element serializes"),
+                serde_json::Value::String(value.to_string()),
+            ],
+        )
+        .await
+        .expect("setting a date and time");
+}
+
+#[sqlx::test]
+async fn a_story_night_with_one_seat_passes_it_on_from_the_waitlist(pool: PgPool) {
+    let app = common::spawn_app(pool).await;
+    app.create_person(
+        "olu@example.com",
+        "Olu Mensah",
+        Roles {
+            organizer: true,
+            hr_admin: false,
+        },
+    )
+    .await;
+    app.create_person("ada@example.com", "Ada Silva", Roles::default())
+        .await;
+    app.create_person("ben@example.com", "Ben Tanaka", Roles::default())
+        .await;
+
+    // One browser, passed from person to person.
+    let browser = Browser::start(&app.address).await;
+    sign_in(&browser, "olu@example.com", common::PASSWORD).await;
+    browser.click_link("Story nights").await;
+    browser.assert_text("Nothing planned yet").await;
+    screenshot(&browser, "events-empty").await;
+    assert_accessible(&browser, "the story nights list, empty").await;
+    browser.click("Plan a story night").await;
+    assert_accessible(&browser, "the new story night form").await;
+    assert_fits_phone(&browser, "events-new").await;
+
+    // A first try without a title is explained next to the field.
+    browser.fill("Time zone", "Europe/London").await;
+    set_date_time(&browser, "Starts", "2030-07-02T19:00").await;
+    set_date_time(&browser, "Ends", "2030-07-02T21:00").await;
+    set_date_time(&browser, "Pitch deadline", "2030-06-25T17:00").await;
+    browser.fill("Office", "London").await;
+    browser.fill("Room", "The Atrium").await;
+    browser.fill("Seats", "1").await;
+    browser.click("Publish").await;
+    browser.assert_text("Enter a title.").await;
+    screenshot(&browser, "events-new-invalid").await;
+    assert_accessible(&browser, "the story night form with a problem").await;
+
+    browser.fill("Title", "One seat only").await;
+    browser.fill("Theme", "Small rooms").await;
+    browser.click("Publish").await;
+    browser.assert_text("Your story night is published").await;
+    browser.assert_text("1 of 1 seat left").await;
+    screenshot(&browser, "event-organizer").await;
+    assert_accessible(&browser, "the organizer's event page").await;
+    let event_path = browser.path().await;
+    sign_out(&browser).await;
+
+    // Ada takes the seat.
+    sign_in(&browser, "ada@example.com", common::PASSWORD).await;
+    browser.goto("/events").await;
+    screenshot(&browser, "events-list").await;
+    assert_accessible(&browser, "the story nights list").await;
+    assert_fits_phone(&browser, "events-list").await;
+    browser.click_link("One seat only").await;
+    browser.click("I'm going").await;
+    browser.assert_text("You're going.").await;
+    screenshot(&browser, "event-going").await;
+    assert_accessible(&browser, "the event page, going").await;
+    assert_fits_phone(&browser, "event-going").await;
+    sign_out(&browser).await;
+
+    // Ben finds it full and joins the waitlist.
+    sign_in(&browser, "ben@example.com", common::PASSWORD).await;
+    browser.goto(&event_path).await;
+    browser.assert_text("Full · join the waitlist").await;
+    browser.click("Join the waitlist").await;
+    browser
+        .assert_text("You're number 1 on the waitlist.")
+        .await;
+    screenshot(&browser, "event-waitlisted").await;
+    assert_accessible(&browser, "the event page, on the waitlist").await;
+    sign_out(&browser).await;
+
+    // Ada can't come after all.
+    sign_in(&browser, "ada@example.com", common::PASSWORD).await;
+    browser.goto(&event_path).await;
+    browser.click("I can't come after all").await;
+    browser.assert_text("You're no longer going").await;
+    sign_out(&browser).await;
+
+    // Ben is going now, and is told so on his next visit.
+    sign_in(&browser, "ben@example.com", common::PASSWORD).await;
+    browser
+        .assert_text("a seat opened up at “One seat only” and you've moved up from the waitlist")
+        .await;
+    screenshot(&browser, "home-promoted").await;
+    assert_accessible(&browser, "the home page with a notice").await;
+    browser.goto(&event_path).await;
+    browser.assert_text("You're going.").await;
+
+    // The organizer's page shows who is going.
+    sign_out(&browser).await;
+    sign_in(&browser, "olu@example.com", common::PASSWORD).await;
+    browser.goto(&event_path).await;
+    browser
+        .assert_text("1 going of 1 seat · 0 on the waitlist")
+        .await;
+    browser.assert_text("Ben Tanaka").await;
+    browser.close().await;
+}
+
 /// Whether any script planted by the XSS payloads ran on the current page.
 async fn payload_ran(browser: &Browser) -> bool {
     browser

@@ -40,6 +40,35 @@ async fn the_demo_fills_an_empty_database_once(pool: PgPool) {
     .unwrap();
     assert!(saved >= 30 && done >= 15, "{saved} saved, {done} done");
 
+    // Story nights: past and upcoming in the three offices, a full one with a waitlist,
+    // pitches in every state, lineups, and one draft and one cancelled evening.
+    let (past_offices, upcoming_offices, drafts, cancelled): (i64, i64, i64, i64) = sqlx::query_as(
+        "SELECT count(DISTINCT office) FILTER (WHERE ends_at < now() AND office <> ''),
+                count(DISTINCT office) FILTER (WHERE starts_at > now() AND status = 'published' AND office <> ''),
+                count(*) FILTER (WHERE status = 'draft'), count(*) FILTER (WHERE status = 'cancelled')
+         FROM events",
+    )
+    .fetch_one(&pool)
+    .await
+    .unwrap();
+    assert_eq!((past_offices, upcoming_offices), (3, 3));
+    assert_eq!((drafts, cancelled), (1, 1));
+    let (waitlisted, pitch_states, lineup, notes): (i64, i64, i64, i64) = sqlx::query_as(
+        "SELECT (SELECT count(*) FROM event_rsvps WHERE status = 'waitlisted'),
+                (SELECT count(DISTINCT status) FROM event_pitches),
+                (SELECT count(*) FROM event_pitches WHERE lineup_position IS NOT NULL),
+                (SELECT count(*) FROM event_resonance_notes)",
+    )
+    .fetch_one(&pool)
+    .await
+    .unwrap();
+    assert!(waitlisted >= 3, "{waitlisted}");
+    assert_eq!(pitch_states, 3, "submitted, accepted and declined pitches");
+    assert!(
+        lineup >= 10 && notes >= 3,
+        "{lineup} in lineups, {notes} notes"
+    );
+
     // Recognition: a lively wall over several months, many across teams, appreciated.
     let figures: (i64, i64, i64, i64, i64, i64) = sqlx::query_as(
         "SELECT count(*) FILTER (WHERE status = 'published'),

@@ -3,6 +3,7 @@
 //! Each feature adds its sample data in its own submodule, called from [`run`] with the
 //! people created here. Randomness is seeded, so every demo company is the same.
 
+mod events;
 mod quiz;
 mod recognition;
 mod resources;
@@ -187,6 +188,7 @@ pub async fn run(pool: &PgPool) -> anyhow::Result<()> {
     }
     quiz::seed(&mut tx, &created, &mut rng).await?;
     resources::seed(&mut tx, &created, &mut rng).await?;
+    events::seed(&mut tx, &created, &mut rng).await?;
     recognition::seed(&mut tx, &created, &mut rng).await?;
     tx.commit().await?;
 

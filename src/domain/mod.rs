@@ -1,6 +1,7 @@
 //! The program's rules as plain Rust: no HTTP, no SQL, no clocks (callers pass `now`).
 
 pub mod csv_safe;
+pub mod events;
 pub mod insights;
 pub mod pagination;
 pub mod password;

@@ -7,6 +7,7 @@ use axum::extract::State;
 use super::AppState;
 use super::auth::CurrentUser;
 use super::chrome::Chrome;
+use super::events::{self, HomeStoryNights};
 use super::recognition::{self, HomePanel};
 use super::resources::{RecommendationView, recommend_for};
 use crate::db;
@@ -22,6 +23,8 @@ pub struct HomePage {
     /// Figures about people, for HR admins only.
     pub people: Option<PeopleSummary>,
     pub recognition: HomePanel,
+    /// Story nights news and the person's next ones.
+    pub story_nights: HomeStoryNights,
     pub has_attempt: bool,
     pub recommendations: Vec<RecommendationView>,
     pub return_to: &'static str,
@@ -43,6 +46,7 @@ pub async fn home(
     Ok(HomePage {
         chrome: chrome.at("home"),
         recognition,
+        story_nights: events::home_summary(&state, &person).await?,
         person: (*person).clone(),
         people,
         has_attempt: latest.is_some(),

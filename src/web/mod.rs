@@ -5,6 +5,7 @@ pub mod auth;
 pub mod charts;
 pub mod chrome;
 pub mod errors;
+pub mod events;
 pub mod forms;
 pub mod health;
 pub mod home;
@@ -151,6 +152,31 @@ fn page_routes() -> Routes {
         .get("/quiz/attempts/{id}", quiz::results)
         .get("/quiz/attempts/{id}/delete", quiz::confirm_delete)
         .post("/quiz/attempts/{id}/delete", quiz::delete)
+        .get("/events", events::list)
+        .get("/events/new", events::new_page)
+        .post("/events", events::create)
+        .get("/events/calendar-feed", events::feed_page)
+        .post("/events/calendar-feed", events::new_feed)
+        .post("/events/calendar-feed/revoke", events::revoke_feed)
+        .get("/events/{id}", events::show)
+        .post("/events/{id}", events::update)
+        .get("/events/{id}/edit", events::edit_page)
+        .post("/events/{id}/publish", events::publish)
+        .get("/events/{id}/cancel", events::confirm_cancel)
+        .post("/events/{id}/cancel", events::cancel)
+        .post("/events/{id}/duplicate", events::duplicate)
+        .post("/events/{id}/rsvp", events::rsvp)
+        .post("/events/{id}/rsvp/cancel", events::cancel_rsvp)
+        .get("/events/{id}/calendar.ics", events::ics)
+        .get("/events/{id}/pitch", events::pitch_page)
+        .post("/events/{id}/pitch", events::save_pitch)
+        .post("/events/{id}/pitch/withdraw", events::withdraw_pitch)
+        .post("/events/{id}/pitches/{pitch_id}/decision", events::decide)
+        .post("/events/{id}/pitches/{pitch_id}/move", events::move_story)
+        .post("/events/{id}/pitches/{pitch_id}/note", events::leave_note)
+        .post("/events/{id}/lineup", events::lineup_visibility)
+        .post("/events/{id}/attendance", events::attendance)
+        .get("/calendar/{file}", events::feed)
         .merge(recognition_routes())
 }
 
