@@ -63,6 +63,7 @@ fn matrix() -> Vec<(Method, &'static str, [Expect; 4])> {
         (Method::POST, "/admin/resources/{id}", [SignIn, FORBIDDEN, FORBIDDEN, INVALID]),
         (Method::POST, "/admin/resources/{id}/archive", [SignIn, FORBIDDEN, FORBIDDEN, SEE_OTHER]),
         (Method::POST, "/admin/resources/{id}/restore", [SignIn, FORBIDDEN, FORBIDDEN, SEE_OTHER]),
+        (Method::GET, "/admin", [SignIn, FORBIDDEN, FORBIDDEN, OK]),
         (Method::GET, "/admin/insights", [SignIn, FORBIDDEN, FORBIDDEN, OK]),
         (Method::GET, "/admin/settings", [SignIn, FORBIDDEN, FORBIDDEN, OK]),
         (Method::POST, "/admin/settings", [SignIn, FORBIDDEN, FORBIDDEN, INVALID]),

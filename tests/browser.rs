@@ -64,7 +64,7 @@ async fn the_first_admin_sets_up_attune_in_the_browser(pool: PgPool) {
     assert_eq!(browser.path().await, "/", "setting up leads home");
     browser.assert_text("Hello, Ada").await;
     let nav = browser.nav_items().await;
-    for item in ["Home", "People", "Account", "Sign out"] {
+    for item in ["Home", "Admin", "Account", "Sign out"] {
         assert!(
             nav.iter().any(|n| n == item),
             "the first admin's navigation shows {item:?}: {nav:?}"
@@ -127,9 +127,9 @@ async fn each_role_signs_in_and_sees_its_own_navigation(pool: PgPool) {
             );
         }
         assert_eq!(
-            nav.iter().any(|n| n == "People"),
+            nav.iter().any(|n| n == "Admin"),
             roles.hr_admin,
-            "only HR admins see People in the navigation; the {role} sees {nav:?}"
+            "only HR admins see Admin in the navigation; the {role} sees {nav:?}"
         );
         assert!(
             !nav.iter().any(|n| n == "Sign in"),
@@ -146,6 +146,9 @@ async fn each_role_signs_in_and_sees_its_own_navigation(pool: PgPool) {
         assert_accessible(&browser, &format!("the {role}'s account page")).await;
 
         if roles.hr_admin {
+            browser.click_link("Admin").await;
+            assert_eq!(browser.path().await, "/admin");
+            assert_accessible(&browser, "the admin page").await;
             browser.click_link("People").await;
             assert_eq!(browser.path().await, "/admin/people");
             for (path, heading, page) in [

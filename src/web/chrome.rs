@@ -57,6 +57,14 @@ impl Chrome {
         self
     }
 
+    /// Whether the current page belongs to the HR admin area (one navigation item for all).
+    pub fn in_admin(&self) -> bool {
+        matches!(
+            self.current,
+            "admin" | "people" | "resources" | "insights" | "settings"
+        )
+    }
+
     /// Layout for an error page: navigation only, flashes stay for the next real page.
     pub fn for_viewer(viewer: &Viewer) -> Self {
         Chrome {

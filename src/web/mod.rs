@@ -1,6 +1,7 @@
 //! HTTP: the router, middleware, extractors and handlers. No SQL and no business rules here.
 
 pub mod account;
+pub mod admin;
 pub mod auth;
 pub mod charts;
 pub mod chrome;
@@ -143,6 +144,7 @@ fn page_routes() -> Routes {
         .post("/admin/resources/{id}", resources::update)
         .post("/admin/resources/{id}/archive", resources::archive)
         .post("/admin/resources/{id}/restore", resources::restore)
+        .get("/admin", admin::index)
         .get("/admin/insights", insights::show)
         .get("/admin/settings", settings::show)
         .post("/admin/settings", settings::update)
