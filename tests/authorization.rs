@@ -49,7 +49,8 @@ fn matrix() -> Vec<(Method, &'static str, [Expect; 4])> {
         (Method::POST, "/admin/people/{id}", [SignIn, FORBIDDEN, FORBIDDEN, INVALID]),
         (Method::POST, "/admin/people/{id}/deactivate", [SignIn, FORBIDDEN, FORBIDDEN, SEE_OTHER]),
         (Method::POST, "/admin/people/{id}/reactivate", [SignIn, FORBIDDEN, FORBIDDEN, SEE_OTHER]),
-        (Method::POST, "/admin/people/{id}/invitation", [SignIn, FORBIDDEN, FORBIDDEN, SEE_OTHER]),
+        // {id} has set a password: no one may get a link that signs in as them.
+        (Method::POST, "/admin/people/{id}/invitation", [SignIn, FORBIDDEN, FORBIDDEN, Status(409)]),
         (Method::GET, "/plan", [SignIn, OK, OK, OK]),
         // {id} is a resource; an empty form names no action.
         (Method::POST, "/plan/{id}", [SignIn, Status(409), Status(409), Status(409)]),

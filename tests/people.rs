@@ -243,3 +243,68 @@ async fn the_people_list_searches_filters_and_paginates(pool: PgPool) {
     assert_eq!(status, StatusCode::OK);
     assert!(visible_text(&nothing).contains("No one matches"));
 }
+
+#[sqlx::test]
+async fn invitation_links_are_only_for_people_who_have_not_joined(pool: PgPool) {
+    let app = spawn_app(pool.clone()).await;
+    let hr = app.hr_admin("hr@example.com").await;
+
+    // Someone who has joined: no link can be made that would sign in as them.
+    let joined = app
+        .create_person("joined@example.com", "Jo Ined", Roles::default())
+        .await;
+    let (status, html) = hr
+        .post_html(&format!("/admin/people/{joined}/invitation"), &[])
+        .await;
+    assert_eq!(status, StatusCode::CONFLICT);
+    assert!(visible_text(&html).contains("has already set a password"));
+    let (_, page) = hr.get_html(&format!("/admin/people/{joined}")).await;
+    assert!(!visible_text(&page).contains("Create a new invitation link"));
+
+    // Someone invited: a new link replaces the old one, which stops working.
+    let response = hr
+        .post(
+            "/admin/people",
+            &[
+                ("display_name", "New Person"),
+                ("email", "new@example.com"),
+                ("time_zone", "UTC"),
+            ],
+        )
+        .await;
+    assert_eq!(response.status(), StatusCode::CREATED);
+    let first = find_link(
+        &response.text().await.unwrap(),
+        &format!("{}/invite/", app.address),
+    )
+    .unwrap();
+    let id: uuid::Uuid =
+        sqlx::query_scalar("SELECT id FROM people WHERE email = 'new@example.com'")
+            .fetch_one(&pool)
+            .await
+            .unwrap();
+    let (status, html) = hr
+        .post_html(&format!("/admin/people/{id}/invitation"), &[])
+        .await;
+    assert_eq!(status, StatusCode::CREATED);
+    let second = find_link(&html, &format!("{}/invite/", app.address)).unwrap();
+    assert_ne!(first, second);
+    let visitor = app.browser();
+    let path = |link: &str| link.strip_prefix(&app.address).unwrap().to_string();
+    assert_eq!(
+        visitor.get(&path(&first)).await.status(),
+        StatusCode::NOT_FOUND
+    );
+    assert_eq!(visitor.get(&path(&second)).await.status(), StatusCode::OK);
+
+    // The link is never kept in the session store.
+    let token = second.rsplit('/').next().unwrap();
+    let stored: i64 = sqlx::query_scalar(
+        "SELECT count(*) FROM tower_sessions.session WHERE position($1::bytea in data) > 0",
+    )
+    .bind(token.as_bytes())
+    .fetch_one(&pool)
+    .await
+    .unwrap();
+    assert_eq!(stored, 0);
+}

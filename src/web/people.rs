@@ -7,13 +7,13 @@ use axum::extract::{Multipart, Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use chrono::{DateTime, Duration, Utc};
-use serde::{Deserialize, Serialize};
+use serde::Deserialize;
 use tower_sessions::Session;
 use uuid::Uuid;
 
 use super::AppState;
 use super::auth::HrAdmin;
-use super::chrome::{Chrome, flash};
+use super::chrome::{Chrome, Flash, flash};
 use super::forms::{human_time, ticked, time_zone_names};
 use crate::db::people::StatusFilter;
 use crate::db::tokens::Purpose;
@@ -29,14 +29,6 @@ use crate::secrets;
 const PER_PAGE: u32 = 25;
 /// How long an invitation link works.
 pub const INVITATION_DAYS: i64 = 7;
-const FRESH_LINK_KEY: &str = "fresh_invitation";
-
-/// An invitation link kept in the session just long enough to show it once.
-#[derive(Debug, Clone, Serialize, Deserialize)]
-struct FreshLink {
-    person_id: Uuid,
-    url: String,
-}
 
 /// Creates a new invitation link for a person (replacing older ones) inside a transaction.
 async fn issue_invitation(
@@ -170,8 +162,7 @@ const EMAIL_TAKEN: &str = "Someone with this email is already in Attune.";
 
 pub async fn create(
     State(state): State<AppState>,
-    HrAdmin(_): HrAdmin,
-    session: Session,
+    HrAdmin(viewer): HrAdmin,
     chrome: Chrome,
     Form(input): Form<PersonInput>,
 ) -> AppResult<Response> {
@@ -203,19 +194,21 @@ pub async fn create(
     let url = issue_invitation(&mut tx, &state, id).await?;
     tx.commit().await?;
 
-    session
-        .insert(FRESH_LINK_KEY, FreshLink { person_id: id, url })
-        .await?;
-    flash(
-        &session,
-        "success",
-        format!(
+    // The link is shown in this response only: tokens are never stored anywhere readable.
+    let created = find_person(&state, &id.to_string()).await?;
+    let mut chrome = chrome.at("people");
+    chrome.flashes.push(Flash {
+        kind: "success".into(),
+        text: format!(
             "{} has been added. Send them the invitation link below so they can choose a password.",
             person.display_name.as_str()
         ),
-    )
-    .await?;
-    Ok(Redirect::to(&format!("/admin/people/{id}")).into_response())
+    });
+    let page = ShowPage {
+        fresh_link: Some(url),
+        ..ShowPage::load(&state, chrome, created, &viewer).await?
+    };
+    Ok((StatusCode::CREATED, page).into_response())
 }
 
 #[derive(Template, WebTemplate)]
@@ -240,15 +233,7 @@ impl ShowPage {
         chrome: Chrome,
         person: Person,
         viewer: &Person,
-        session: &Session,
     ) -> AppResult<ShowPage> {
-        let fresh_link = match session.get::<FreshLink>(FRESH_LINK_KEY).await? {
-            Some(link) if link.person_id == person.id => {
-                session.remove::<FreshLink>(FRESH_LINK_KEY).await?;
-                Some(link.url)
-            }
-            _ => None,
-        };
         let invitation_expires = db::tokens::pending_invitation(&state.pool, person.id, Utc::now())
             .await?
             .map(|at: DateTime<Utc>| human_time(at));
@@ -265,7 +250,7 @@ impl ShowPage {
             errors: FieldErrors::new(),
             time_zones: time_zone_names().collect(),
             is_self: person.id == viewer.id,
-            fresh_link,
+            fresh_link: None,
             invitation_expires,
             person,
         })
@@ -282,12 +267,11 @@ async fn find_person(state: &AppState, id: &str) -> AppResult<Person> {
 pub async fn show(
     State(state): State<AppState>,
     HrAdmin(viewer): HrAdmin,
-    session: Session,
     chrome: Chrome,
     Path(id): Path<String>,
 ) -> AppResult<ShowPage> {
     let person = find_person(&state, &id).await?;
-    ShowPage::load(&state, chrome, person, &viewer, &session).await
+    ShowPage::load(&state, chrome, person, &viewer).await
 }
 
 pub async fn update(
@@ -328,7 +312,7 @@ pub async fn update(
             form,
             roles,
             errors,
-            ..ShowPage::load(&state, chrome, person, &viewer, &session).await?
+            ..ShowPage::load(&state, chrome, person, &viewer).await?
         };
         return Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response());
     }
@@ -380,8 +364,8 @@ pub async fn reactivate(
 
 pub async fn reinvite(
     State(state): State<AppState>,
-    HrAdmin(_): HrAdmin,
-    session: Session,
+    HrAdmin(viewer): HrAdmin,
+    chrome: Chrome,
     Path(id): Path<String>,
 ) -> AppResult<Response> {
     let person = find_person(&state, &id).await?;
@@ -390,25 +374,27 @@ pub async fn reinvite(
             "Reactivate this person before sending them a new link.".into(),
         ));
     }
+    // A link sets a password and signs in: for someone who already has a password it would let
+    // whoever follows it into their private results. Only people who haven't joined get one.
+    if person.has_password {
+        return Err(AppError::Conflict(format!(
+            "{} has already set a password, so no invitation link can be made for them.",
+            person.display_name
+        )));
+    }
     let mut tx = state.pool.begin().await?;
     let url = issue_invitation(&mut tx, &state, person.id).await?;
     tx.commit().await?;
-    session
-        .insert(
-            FRESH_LINK_KEY,
-            FreshLink {
-                person_id: person.id,
-                url,
-            },
-        )
-        .await?;
-    flash(
-        &session,
-        "success",
-        "A new link has been created. Any older link for this person no longer works.",
-    )
-    .await?;
-    Ok(Redirect::to(&format!("/admin/people/{}", person.id)).into_response())
+    let mut chrome = chrome.at("people");
+    chrome.flashes.push(Flash {
+        kind: "success".into(),
+        text: "A new invitation link has been created. Any older link for this person no longer works.".into(),
+    });
+    let page = ShowPage {
+        fresh_link: Some(url),
+        ..ShowPage::load(&state, chrome, person, &viewer).await?
+    };
+    Ok((StatusCode::CREATED, page).into_response())
 }
 
 #[derive(Template, WebTemplate)]
