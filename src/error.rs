@@ -18,6 +18,9 @@ pub enum AppError {
     /// The request conflicts with the current state, with a sentence saying how.
     #[error("conflict: {0}")]
     Conflict(String),
+    /// Input the database refused although validation let it through.
+    #[error("invalid input")]
+    InvalidInput,
     #[error("service unavailable")]
     Unavailable,
     #[error(transparent)]
@@ -34,6 +37,7 @@ impl AppError {
             AppError::NotFound | AppError::InvalidLink => StatusCode::NOT_FOUND,
             AppError::Forbidden => StatusCode::FORBIDDEN,
             AppError::Conflict(_) => StatusCode::CONFLICT,
+            AppError::InvalidInput => StatusCode::UNPROCESSABLE_ENTITY,
             AppError::Unavailable => StatusCode::SERVICE_UNAVAILABLE,
             AppError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
@@ -46,6 +50,10 @@ impl From<DbError> for AppError {
             DbError::Unavailable(source) => {
                 tracing::warn!(error = %source, "database unavailable");
                 AppError::Unavailable
+            }
+            DbError::Invalid(reason) => {
+                tracing::warn!(%reason, "the database refused a value that passed validation");
+                AppError::InvalidInput
             }
             other => AppError::Internal(anyhow::Error::new(other)),
         }
@@ -77,6 +85,13 @@ impl IntoResponse for AppError {
             }
             AppError::Conflict(message) => {
                 response.extensions_mut().insert(ErrorMessage(message));
+            }
+            AppError::InvalidInput => {
+                response.extensions_mut().insert(ErrorMessage(
+                    "Some of what you entered can't be saved (an unusual character, or a date or \
+                     number out of range). Nothing was changed. Go back, check the form and try again."
+                        .into(),
+                ));
             }
             AppError::InvalidLink => {
                 response.extensions_mut().insert(ErrorMessage(

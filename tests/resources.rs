@@ -394,3 +394,56 @@ async fn bad_import_rows_are_reported_by_line(pool: PgPool) {
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(visible_text(&html).contains("The first line must be a header"));
 }
+
+#[sqlx::test]
+async fn unusual_characters_and_dates_get_a_clear_answer_not_an_error(pool: PgPool) {
+    let app = spawn_app(pool.clone()).await;
+    let hr = app.hr_admin("hr@example.com").await;
+    let before: i64 = sqlx::query_scalar("SELECT count(*) FROM resources")
+        .fetch_one(&pool)
+        .await
+        .unwrap();
+    let mut form = resource_form("Null\u{0}byte", "erg_event", "emotion-comprehension");
+    form.push(("event_starts_at", "0001-01-01T10:00"));
+    form.push(("event_place", "Room\u{0}1"));
+    form.push(("review_by", "99999-01-01"));
+    let (status, html) = hr.post_html("/admin/resources", &form).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    let text = visible_text(&html);
+    assert!(text.contains("A title cannot contain control characters"));
+    assert!(text.contains("between the years 2000 and 2100"));
+    let after: i64 = sqlx::query_scalar("SELECT count(*) FROM resources")
+        .fetch_one(&pool)
+        .await
+        .unwrap();
+    assert_eq!(before, after);
+
+    // An ERG event keeps its own time zone when edited.
+    let mut form = resource_form("Toronto circle", "erg_event", "emotion-comprehension");
+    form.retain(|(k, _)| *k != "event_time_zone");
+    form.push(("event_time_zone", "America/Toronto"));
+    form.push(("event_starts_at", "2030-03-04T18:30"));
+    form.push(("event_place", "Toronto office"));
+    assert_eq!(
+        hr.post("/admin/resources", &form).await.status(),
+        StatusCode::SEE_OTHER
+    );
+    let id = resource_id(&pool, "Toronto circle").await;
+    let (_, page) = hr.get_html(&format!("/admin/resources/{id}")).await;
+    assert!(page.contains(r#"name="event_time_zone" value="America/Toronto""#));
+    assert!(page.contains(r#"value="2030-03-04T18:30""#));
+
+    // Even the sign-in form answers a NUL byte with a message, not an error.
+    let (status, html) = app
+        .browser()
+        .post_html(
+            "/login",
+            &[
+                ("email", "a\u{0}b@example.com"),
+                ("password", "whatever it is"),
+            ],
+        )
+        .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(visible_text(&html).contains("Enter your work email address"));
+}

@@ -16,6 +16,11 @@ pub enum DbError {
     /// A unique or exclusion constraint refused the write; holds the constraint name.
     #[error("conflicts with existing data ({0})")]
     Conflict(String),
+    /// The database refused a value: a CHECK constraint, or data it cannot hold (a NUL byte in
+    /// text, a date out of range, a number too large). Validation in the domain layer should
+    /// catch these first; this is the safety net that keeps them from becoming a 500.
+    #[error("value refused by the database ({0})")]
+    Invalid(String),
     /// The database cannot be reached right now (down, restarting, pool exhausted).
     #[error("database unavailable: {0}")]
     Unavailable(#[source] sqlx::Error),
@@ -34,6 +39,14 @@ impl From<sqlx::Error> for DbError {
             | sqlx::Error::PoolTimedOut
             | sqlx::Error::PoolClosed
             | sqlx::Error::WorkerCrashed => DbError::Unavailable(err),
+            // data exceptions (class 22) and check violations
+            sqlx::Error::Database(db_err)
+                if db_err
+                    .code()
+                    .is_some_and(|code| code.starts_with("22") || code == "23514") =>
+            {
+                DbError::Invalid(db_err.message().to_string())
+            }
             sqlx::Error::Database(db_err)
                 if db_err
                     .code()

@@ -3,7 +3,7 @@
 
 use std::collections::HashSet;
 
-use chrono::{DateTime, NaiveDate, NaiveDateTime, TimeZone, Utc};
+use chrono::{DateTime, Datelike, NaiveDate, NaiveDateTime, TimeZone, Utc};
 use chrono_tz::Tz;
 use uuid::Uuid;
 
@@ -234,10 +234,14 @@ pub fn parse_link(raw: &str) -> Result<String, String> {
     match url::Url::parse(raw) {
         Ok(url)
             if matches!(url.scheme(), "http" | "https")
-                && url.host_str().is_some_and(|h| !h.is_empty())
-                && raw.len() <= 2000 =>
+                && url.host_str().is_some_and(|h| !h.is_empty()) =>
         {
-            Ok(url.to_string())
+            // Length as stored: normalising percent-encodes, which can make a link longer.
+            if url.as_str().len() > 2000 {
+                Err("That link is too long (at most 2,000 characters once encoded).".into())
+            } else {
+                Ok(url.to_string())
+            }
         }
         Ok(_) => Err("The link must start with http:// or https://.".into()),
         Err(_) => Err("Enter a full link, like https://example.com/article.".into()),
@@ -251,6 +255,8 @@ impl ResourceInput {
         let title = form.title.split_whitespace().collect::<Vec<_>>().join(" ");
         if title.is_empty() {
             errors.add("title", "Enter a title.");
+        } else if title.chars().any(char::is_control) {
+            errors.add("title", "A title cannot contain control characters.");
         } else if title.chars().count() > 200 {
             errors.add("title", "A title can be at most 200 characters.");
         }
@@ -260,7 +266,15 @@ impl ResourceInput {
         }
         let url = parse_link(&form.url).map_err(|e| errors.add("url", e)).ok();
         let description = form.description.replace("\r\n", "\n").trim().to_string();
-        if description.chars().count() > 5000 {
+        if description
+            .chars()
+            .any(|c| c.is_control() && c != '\n' && c != '\t')
+        {
+            errors.add(
+                "description",
+                "The description contains a character that can't be saved.",
+            );
+        } else if description.chars().count() > 5000 {
             errors.add(
                 "description",
                 "A description can be at most 5,000 characters.",
@@ -301,8 +315,8 @@ impl ResourceInput {
         let review_by = match form.review_by.trim() {
             "" => None,
             raw => match NaiveDate::parse_from_str(raw, "%Y-%m-%d") {
-                Ok(date) => Some(date),
-                Err(_) => {
+                Ok(date) if (2000..=2100).contains(&date.year()) => Some(date),
+                _ => {
                     errors.add(
                         "review_by",
                         "Enter a date like 2027-03-31, or leave it empty.",
@@ -345,6 +359,13 @@ fn parse_event(form: &ResourceForm, errors: &mut FieldErrors) -> Option<EventDet
     let local = NaiveDateTime::parse_from_str(form.event_starts_at.trim(), "%Y-%m-%dT%H:%M")
         .or_else(|_| NaiveDateTime::parse_from_str(form.event_starts_at.trim(), "%Y-%m-%d %H:%M"));
     let local = match local {
+        Ok(local) if !(2000..=2100).contains(&local.year()) => {
+            errors.add(
+                "event_starts_at",
+                "Enter a date between the years 2000 and 2100.",
+            );
+            None
+        }
         Ok(local) => Some(local),
         Err(_) => {
             errors.add(
@@ -729,6 +750,13 @@ mod tests {
         ] {
             assert!(errors.get(field).is_some(), "{field}");
         }
+    }
+
+    #[test]
+    fn a_link_too_long_once_encoded_is_refused() {
+        let long = format!("https://example.com/{}", "é".repeat(480));
+        assert!(long.len() < 2000);
+        assert!(parse_link(&long).unwrap_err().contains("too long"));
     }
 
     #[test]

@@ -253,7 +253,7 @@ pub async fn login(
     };
 
     let mut errors = FieldErrors::new();
-    if email.is_empty() {
+    if email.is_empty() || email.chars().any(char::is_control) || email.len() > 254 {
         errors.add("email", "Enter your work email address.");
     }
     if form.password.is_empty() {
