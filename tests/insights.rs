@@ -29,7 +29,7 @@ async fn person_with_result(pool: &PgPool, n: usize, department: &str, answer: i
         uuid::Uuid::new_v4(),
         &answers,
         &score(&answers),
-        chrono::Utc::now(),
+        chrono::Utc::now() - chrono::Duration::days(10),
     )
     .await
     .unwrap();
@@ -75,9 +75,19 @@ async fn nothing_is_shown_below_the_threshold_and_deleted_attempts_leave_every_f
     assert!(text.contains("Not enough results yet"));
     assert!(!text.contains("/ 64 across"));
 
-    // A fifth person brings the group to the threshold...
+    // A fifth person takes the quiz: figures are weekly, so nothing changes this week...
     let eve = app.employee("eve@example.com").await;
     let id = take_quiz(&eve, &[2; 16]).await;
+    let (_, html) = hr.get_html("/admin/insights").await;
+    assert!(visible_text(&html).contains("Not enough results yet"));
+    // ...and once her attempt is from before this week, the group reaches the threshold.
+    sqlx::query(
+        "UPDATE quiz_attempts SET taken_at = taken_at - interval '8 days' WHERE id = $1::uuid",
+    )
+    .bind(&id)
+    .execute(&pool)
+    .await
+    .unwrap();
     let (_, html) = hr.get_html("/admin/insights").await;
     assert!(visible_text(&html).contains("across 5 people"));
 
@@ -85,4 +95,28 @@ async fn nothing_is_shown_below_the_threshold_and_deleted_attempts_leave_every_f
     eve.post(&format!("/quiz/attempts/{id}/delete"), &[]).await;
     let (_, html) = hr.get_html("/admin/insights").await;
     assert!(visible_text(&html).contains("Not enough results yet"));
+}
+
+#[sqlx::test]
+async fn moving_someone_to_another_department_does_not_move_their_result(pool: PgPool) {
+    let app = spawn_app(pool.clone()).await;
+    for n in 0..6 {
+        person_with_result(&pool, n, "Sales", if n == 0 { 4 } else { 2 }).await;
+    }
+    for n in 6..12 {
+        person_with_result(&pool, n, "Finance", 2).await;
+    }
+    let hr = app.hr_admin("hr@example.com").await;
+    let (_, before) = hr.get_html("/admin/insights").await;
+    // HR moves the person with the different result from Sales to Finance.
+    sqlx::query("UPDATE people SET department = 'Finance' WHERE email = 'p0@example.com'")
+        .execute(&pool)
+        .await
+        .unwrap();
+    let (_, after) = hr.get_html("/admin/insights").await;
+    let table = |html: &str| {
+        let text = visible_text(html);
+        text[text.find("By department").unwrap()..].to_string()
+    };
+    assert_eq!(table(&before), table(&after));
 }

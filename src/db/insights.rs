@@ -1,6 +1,7 @@
 //! Aggregates over everyone's latest quiz result, for the anonymous program figures.
 //! Nothing here returns a row about one person.
 
+use chrono::{DateTime, Utc};
 use sqlx::{FromRow, PgExecutor};
 use tracing::instrument;
 
@@ -37,26 +38,32 @@ pub enum GroupBy {
     Office,
 }
 
-/// Figures per group from each active person's latest attempt, largest groups first.
+/// Figures per group from each person's latest attempt taken before `as_of`, grouped by the
+/// department or office they had when they took it; largest groups first.
 #[instrument(skip_all)]
-pub async fn latest_results(db: impl PgExecutor<'_>, by: GroupBy) -> DbResult<Vec<GroupFigures>> {
+pub async fn latest_results(
+    db: impl PgExecutor<'_>,
+    by: GroupBy,
+    as_of: DateTime<Utc>,
+) -> DbResult<Vec<GroupFigures>> {
     let label = match by {
         GroupBy::Everyone => "'Everyone'",
-        GroupBy::Department => "coalesce(nullif(p.department, ''), 'No department')",
-        GroupBy::Office => "coalesce(nullif(p.office, ''), 'No office')",
+        GroupBy::Department => "coalesce(nullif(department, ''), 'No department')",
+        GroupBy::Office => "coalesce(nullif(office, ''), 'No office')",
     };
     let rows: Vec<GroupRow> = sqlx::query_as(&format!(
         "WITH latest AS (
              SELECT DISTINCT ON (person_id) person_id, total, emotional_contagion,
-                    emotion_comprehension, sympathetic_arousal, conspecific_altruism
-             FROM quiz_attempts ORDER BY person_id, taken_at DESC
+                    emotion_comprehension, sympathetic_arousal, conspecific_altruism,
+                    department, office
+             FROM quiz_attempts WHERE taken_at < $1 ORDER BY person_id, taken_at DESC
          )
-         SELECT {label} AS label, count(*) AS people, avg(l.total)::float8 AS mean_total,
-                avg(l.emotional_contagion) AS ec, avg(l.emotion_comprehension) AS comp,
-                avg(l.sympathetic_arousal) AS sym, avg(l.conspecific_altruism) AS alt
-         FROM latest l JOIN people p ON p.id = l.person_id AND p.active
-         GROUP BY 1 ORDER BY count(*) DESC, 1"
+         SELECT {label} AS label, count(*) AS people, avg(total)::float8 AS mean_total,
+                avg(emotional_contagion) AS ec, avg(emotion_comprehension) AS comp,
+                avg(sympathetic_arousal) AS sym, avg(conspecific_altruism) AS alt
+         FROM latest GROUP BY 1 ORDER BY count(*) DESC, 1"
     ))
+    .bind(as_of)
     .fetch_all(db)
     .await?;
     Ok(rows.into_iter().map(GroupFigures::from).collect())

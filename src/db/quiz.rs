@@ -96,7 +96,9 @@ pub async fn insert_attempt(
     let inserted: Option<Uuid> = sqlx::query_scalar(
         "INSERT INTO quiz_attempts (id, person_id, instrument_version, answers, total, \
          emotional_contagion, emotion_comprehension, sympathetic_arousal, conspecific_altruism, \
-         submission_key, taken_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) \
+         submission_key, taken_at, department, office) \
+         SELECT $1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, p.department, p.office \
+         FROM people p WHERE p.id = $2 \
          ON CONFLICT (person_id, submission_key) DO NOTHING RETURNING id",
     )
     .bind(Uuid::new_v4())

@@ -5,6 +5,8 @@
 //! threshold (complementary suppression), so a hidden group's figures cannot be worked out by
 //! subtracting the shown groups from the overall figures.
 
+use chrono::{DateTime, Datelike, Duration, TimeZone, Utc};
+
 /// The fewest people whose results may be shown together.
 pub const ANONYMITY_THRESHOLD: i64 = 5;
 
@@ -82,9 +84,25 @@ pub fn protect_overall(overall: GroupFigures, threshold: i64) -> Option<GroupFig
     (overall.people >= threshold).then_some(overall)
 }
 
+/// Quiz figures are as of the start of the current week (Monday 00:00 UTC) and change once a
+/// week: comparing the page just before and just after one person takes the quiz would
+/// otherwise reveal their score.
+pub fn figures_as_of(now: DateTime<Utc>) -> DateTime<Utc> {
+    let monday = now.date_naive() - Duration::days(i64::from(now.weekday().num_days_from_monday()));
+    Utc.from_utc_datetime(&monday.and_hms_opt(0, 0, 0).expect("midnight exists"))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn figures_change_on_mondays() {
+        let wednesday = Utc.with_ymd_and_hms(2026, 11, 25, 15, 30, 0).unwrap();
+        let monday = Utc.with_ymd_and_hms(2026, 11, 23, 0, 0, 0).unwrap();
+        assert_eq!(figures_as_of(wednesday), monday);
+        assert_eq!(figures_as_of(monday), monday);
+    }
 
     fn group(label: &str, people: i64) -> GroupFigures {
         GroupFigures {

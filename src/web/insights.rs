@@ -10,7 +10,9 @@ use super::charts::{self, BarChart};
 use super::chrome::Chrome;
 use crate::db;
 use crate::db::insights::{GroupBy, Participation};
-use crate::domain::insights::{ANONYMITY_THRESHOLD, GroupFigures, Shown, protect, protect_overall};
+use crate::domain::insights::{
+    ANONYMITY_THRESHOLD, GroupFigures, Shown, figures_as_of, protect, protect_overall,
+};
 use crate::domain::quiz::{Attempt, percent_of};
 use crate::domain::teq::Aspect;
 use crate::error::AppResult;
@@ -69,6 +71,8 @@ pub struct InsightsPage {
     pub chart: Option<BarChart>,
     pub breakdowns: Vec<Breakdown>,
     pub aspect_names: Vec<&'static str>,
+    /// When the quiz figures were taken (the start of this week).
+    pub as_of: String,
 }
 
 pub async fn show(
@@ -77,17 +81,18 @@ pub async fn show(
     chrome: Chrome,
 ) -> AppResult<InsightsPage> {
     let participation = db::insights::participation(&state.pool).await?;
-    let overall = db::insights::latest_results(&state.pool, GroupBy::Everyone)
+    let as_of = figures_as_of(chrono::Utc::now());
+    let overall = db::insights::latest_results(&state.pool, GroupBy::Everyone, as_of)
         .await?
         .into_iter()
         .next()
         .and_then(|g| protect_overall(g, ANONYMITY_THRESHOLD));
     let departments = protect(
-        db::insights::latest_results(&state.pool, GroupBy::Department).await?,
+        db::insights::latest_results(&state.pool, GroupBy::Department, as_of).await?,
         ANONYMITY_THRESHOLD,
     );
     let offices = protect(
-        db::insights::latest_results(&state.pool, GroupBy::Office).await?,
+        db::insights::latest_results(&state.pool, GroupBy::Office, as_of).await?,
         ANONYMITY_THRESHOLD,
     );
     let participation_percent = if participation.active_people > 0 {
@@ -116,5 +121,6 @@ pub async fn show(
             },
         ],
         aspect_names: Aspect::ALL.iter().map(|a| a.name()).collect(),
+        as_of: as_of.format("%A %-d %B %Y").to_string(),
     })
 }
