@@ -10,7 +10,9 @@ use uuid::Uuid;
 
 use super::DbResult;
 use crate::domain::pagination::PageRequest;
-use crate::domain::resources::{EventDetails, Kind, Resource, ResourceInput};
+use crate::domain::resources::{
+    Engagement, EventDetails, Kind, PlanStatus, Resource, ResourceInput,
+};
 use crate::domain::teq::Aspect;
 
 #[derive(FromRow)]
@@ -365,24 +367,6 @@ pub async fn record_impressions(
     Ok(())
 }
 
-/// Where a resource stands in a person's plan.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum PlanStatus {
-    Saved,
-    Done,
-    Dismissed,
-}
-
-impl PlanStatus {
-    fn parse(s: &str) -> PlanStatus {
-        match s {
-            "done" => PlanStatus::Done,
-            "dismissed" => PlanStatus::Dismissed,
-            _ => PlanStatus::Saved,
-        }
-    }
-}
-
 /// The person's plan entries for some resources.
 #[instrument(skip_all)]
 pub async fn plan_statuses(
@@ -509,23 +493,6 @@ pub async fn plan(
             helpful: row.helpful,
         })
         .collect())
-}
-
-/// Engagement counts for HR: recommended to, saved, completed, rated, rated helpful.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
-pub struct Engagement {
-    pub recommended: i64,
-    pub saved: i64,
-    pub completed: i64,
-    pub rated: i64,
-    pub helpful: i64,
-}
-
-impl Engagement {
-    /// Share of ratings that said helpful, as a whole percentage.
-    pub fn helpful_percent(&self) -> Option<i64> {
-        (self.rated > 0).then(|| (self.helpful * 100 + self.rated / 2) / self.rated)
-    }
 }
 
 /// Engagement for a page of resources, in one query.

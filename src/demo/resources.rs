@@ -9,7 +9,7 @@ use uuid::Uuid;
 
 use super::DemoPerson;
 use crate::db;
-use crate::db::resources::PlanStatus;
+use crate::domain::resources::PlanStatus;
 
 /// The starter library's resources (see migrations/0003_resources.sql).
 fn starter(n: u8) -> Uuid {

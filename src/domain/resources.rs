@@ -790,6 +790,41 @@ mod tests {
     }
 }
 
+/// Where a resource stands in a person's plan.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PlanStatus {
+    Saved,
+    Done,
+    Dismissed,
+}
+
+impl PlanStatus {
+    pub fn parse(s: &str) -> PlanStatus {
+        match s {
+            "done" => PlanStatus::Done,
+            "dismissed" => PlanStatus::Dismissed,
+            _ => PlanStatus::Saved,
+        }
+    }
+}
+
+/// Engagement counts for HR: recommended to, saved, completed, rated, rated helpful.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Engagement {
+    pub recommended: i64,
+    pub saved: i64,
+    pub completed: i64,
+    pub rated: i64,
+    pub helpful: i64,
+}
+
+impl Engagement {
+    /// Share of ratings that said helpful, as a whole percentage.
+    pub fn helpful_percent(&self) -> Option<i64> {
+        (self.rated > 0).then(|| (self.helpful * 100 + self.rated / 2) / self.rated)
+    }
+}
+
 /// The columns of the library CSV, in order.
 pub const CSV_COLUMNS: [&str; 16] = [
     "id",

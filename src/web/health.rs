@@ -16,7 +16,7 @@ pub async fn healthz() -> &'static str {
 
 /// The process can serve: the database answers.
 pub async fn readyz(State(state): State<AppState>) -> (StatusCode, Extension<PlainBody>, String) {
-    let ping = sqlx::query_scalar::<_, i32>("SELECT 1").fetch_one(&state.pool);
+    let ping = crate::db::ping(&state.pool);
     let (status, body) = match tokio::time::timeout(Duration::from_secs(2), ping).await {
         Ok(Ok(_)) => (StatusCode::OK, "ready".into()),
         Ok(Err(err)) => (

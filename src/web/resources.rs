@@ -19,12 +19,12 @@ use super::auth::{CurrentUser, HrAdmin, safe_next};
 use super::chrome::{Chrome, flash};
 use super::forms::time_zone_names;
 use crate::db;
-use crate::db::resources::{CandidateQuery, Engagement, ListFilter, PlanEntry, PlanStatus};
+use crate::db::resources::{CandidateQuery, ListFilter, PlanEntry};
 use crate::domain::pagination::{Page, PageRequest};
 use crate::domain::people::{Person, RejectedRow};
 use crate::domain::quiz::Attempt;
 use crate::domain::resources::{
-    self as rules, Kind, Profile, Resource, ResourceForm, ResourceInput,
+    self as rules, Engagement, Kind, PlanStatus, Profile, Resource, ResourceForm, ResourceInput,
 };
 use crate::domain::teq::{Aspect, Score};
 use crate::domain::{FieldErrors, csv_safe};
