@@ -9,7 +9,7 @@ use icalendar::{Calendar, Component, EventLike, EventStatus as IcalStatus};
 use uuid::Uuid;
 
 use super::FieldErrors;
-use super::people::parse_time_zone;
+use super::people::{Person, parse_time_zone};
 
 /// Longest title of an event or a story.
 pub const TITLE_MAX: usize = 120;
@@ -24,6 +24,11 @@ pub const SUMMARY_MAX: usize = 1000;
 pub const CONTENT_NOTE_MAX: usize = 200;
 pub const MESSAGE_MAX: usize = 1000;
 pub const NOTE_MAX: usize = 1000;
+
+/// Organizers run story nights; HR admins may too.
+pub fn can_organize(person: &Person) -> bool {
+    person.is_organizer() || person.is_hr_admin()
+}
 
 /// Where an event is in its life.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -101,9 +106,31 @@ impl Event {
         now >= self.ends_at
     }
 
+    /// Drafts (never published) are for organizers only; to anyone else they don't exist.
+    /// Once published, an event stays visible to everyone, even when cancelled.
+    pub fn visible_to(&self, person: &Person) -> bool {
+        self.published || can_organize(person)
+    }
+
     /// Seats still free; `None` when seats are unlimited.
     pub fn seats_left(&self) -> Option<i32> {
         self.capacity.map(|c| (c - self.going).max(0))
+    }
+
+    /// "12 of 40 seats left", "Full · 3 on the waitlist", "Open to everyone, no seat limit".
+    pub fn seats_text(&self) -> String {
+        match self.seats_left() {
+            None => "Open to everyone, no seat limit".to_string(),
+            Some(0) if self.waitlisted > 0 => {
+                format!("Full · {} on the waitlist", self.waitlisted)
+            }
+            Some(0) => "Full · join the waitlist".to_string(),
+            Some(left) => {
+                let capacity = self.capacity.unwrap_or(0);
+                let seats = if capacity == 1 { "seat" } else { "seats" };
+                format!("{left} of {capacity} {seats} left")
+            }
+        }
     }
 
     pub fn is_full(&self) -> bool {
@@ -1065,6 +1092,7 @@ mod tests {
     use chrono::Duration;
 
     use super::*;
+    use crate::domain::people::Roles;
 
     fn at(raw: &str) -> DateTime<Utc> {
         DateTime::parse_from_rfc3339(raw)
@@ -1115,6 +1143,82 @@ mod tests {
             created_at: at("2026-05-01T10:00:00Z"),
             updated_at: at("2026-05-02T10:00:00Z"),
         }
+    }
+
+    fn person(organizer: bool, hr_admin: bool) -> Person {
+        Person {
+            id: Uuid::from_u128(7),
+            email: "ada@example.com".into(),
+            display_name: "Ada Lovelace".into(),
+            department: "Engineering".into(),
+            office: "London".into(),
+            time_zone: "Europe/London".into(),
+            roles: Roles {
+                organizer,
+                hr_admin,
+            },
+            active: true,
+            has_password: true,
+            session_epoch: 0,
+        }
+    }
+
+    #[test]
+    fn organizers_and_hr_admins_organize_and_only_they_see_drafts() {
+        let employee = person(false, false);
+        let organizer = person(true, false);
+        let hr_admin = person(false, true);
+        assert!(!can_organize(&employee));
+        assert!(can_organize(&organizer));
+        assert!(can_organize(&hr_admin));
+
+        let mut draft = event();
+        draft.status = EventStatus::Draft;
+        draft.published = false;
+        assert!(
+            !draft.visible_to(&employee),
+            "a draft doesn't exist for employees"
+        );
+        assert!(draft.visible_to(&organizer));
+        assert!(draft.visible_to(&hr_admin));
+        assert!(event().visible_to(&employee));
+        // Once published, cancelling keeps it visible as cancelled.
+        let cancelled = Event {
+            status: EventStatus::Cancelled,
+            ..event()
+        };
+        assert!(cancelled.visible_to(&employee));
+        // Cancelled before it was ever published: still a draft to everyone else.
+        let never_published = Event {
+            published: false,
+            ..cancelled
+        };
+        assert!(!never_published.visible_to(&employee));
+    }
+
+    #[test]
+    fn seats_are_described_in_words() {
+        let with = |capacity: Option<i32>, going: i32, waitlisted: i32| Event {
+            capacity,
+            going,
+            waitlisted,
+            ..event()
+        };
+        assert_eq!(
+            with(None, 300, 0).seats_text(),
+            "Open to everyone, no seat limit"
+        );
+        assert_eq!(with(Some(40), 28, 0).seats_text(), "12 of 40 seats left");
+        assert_eq!(with(Some(1), 0, 0).seats_text(), "1 of 1 seat left");
+        assert_eq!(
+            with(Some(10), 10, 0).seats_text(),
+            "Full · join the waitlist"
+        );
+        assert_eq!(
+            with(Some(10), 10, 3).seats_text(),
+            "Full · 3 on the waitlist"
+        );
+        assert_eq!(with(Some(0), 0, 0).seats_text(), "Full · join the waitlist");
     }
 
     #[test]
