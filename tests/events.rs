@@ -259,6 +259,45 @@ async fn bad_event_details_are_explained_next_to_each_field_and_nothing_is_saved
     );
 }
 
+/// A link short enough as typed can be far longer once percent-encoded (one "é" is "%C3%A9"):
+/// it is measured as it would be stored, and explained next to its field.
+#[sqlx::test]
+async fn a_video_link_too_long_once_encoded_is_explained_not_a_server_error(pool: PgPool) {
+    let app = spawn_app(pool.clone()).await;
+    let olu = app.organizer("olu@example.com").await;
+    // 493 characters typed; 2,893 once encoded, beyond the 500 the database allows.
+    let link = format!("https://v.io/{}", "é".repeat(480));
+    let form = with(event_form("Long link", "10", "publish"), "video_url", &link);
+    let (status, html) = olu.post_html("/events", &pairs(&form)).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        html.contains(r#"id="f-video_url-error""#),
+        "marked next to the field"
+    );
+    assert!(
+        visible_text(&html).contains("A video link can be at most 500 characters."),
+        "{}",
+        visible_text(&html)
+    );
+    assert!(html.contains(&link), "what was typed is kept");
+    assert_eq!(count(&pool, "SELECT count(*) FROM events").await, 0);
+
+    // Editing is held to the same measure, and nothing changes.
+    let id = publish_event(&olu, "Short link", "10").await;
+    let (status, html) = olu.post_html(&format!("/events/{id}"), &pairs(&form)).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(html.contains(r#"id="f-video_url-error""#));
+    assert_eq!(
+        count(
+            &pool,
+            "SELECT count(*) FROM events WHERE title = 'Short link' AND sequence = 0 \
+             AND video_url = 'https://video.example/story-night'"
+        )
+        .await,
+        1
+    );
+}
+
 #[sqlx::test]
 async fn editing_bumps_the_sequence_and_duplicating_makes_a_draft(pool: PgPool) {
     let app = spawn_app(pool.clone()).await;

@@ -404,23 +404,30 @@ fn capitalise(text: &str) -> String {
     }
 }
 
-/// A link people can follow: http or https only.
+/// A link people can follow: http or https only, at most `VIDEO_URL_MAX` characters as
+/// stored. The length is checked after normalising, because that percent-encodes: one "é"
+/// typed becomes the six characters "%C3%A9".
 fn video_link(raw: &str) -> Result<String, String> {
     let raw = raw.trim();
     if raw.is_empty() {
         return Ok(String::new());
     }
-    if raw.chars().count() > VIDEO_URL_MAX {
-        return Err(format!(
-            "A video link can be at most {VIDEO_URL_MAX} characters."
-        ));
+    let url = match url::Url::parse(raw) {
+        Ok(url) if matches!(url.scheme(), "http" | "https") && url.host().is_some() => url,
+        _ => return Err("Enter the full video link, starting with https://".into()),
+    };
+    let stored = url.to_string();
+    let length = stored.chars().count();
+    if length > VIDEO_URL_MAX {
+        return Err(if length > raw.chars().count() {
+            format!(
+                "A video link can be at most {VIDEO_URL_MAX} characters. This one is {length} once its accents, spaces and other special characters are encoded for the web. Use a shorter link."
+            )
+        } else {
+            format!("A video link can be at most {VIDEO_URL_MAX} characters (it has {length}).")
+        });
     }
-    match url::Url::parse(raw) {
-        Ok(url) if matches!(url.scheme(), "http" | "https") && url.host().is_some() => {
-            Ok(url.to_string())
-        }
-        _ => Err("Enter the full video link, starting with https://".into()),
-    }
+    Ok(stored)
 }
 
 // --- Times -----------------------------------------------------------------------------
@@ -1268,6 +1275,44 @@ mod tests {
         assert_eq!(
             errors.get("ends_at"),
             Some("The end must be after the start.")
+        );
+    }
+
+    #[test]
+    fn a_video_link_is_measured_as_it_will_be_stored() {
+        let link = |raw: String| {
+            parse_event(
+                &EventForm {
+                    video_url: raw,
+                    ..form()
+                },
+                Commitments::default(),
+            )
+        };
+        // 492 characters typed, 2,842 once percent-encoded: refused, not a database error.
+        let accented = format!("https://video.example/{}", "é".repeat(470));
+        assert!(accented.chars().count() <= VIDEO_URL_MAX);
+        let errors = link(accented).unwrap_err();
+        let message = errors.get("video_url").unwrap();
+        assert!(message.contains("at most 500 characters"), "{message}");
+        assert!(message.contains("encoded"), "{message}");
+        // Right at the limit once encoded is fine, and stored encoded.
+        let prefix = "https://video.example/";
+        let fits = format!(
+            "{prefix}{}{}",
+            "é".repeat(79),
+            "a".repeat(500 - prefix.len() - 79 * 6)
+        );
+        let stored = link(fits).unwrap().video_url;
+        assert_eq!(stored.chars().count(), VIDEO_URL_MAX);
+        assert!(stored.contains("%C3%A9"));
+        let plain = format!("{prefix}{}", "a".repeat(500));
+        assert!(
+            link(plain)
+                .unwrap_err()
+                .get("video_url")
+                .unwrap()
+                .contains("(it has 522)")
         );
     }
 
