@@ -3,7 +3,9 @@
 //!
 //! Plain rules only: callers pass `now`, and the database enforces the same rules again.
 
-use chrono::{DateTime, LocalResult, NaiveDateTime, TimeZone, Utc};
+use std::ops::RangeInclusive;
+
+use chrono::{DateTime, Datelike, LocalResult, NaiveDateTime, TimeZone, Utc};
 use chrono_tz::Tz;
 use icalendar::{Calendar, Component, EventLike, EventStatus as IcalStatus};
 use uuid::Uuid;
@@ -24,6 +26,8 @@ pub const SUMMARY_MAX: usize = 1000;
 pub const CONTENT_NOTE_MAX: usize = 200;
 pub const MESSAGE_MAX: usize = 1000;
 pub const NOTE_MAX: usize = 1000;
+/// The years an event's times may fall in.
+pub const EVENT_YEARS: RangeInclusive<i32> = 2000..=2100;
 
 /// Organizers run story nights; HR admins may too.
 pub fn can_organize(person: &Person) -> bool {
@@ -380,6 +384,13 @@ fn paragraphs(raw: &str, max: usize, what: &str) -> Result<String, String> {
     Ok(text.to_string())
 }
 
+/// The office a list is filtered by, as typed in the query: whitespace tidied like a stored
+/// office name. Anything no office could be called (too long, control characters such as
+/// NUL, which PostgreSQL can't compare) means no filter.
+pub fn office_filter(raw: &str) -> String {
+    one_line(raw, PLACE_MAX, "An office").unwrap_or_default()
+}
+
 /// A whole number typed in a form, within a range.
 fn whole_number(raw: &str, min: i32, max: i32, what: &str) -> Result<i32, String> {
     let raw = raw.trim();
@@ -412,6 +423,10 @@ fn video_link(raw: &str) -> Result<String, String> {
     if raw.is_empty() {
         return Ok(String::new());
     }
+    // The parser would quietly drop or percent-encode these; say so instead.
+    if raw.chars().any(char::is_control) {
+        return Err("A video link cannot contain control characters.".into());
+    }
     let url = match url::Url::parse(raw) {
         Ok(url) if matches!(url.scheme(), "http" | "https") && url.host().is_some() => url,
         _ => return Err("Enter the full video link, starting with https://".into()),
@@ -442,6 +457,15 @@ pub fn parse_local(raw: &str, zone: Tz, what: &str) -> Result<DateTime<Utc>, Str
         .iter()
         .find_map(|format| NaiveDateTime::parse_from_str(raw, format).ok())
         .ok_or_else(|| format!("Enter {what} as a date and time, for example 2026-05-14T19:00."))?;
+    // Far-off years are typos, and beyond what PostgreSQL (from 4713 BC) or chrono (around
+    // year 262,000, even before changing zones) can hold.
+    if !EVENT_YEARS.contains(&naive.year()) {
+        return Err(format!(
+            "Enter {what} between the years {} and {}.",
+            EVENT_YEARS.start(),
+            EVENT_YEARS.end()
+        ));
+    }
     match zone.from_local_datetime(&naive) {
         LocalResult::Single(at) => Ok(at.with_timezone(&Utc)),
         // When clocks go back an hour, the earlier of the two moments.
@@ -1366,6 +1390,89 @@ mod tests {
             local_input(at("2026-07-02T18:00:00Z"), Tz::America__Toronto),
             "2026-07-02T14:00"
         );
+    }
+
+    #[test]
+    fn event_times_stay_within_sensible_years() {
+        for raw in [
+            "1999-12-31T23:59",
+            "2101-01-01T00:00",
+            "-5000-07-02T19:00",
+            "0001-01-01T00:00",
+            "+200000-07-02T19:00",
+            "+262142-12-31T23:59",
+        ] {
+            for zone in [Tz::America__Toronto, Tz::Asia__Tokyo, Tz::UTC] {
+                let problem = parse_local(raw, zone, "the start").unwrap_err();
+                assert_eq!(
+                    problem, "Enter the start between the years 2000 and 2100.",
+                    "{raw} in {zone}"
+                );
+            }
+        }
+        assert!(parse_local("2000-01-01T00:00", Tz::Asia__Tokyo, "the start").is_ok());
+        assert!(parse_local("2100-12-31T23:59", Tz::America__Toronto, "the start").is_ok());
+        let far = EventForm {
+            starts_at: "-5000-07-02T19:00".into(),
+            ..form()
+        };
+        let errors = parse_event(&far, Commitments::default()).unwrap_err();
+        assert!(errors.get("starts_at").unwrap().contains("2000 and 2100"));
+    }
+
+    #[test]
+    fn nul_and_other_control_characters_are_refused_in_every_text() {
+        let nul = "Before\0after".to_string();
+        for field in [
+            "title",
+            "theme",
+            "description",
+            "office",
+            "room",
+            "video_url",
+        ] {
+            let mut bad = form();
+            let slot = match field {
+                "title" => &mut bad.title,
+                "theme" => &mut bad.theme,
+                "description" => &mut bad.description,
+                "office" => &mut bad.office,
+                "room" => &mut bad.room,
+                _ => &mut bad.video_url,
+            };
+            *slot = if field == "video_url" {
+                "https://video.example/a\0b".into()
+            } else {
+                nul.clone()
+            };
+            let errors = parse_event(&bad, Commitments::default()).unwrap_err();
+            assert!(
+                errors.get(field).unwrap().contains("control characters"),
+                "{field}"
+            );
+        }
+        let pitch = PitchForm {
+            title: nul.clone(),
+            summary: nul.clone(),
+            minutes: "5".into(),
+            content_note: nul.clone(),
+            recording_consent: false,
+        };
+        let errors = parse_pitch(&pitch, 8).unwrap_err();
+        for field in ["title", "summary", "content_note"] {
+            assert!(errors.get(field).is_some(), "{field}");
+        }
+        assert!(parse_decision("accept", &nul).is_err());
+        assert!(parse_note(&nul).is_err());
+    }
+
+    #[test]
+    fn an_office_filter_no_office_could_match_is_no_filter() {
+        assert_eq!(office_filter("  New   York "), "New York");
+        assert_eq!(office_filter(""), "");
+        assert_eq!(office_filter("Lon\0don"), "");
+        assert_eq!(office_filter(&"x".repeat(PLACE_MAX + 1)), "");
+        assert_eq!(office_filter(&"x".repeat(PLACE_MAX)), "x".repeat(PLACE_MAX));
     }
 
     #[test]

@@ -179,7 +179,7 @@ pub async fn list(
 ) -> AppResult<ListPage> {
     let now = Utc::now();
     let past = query.when == "past";
-    let office: String = query.office.trim().chars().take(100).collect();
+    let office = rules::office_filter(&query.office);
     let request = PageRequest::parse(query.page.as_deref(), PER_PAGE);
     let period = if past { Period::Past } else { Period::Upcoming };
     let (listed, total) = db::events::list(
