@@ -757,6 +757,66 @@ async fn the_list_filters_by_office(pool: PgPool) {
     assert!(none.contains("Nothing planned in Lisbon yet"));
 }
 
+/// The office choices: every office an event is in or an active person works in, once each,
+/// in order (read with a loose index scan).
+#[sqlx::test]
+async fn office_choices_come_from_events_and_active_people(pool: PgPool) {
+    let app = spawn_app(pool.clone()).await;
+    let olu = app.organizer("olu@example.com").await;
+    create_event(&olu, &event_form("London night", "10", "save")).await;
+    create_event(
+        &olu,
+        &with(
+            event_form("Berlin night", "10", "publish"),
+            "office",
+            "Berlin",
+        ),
+    )
+    .await;
+    for (email, office) in [
+        ("ana@example.com", "Lisbon"),
+        ("bo@example.com", "Lisbon"),
+        ("cy@example.com", "Toronto"),
+        ("dee@example.com", "London"),
+        ("eve@example.com", ""),
+        ("gone@example.com", "Atlantis"),
+    ] {
+        app.create_person_in(email, "Someone", Roles::default(), "", office)
+            .await;
+    }
+    sqlx::query("UPDATE people SET active = false WHERE email = 'gone@example.com'")
+        .execute(&pool)
+        .await
+        .unwrap();
+    let expected = ["Berlin", "Lisbon", "London", "Toronto"];
+
+    let (_, list) = olu.get_html("/events").await;
+    let select = list
+        .split(r#"<select id="f-office" name="office">"#)
+        .nth(1)
+        .and_then(|rest| rest.split("</select>").next())
+        .expect("the office filter");
+    let listed: Vec<&str> = select
+        .split(r#"<option value=""#)
+        .skip(2) // before the first option, and "Every office"
+        .filter_map(|option| option.split('"').next())
+        .collect();
+    assert_eq!(listed, expected);
+
+    let (_, form) = olu.get_html("/events/new").await;
+    let datalist = form
+        .split(r#"<datalist id="offices">"#)
+        .nth(1)
+        .and_then(|rest| rest.split("</datalist>").next())
+        .expect("the office suggestions");
+    let suggested: Vec<&str> = datalist
+        .split(r#"<option value=""#)
+        .skip(1)
+        .filter_map(|option| option.split('"').next())
+        .collect();
+    assert_eq!(suggested, expected);
+}
+
 // --- Concurrency ------------------------------------------------------------------------------
 
 /// 100 people, each in their own browser, RSVP at the same moment to an event with 10 seats:
