@@ -259,6 +259,224 @@ async fn bad_event_details_are_explained_next_to_each_field_and_nothing_is_saved
     );
 }
 
+/// A link short enough as typed can be far longer once percent-encoded (one "é" is "%C3%A9"):
+/// it is measured as it would be stored, and explained next to its field.
+#[sqlx::test]
+async fn a_video_link_too_long_once_encoded_is_explained_not_a_server_error(pool: PgPool) {
+    let app = spawn_app(pool.clone()).await;
+    let olu = app.organizer("olu@example.com").await;
+    // 493 characters typed; 2,893 once encoded, beyond the 500 the database allows.
+    let link = format!("https://v.io/{}", "é".repeat(480));
+    let form = with(event_form("Long link", "10", "publish"), "video_url", &link);
+    let (status, html) = olu.post_html("/events", &pairs(&form)).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        html.contains(r#"id="f-video_url-error""#),
+        "marked next to the field"
+    );
+    assert!(
+        visible_text(&html).contains("A video link can be at most 500 characters."),
+        "{}",
+        visible_text(&html)
+    );
+    assert!(html.contains(&link), "what was typed is kept");
+    assert_eq!(count(&pool, "SELECT count(*) FROM events").await, 0);
+
+    // Editing is held to the same measure, and nothing changes.
+    let id = publish_event(&olu, "Short link", "10").await;
+    let (status, html) = olu.post_html(&format!("/events/{id}"), &pairs(&form)).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(html.contains(r#"id="f-video_url-error""#));
+    assert_eq!(
+        count(
+            &pool,
+            "SELECT count(*) FROM events WHERE title = 'Short link' AND sequence = 0 \
+             AND video_url = 'https://video.example/story-night'"
+        )
+        .await,
+        1
+    );
+}
+
+/// Whatever is typed comes back as a 422 next to its field (or, in a filter, is ignored),
+/// never a server error: NUL characters, which PostgreSQL can't store in text (SQLSTATE
+/// 22021), in every text field, and dates PostgreSQL or chrono can't hold.
+#[sqlx::test]
+async fn nul_characters_and_far_off_dates_are_refused_next_to_their_fields(pool: PgPool) {
+    let app = spawn_app(pool.clone()).await;
+    let olu = app.organizer("olu@example.com").await;
+    let nul = "Before\0after";
+
+    // Every field of the event form, new and edited.
+    let id = publish_event(&olu, "Steady", "10").await;
+    let fields = [
+        "title",
+        "theme",
+        "description",
+        "starts_at",
+        "ends_at",
+        "time_zone",
+        "office",
+        "room",
+        "video_url",
+        "capacity",
+        "storyteller_slots",
+        "minutes_per_story",
+        "pitch_deadline",
+    ];
+    for field in fields {
+        let value = if field == "video_url" {
+            "https://video.example/a\0b"
+        } else {
+            nul
+        };
+        let form = with(event_form("Nul", "10", "publish"), field, value);
+        for path in ["/events".to_string(), format!("/events/{id}")] {
+            let (status, html) = olu.post_html(&path, &pairs(&form)).await;
+            assert_eq!(
+                status,
+                StatusCode::UNPROCESSABLE_ENTITY,
+                "{field} at {path}"
+            );
+            assert!(
+                html.contains(&format!(r#"id="f-{field}-error""#)),
+                "{field} at {path} is marked"
+            );
+        }
+    }
+
+    // Dates far in the past or future: before 4713 BC PostgreSQL can't store them; near
+    // year 262143 chrono can't convert them between zones.
+    for year in ["-5000", "0001", "1999", "2101", "+200000", "+262142"] {
+        let form = with(
+            with(
+                with(
+                    event_form("Far off", "10", "save"),
+                    "starts_at",
+                    &format!("{year}-12-31T19:00"),
+                ),
+                "ends_at",
+                &format!("{year}-12-31T21:00"),
+            ),
+            "pitch_deadline",
+            &format!("{year}-12-24T17:00"),
+        );
+        let form = with(form, "time_zone", "America/Toronto");
+        let (status, html) = olu.post_html("/events", &pairs(&form)).await;
+        assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "year {year}");
+        for field in ["starts_at", "ends_at", "pitch_deadline"] {
+            assert!(
+                html.contains(&format!(r#"id="f-{field}-error""#)),
+                "{field} in year {year} is marked"
+            );
+        }
+        assert!(
+            visible_text(&html).contains("between the years 2000 and 2100"),
+            "year {year}: {}",
+            visible_text(&html)
+        );
+    }
+    assert_eq!(count(&pool, "SELECT count(*) FROM events").await, 1);
+    assert_eq!(
+        count(
+            &pool,
+            "SELECT count(*) FROM events WHERE title = 'Steady' AND sequence = 0"
+        )
+        .await,
+        1,
+        "the event edited with bad values is unchanged"
+    );
+
+    // A pitch.
+    let ada = app.employee("ada@example.com").await;
+    for field in ["title", "summary", "content_note"] {
+        let mut form = vec![
+            ("title", "The long winter"),
+            ("summary", "The winter I learned to ask for help."),
+            ("minutes", "8"),
+            ("content_note", "illness"),
+        ];
+        for pair in form.iter_mut() {
+            if pair.0 == field {
+                pair.1 = nul;
+            }
+        }
+        let (status, html) = ada.post_html(&format!("/events/{id}/pitch"), &form).await;
+        assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "pitch {field}");
+        assert!(
+            html.contains(&format!(r#"id="f-{field}-error""#)),
+            "pitch {field} is marked"
+        );
+    }
+    assert_eq!(count(&pool, "SELECT count(*) FROM event_pitches").await, 0);
+
+    // An organizer's message to a pitcher.
+    pitch(&ada, &id, "The long winter", "8").await;
+    let story = pitch_id(&pool, "The long winter").await;
+    let (status, html) = olu
+        .post_html(
+            &format!("/events/{id}/pitches/{story}/decision"),
+            &[("decision", "accept"), ("message", nul)],
+        )
+        .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(html.contains(&format!(r#"id="f-message-{story}-error""#)));
+    assert_eq!(
+        count(
+            &pool,
+            "SELECT count(*) FROM event_pitches WHERE status = 'submitted'"
+        )
+        .await,
+        1
+    );
+
+    // A note to a storyteller, after the event.
+    olu.post(
+        &format!("/events/{id}/pitches/{story}/decision"),
+        &[("decision", "accept"), ("message", "")],
+    )
+    .await;
+    let ben = app.employee("ben@example.com").await;
+    ben.post(&format!("/events/{id}/rsvp"), &[]).await;
+    move_to_the_past(&pool, &id).await;
+    let (status, html) = ben
+        .post_html(
+            &format!("/events/{id}/pitches/{story}/note"),
+            &[("body", nul)],
+        )
+        .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(html.contains(&format!(r#"id="f-body-{story}-error""#)));
+    assert_eq!(
+        count(&pool, "SELECT count(*) FROM event_resonance_notes").await,
+        0
+    );
+
+    // The office filter: ignored, every office is listed.
+    publish_event(&olu, "Coming up", "10").await;
+    for query in [
+        "office=Lon%00don",
+        "office=%00",
+        "when=past&office=London%00",
+    ] {
+        let (status, html) = ben.get_html(&format!("/events?{query}")).await;
+        assert_eq!(status, StatusCode::OK, "{query}");
+        let text = visible_text(&html);
+        assert!(!text.contains("Nothing planned in"), "{query}: {text}");
+        assert!(!text.contains("No past story nights in"), "{query}: {text}");
+    }
+    assert!(
+        text_of(&ben, "/events?office=Lon%00don")
+            .await
+            .contains("Coming up")
+    );
+    assert!(
+        text_of(&ben, "/events?when=past&office=%00")
+            .await
+            .contains("Steady")
+    );
+}
+
 #[sqlx::test]
 async fn editing_bumps_the_sequence_and_duplicating_makes_a_draft(pool: PgPool) {
     let app = spawn_app(pool.clone()).await;
@@ -537,6 +755,66 @@ async fn the_list_filters_by_office(pool: PgPool) {
     assert!(all.contains("Toronto night") && all.contains("London night"));
     let none = text_of(&ada, "/events?office=Lisbon").await;
     assert!(none.contains("Nothing planned in Lisbon yet"));
+}
+
+/// The office choices: every office an event is in or an active person works in, once each,
+/// in order (read with a loose index scan).
+#[sqlx::test]
+async fn office_choices_come_from_events_and_active_people(pool: PgPool) {
+    let app = spawn_app(pool.clone()).await;
+    let olu = app.organizer("olu@example.com").await;
+    create_event(&olu, &event_form("London night", "10", "save")).await;
+    create_event(
+        &olu,
+        &with(
+            event_form("Berlin night", "10", "publish"),
+            "office",
+            "Berlin",
+        ),
+    )
+    .await;
+    for (email, office) in [
+        ("ana@example.com", "Lisbon"),
+        ("bo@example.com", "Lisbon"),
+        ("cy@example.com", "Toronto"),
+        ("dee@example.com", "London"),
+        ("eve@example.com", ""),
+        ("gone@example.com", "Atlantis"),
+    ] {
+        app.create_person_in(email, "Someone", Roles::default(), "", office)
+            .await;
+    }
+    sqlx::query("UPDATE people SET active = false WHERE email = 'gone@example.com'")
+        .execute(&pool)
+        .await
+        .unwrap();
+    let expected = ["Berlin", "Lisbon", "London", "Toronto"];
+
+    let (_, list) = olu.get_html("/events").await;
+    let select = list
+        .split(r#"<select id="f-office" name="office">"#)
+        .nth(1)
+        .and_then(|rest| rest.split("</select>").next())
+        .expect("the office filter");
+    let listed: Vec<&str> = select
+        .split(r#"<option value=""#)
+        .skip(2) // before the first option, and "Every office"
+        .filter_map(|option| option.split('"').next())
+        .collect();
+    assert_eq!(listed, expected);
+
+    let (_, form) = olu.get_html("/events/new").await;
+    let datalist = form
+        .split(r#"<datalist id="offices">"#)
+        .nth(1)
+        .and_then(|rest| rest.split("</datalist>").next())
+        .expect("the office suggestions");
+    let suggested: Vec<&str> = datalist
+        .split(r#"<option value=""#)
+        .skip(1)
+        .filter_map(|option| option.split('"').next())
+        .collect();
+    assert_eq!(suggested, expected);
 }
 
 // --- Concurrency ------------------------------------------------------------------------------

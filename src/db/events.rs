@@ -231,6 +231,11 @@ pub struct Listed {
 }
 
 /// One page of events. Drafts are listed only when `with_drafts` (for organizers).
+///
+/// Both queries are planned afresh for the actual `now` and office (`persistent(false)`:
+/// no cached generic plan). Only then can PostgreSQL see that "ends after now" is a few
+/// rows of `events_ends_idx` (or `events_office_ends_idx`) to sort by start; a generic plan,
+/// blind to `now`, walks `events_starts_idx` from the first event ever, past ones included.
 #[instrument(skip_all)]
 pub async fn list(
     db: impl PgExecutor<'_> + Copy,
@@ -248,6 +253,7 @@ pub async fn list(
     let filter =
         format!("{when} AND ($2 = '' OR e.office = $2) AND ($3 OR e.published_at IS NOT NULL)");
     let total: i64 = sqlx::query_scalar(&format!("SELECT count(*) FROM events e WHERE {filter}"))
+        .persistent(false)
         .bind(now)
         .bind(office)
         .bind(with_drafts)
@@ -264,6 +270,7 @@ pub async fn list(
          LEFT JOIN event_rsvps mine ON mine.event_id = e.id AND mine.person_id = $4 \
          WHERE {filter} ORDER BY {order} LIMIT $5 OFFSET $6"
     ))
+    .persistent(false)
     .bind(now)
     .bind(office)
     .bind(with_drafts)
@@ -283,12 +290,31 @@ pub async fn list(
     ))
 }
 
-/// Office names to filter by or choose from: those of events and of people.
+/// Office names to filter by or choose from: those of events and of active people, the
+/// first 100 in order.
+///
+/// Each side is a loose index scan: start at the smallest office, then repeatedly ask the
+/// index for the next one after it (`events_office_ends_idx`, `people_active_office_idx`,
+/// index-only). That is one probe per distinct office, at most 100 each, however many events
+/// and people there are, instead of reading both tables to find a handful of names.
 #[instrument(skip_all)]
 pub async fn offices(db: impl PgExecutor<'_>) -> DbResult<Vec<String>> {
     Ok(sqlx::query_scalar(
-        "SELECT office FROM (SELECT DISTINCT office FROM events WHERE office <> '' \
-         UNION SELECT DISTINCT office FROM people WHERE office <> '' AND active) o \
+        "WITH RECURSIVE \
+         event_offices (office, n) AS ( \
+             SELECT min(office), 1 FROM events WHERE office <> '' \
+             UNION ALL \
+             SELECT (SELECT min(e.office) FROM events e \
+                     WHERE e.office <> '' AND e.office > o.office), o.n + 1 \
+             FROM event_offices o WHERE o.office IS NOT NULL AND o.n < 100), \
+         people_offices (office, n) AS ( \
+             SELECT min(office), 1 FROM people WHERE active AND office <> '' \
+             UNION ALL \
+             SELECT (SELECT min(p.office) FROM people p \
+                     WHERE p.active AND p.office <> '' AND p.office > o.office), o.n + 1 \
+             FROM people_offices o WHERE o.office IS NOT NULL AND o.n < 100) \
+         SELECT office FROM event_offices WHERE office IS NOT NULL \
+         UNION SELECT office FROM people_offices WHERE office IS NOT NULL \
          ORDER BY office LIMIT 100",
     )
     .fetch_all(db)

@@ -3,13 +3,15 @@
 //!
 //! Plain rules only: callers pass `now`, and the database enforces the same rules again.
 
-use chrono::{DateTime, LocalResult, NaiveDateTime, TimeZone, Utc};
+use std::ops::RangeInclusive;
+
+use chrono::{DateTime, Datelike, LocalResult, NaiveDateTime, TimeZone, Utc};
 use chrono_tz::Tz;
 use icalendar::{Calendar, Component, EventLike, EventStatus as IcalStatus};
 use uuid::Uuid;
 
 use super::FieldErrors;
-use super::people::parse_time_zone;
+use super::people::{Person, parse_time_zone};
 
 /// Longest title of an event or a story.
 pub const TITLE_MAX: usize = 120;
@@ -24,6 +26,13 @@ pub const SUMMARY_MAX: usize = 1000;
 pub const CONTENT_NOTE_MAX: usize = 200;
 pub const MESSAGE_MAX: usize = 1000;
 pub const NOTE_MAX: usize = 1000;
+/// The years an event's times may fall in.
+pub const EVENT_YEARS: RangeInclusive<i32> = 2000..=2100;
+
+/// Organizers run story nights; HR admins may too.
+pub fn can_organize(person: &Person) -> bool {
+    person.is_organizer() || person.is_hr_admin()
+}
 
 /// Where an event is in its life.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -101,9 +110,31 @@ impl Event {
         now >= self.ends_at
     }
 
+    /// Drafts (never published) are for organizers only; to anyone else they don't exist.
+    /// Once published, an event stays visible to everyone, even when cancelled.
+    pub fn visible_to(&self, person: &Person) -> bool {
+        self.published || can_organize(person)
+    }
+
     /// Seats still free; `None` when seats are unlimited.
     pub fn seats_left(&self) -> Option<i32> {
         self.capacity.map(|c| (c - self.going).max(0))
+    }
+
+    /// "12 of 40 seats left", "Full · 3 on the waitlist", "Open to everyone, no seat limit".
+    pub fn seats_text(&self) -> String {
+        match self.seats_left() {
+            None => "Open to everyone, no seat limit".to_string(),
+            Some(0) if self.waitlisted > 0 => {
+                format!("Full · {} on the waitlist", self.waitlisted)
+            }
+            Some(0) => "Full · join the waitlist".to_string(),
+            Some(left) => {
+                let capacity = self.capacity.unwrap_or(0);
+                let seats = if capacity == 1 { "seat" } else { "seats" };
+                format!("{left} of {capacity} {seats} left")
+            }
+        }
     }
 
     pub fn is_full(&self) -> bool {
@@ -353,6 +384,13 @@ fn paragraphs(raw: &str, max: usize, what: &str) -> Result<String, String> {
     Ok(text.to_string())
 }
 
+/// The office a list is filtered by, as typed in the query: whitespace tidied like a stored
+/// office name. Anything no office could be called (too long, control characters such as
+/// NUL, which PostgreSQL can't compare) means no filter.
+pub fn office_filter(raw: &str) -> String {
+    one_line(raw, PLACE_MAX, "An office").unwrap_or_default()
+}
+
 /// A whole number typed in a form, within a range.
 fn whole_number(raw: &str, min: i32, max: i32, what: &str) -> Result<i32, String> {
     let raw = raw.trim();
@@ -377,23 +415,34 @@ fn capitalise(text: &str) -> String {
     }
 }
 
-/// A link people can follow: http or https only.
+/// A link people can follow: http or https only, at most `VIDEO_URL_MAX` characters as
+/// stored. The length is checked after normalising, because that percent-encodes: one "é"
+/// typed becomes the six characters "%C3%A9".
 fn video_link(raw: &str) -> Result<String, String> {
     let raw = raw.trim();
     if raw.is_empty() {
         return Ok(String::new());
     }
-    if raw.chars().count() > VIDEO_URL_MAX {
-        return Err(format!(
-            "A video link can be at most {VIDEO_URL_MAX} characters."
-        ));
+    // The parser would quietly drop or percent-encode these; say so instead.
+    if raw.chars().any(char::is_control) {
+        return Err("A video link cannot contain control characters.".into());
     }
-    match url::Url::parse(raw) {
-        Ok(url) if matches!(url.scheme(), "http" | "https") && url.host().is_some() => {
-            Ok(url.to_string())
-        }
-        _ => Err("Enter the full video link, starting with https://".into()),
+    let url = match url::Url::parse(raw) {
+        Ok(url) if matches!(url.scheme(), "http" | "https") && url.host().is_some() => url,
+        _ => return Err("Enter the full video link, starting with https://".into()),
+    };
+    let stored = url.to_string();
+    let length = stored.chars().count();
+    if length > VIDEO_URL_MAX {
+        return Err(if length > raw.chars().count() {
+            format!(
+                "A video link can be at most {VIDEO_URL_MAX} characters. This one is {length} once its accents, spaces and other special characters are encoded for the web. Use a shorter link."
+            )
+        } else {
+            format!("A video link can be at most {VIDEO_URL_MAX} characters (it has {length}).")
+        });
     }
+    Ok(stored)
 }
 
 // --- Times -----------------------------------------------------------------------------
@@ -408,6 +457,15 @@ pub fn parse_local(raw: &str, zone: Tz, what: &str) -> Result<DateTime<Utc>, Str
         .iter()
         .find_map(|format| NaiveDateTime::parse_from_str(raw, format).ok())
         .ok_or_else(|| format!("Enter {what} as a date and time, for example 2026-05-14T19:00."))?;
+    // Far-off years are typos, and beyond what PostgreSQL (from 4713 BC) or chrono (around
+    // year 262,000, even before changing zones) can hold.
+    if !EVENT_YEARS.contains(&naive.year()) {
+        return Err(format!(
+            "Enter {what} between the years {} and {}.",
+            EVENT_YEARS.start(),
+            EVENT_YEARS.end()
+        ));
+    }
     match zone.from_local_datetime(&naive) {
         LocalResult::Single(at) => Ok(at.with_timezone(&Utc)),
         // When clocks go back an hour, the earlier of the two moments.
@@ -1065,6 +1123,7 @@ mod tests {
     use chrono::Duration;
 
     use super::*;
+    use crate::domain::people::Roles;
 
     fn at(raw: &str) -> DateTime<Utc> {
         DateTime::parse_from_rfc3339(raw)
@@ -1115,6 +1174,82 @@ mod tests {
             created_at: at("2026-05-01T10:00:00Z"),
             updated_at: at("2026-05-02T10:00:00Z"),
         }
+    }
+
+    fn person(organizer: bool, hr_admin: bool) -> Person {
+        Person {
+            id: Uuid::from_u128(7),
+            email: "ada@example.com".into(),
+            display_name: "Ada Lovelace".into(),
+            department: "Engineering".into(),
+            office: "London".into(),
+            time_zone: "Europe/London".into(),
+            roles: Roles {
+                organizer,
+                hr_admin,
+            },
+            active: true,
+            has_password: true,
+            session_epoch: 0,
+        }
+    }
+
+    #[test]
+    fn organizers_and_hr_admins_organize_and_only_they_see_drafts() {
+        let employee = person(false, false);
+        let organizer = person(true, false);
+        let hr_admin = person(false, true);
+        assert!(!can_organize(&employee));
+        assert!(can_organize(&organizer));
+        assert!(can_organize(&hr_admin));
+
+        let mut draft = event();
+        draft.status = EventStatus::Draft;
+        draft.published = false;
+        assert!(
+            !draft.visible_to(&employee),
+            "a draft doesn't exist for employees"
+        );
+        assert!(draft.visible_to(&organizer));
+        assert!(draft.visible_to(&hr_admin));
+        assert!(event().visible_to(&employee));
+        // Once published, cancelling keeps it visible as cancelled.
+        let cancelled = Event {
+            status: EventStatus::Cancelled,
+            ..event()
+        };
+        assert!(cancelled.visible_to(&employee));
+        // Cancelled before it was ever published: still a draft to everyone else.
+        let never_published = Event {
+            published: false,
+            ..cancelled
+        };
+        assert!(!never_published.visible_to(&employee));
+    }
+
+    #[test]
+    fn seats_are_described_in_words() {
+        let with = |capacity: Option<i32>, going: i32, waitlisted: i32| Event {
+            capacity,
+            going,
+            waitlisted,
+            ..event()
+        };
+        assert_eq!(
+            with(None, 300, 0).seats_text(),
+            "Open to everyone, no seat limit"
+        );
+        assert_eq!(with(Some(40), 28, 0).seats_text(), "12 of 40 seats left");
+        assert_eq!(with(Some(1), 0, 0).seats_text(), "1 of 1 seat left");
+        assert_eq!(
+            with(Some(10), 10, 0).seats_text(),
+            "Full · join the waitlist"
+        );
+        assert_eq!(
+            with(Some(10), 10, 3).seats_text(),
+            "Full · 3 on the waitlist"
+        );
+        assert_eq!(with(Some(0), 0, 0).seats_text(), "Full · join the waitlist");
     }
 
     #[test]
@@ -1168,6 +1303,44 @@ mod tests {
     }
 
     #[test]
+    fn a_video_link_is_measured_as_it_will_be_stored() {
+        let link = |raw: String| {
+            parse_event(
+                &EventForm {
+                    video_url: raw,
+                    ..form()
+                },
+                Commitments::default(),
+            )
+        };
+        // 492 characters typed, 2,842 once percent-encoded: refused, not a database error.
+        let accented = format!("https://video.example/{}", "é".repeat(470));
+        assert!(accented.chars().count() <= VIDEO_URL_MAX);
+        let errors = link(accented).unwrap_err();
+        let message = errors.get("video_url").unwrap();
+        assert!(message.contains("at most 500 characters"), "{message}");
+        assert!(message.contains("encoded"), "{message}");
+        // Right at the limit once encoded is fine, and stored encoded.
+        let prefix = "https://video.example/";
+        let fits = format!(
+            "{prefix}{}{}",
+            "é".repeat(79),
+            "a".repeat(500 - prefix.len() - 79 * 6)
+        );
+        let stored = link(fits).unwrap().video_url;
+        assert_eq!(stored.chars().count(), VIDEO_URL_MAX);
+        assert!(stored.contains("%C3%A9"));
+        let plain = format!("{prefix}{}", "a".repeat(500));
+        assert!(
+            link(plain)
+                .unwrap_err()
+                .get("video_url")
+                .unwrap()
+                .contains("(it has 522)")
+        );
+    }
+
+    #[test]
     fn a_place_is_needed_and_a_bad_zone_is_named() {
         let nowhere = EventForm {
             office: "".into(),
@@ -1217,6 +1390,89 @@ mod tests {
             local_input(at("2026-07-02T18:00:00Z"), Tz::America__Toronto),
             "2026-07-02T14:00"
         );
+    }
+
+    #[test]
+    fn event_times_stay_within_sensible_years() {
+        for raw in [
+            "1999-12-31T23:59",
+            "2101-01-01T00:00",
+            "-5000-07-02T19:00",
+            "0001-01-01T00:00",
+            "+200000-07-02T19:00",
+            "+262142-12-31T23:59",
+        ] {
+            for zone in [Tz::America__Toronto, Tz::Asia__Tokyo, Tz::UTC] {
+                let problem = parse_local(raw, zone, "the start").unwrap_err();
+                assert_eq!(
+                    problem, "Enter the start between the years 2000 and 2100.",
+                    "{raw} in {zone}"
+                );
+            }
+        }
+        assert!(parse_local("2000-01-01T00:00", Tz::Asia__Tokyo, "the start").is_ok());
+        assert!(parse_local("2100-12-31T23:59", Tz::America__Toronto, "the start").is_ok());
+        let far = EventForm {
+            starts_at: "-5000-07-02T19:00".into(),
+            ..form()
+        };
+        let errors = parse_event(&far, Commitments::default()).unwrap_err();
+        assert!(errors.get("starts_at").unwrap().contains("2000 and 2100"));
+    }
+
+    #[test]
+    fn nul_and_other_control_characters_are_refused_in_every_text() {
+        let nul = "Before\0after".to_string();
+        for field in [
+            "title",
+            "theme",
+            "description",
+            "office",
+            "room",
+            "video_url",
+        ] {
+            let mut bad = form();
+            let slot = match field {
+                "title" => &mut bad.title,
+                "theme" => &mut bad.theme,
+                "description" => &mut bad.description,
+                "office" => &mut bad.office,
+                "room" => &mut bad.room,
+                _ => &mut bad.video_url,
+            };
+            *slot = if field == "video_url" {
+                "https://video.example/a\0b".into()
+            } else {
+                nul.clone()
+            };
+            let errors = parse_event(&bad, Commitments::default()).unwrap_err();
+            assert!(
+                errors.get(field).unwrap().contains("control characters"),
+                "{field}"
+            );
+        }
+        let pitch = PitchForm {
+            title: nul.clone(),
+            summary: nul.clone(),
+            minutes: "5".into(),
+            content_note: nul.clone(),
+            recording_consent: false,
+        };
+        let errors = parse_pitch(&pitch, 8).unwrap_err();
+        for field in ["title", "summary", "content_note"] {
+            assert!(errors.get(field).is_some(), "{field}");
+        }
+        assert!(parse_decision("accept", &nul).is_err());
+        assert!(parse_note(&nul).is_err());
+    }
+
+    #[test]
+    fn an_office_filter_no_office_could_match_is_no_filter() {
+        assert_eq!(office_filter("  New   York "), "New York");
+        assert_eq!(office_filter(""), "");
+        assert_eq!(office_filter("Lon\0don"), "");
+        assert_eq!(office_filter(&"x".repeat(PLACE_MAX + 1)), "");
+        assert_eq!(office_filter(&"x".repeat(PLACE_MAX)), "x".repeat(PLACE_MAX));
     }
 
     #[test]

@@ -28,6 +28,7 @@ use crate::domain::FieldErrors;
 use crate::domain::events::{
     self as rules, Attendee, CalendarEntry, Commitments, Event, EventForm, EventInput, EventStatus,
     Move, Notice, Pitch, PitchForm, PitchStatus, ReceivedNote, Rsvp, RsvpStatus, When,
+    can_organize,
 };
 use crate::domain::pagination::{Page, PageRequest};
 use crate::domain::people::Person;
@@ -43,11 +44,6 @@ const FEED_LIMIT: i64 = 300;
 const FRESH_FEED_KEY: &str = "fresh_calendar_feed";
 
 // --- Who may organize ------------------------------------------------------------------
-
-/// Organizers run story nights; HR admins may too.
-pub fn can_organize(person: &Person) -> bool {
-    person.is_organizer() || person.is_hr_admin()
-}
 
 /// A signed-in organizer or HR admin; anyone else signed in gets 403.
 pub struct Organizer(pub Arc<Person>);
@@ -81,16 +77,11 @@ fn event_path(id: Uuid) -> String {
     format!("/events/{id}")
 }
 
-/// Drafts are for organizers only; to anyone else they don't exist.
-fn visible_to(event: &Event, person: &Person) -> bool {
-    event.published || can_organize(person)
-}
-
 /// An event the person may see, or 404.
 async fn visible_event(state: &AppState, person: &Person, id: &str) -> AppResult<Event> {
     db::events::find(&state.pool, parse_id(id)?)
         .await?
-        .filter(|event| visible_to(event, person))
+        .filter(|event| event.visible_to(person))
         .ok_or(AppError::NotFound)
 }
 
@@ -98,7 +89,7 @@ async fn visible_event(state: &AppState, person: &Person, id: &str) -> AppResult
 async fn lock_visible(conn: &mut PgConnection, person: &Person, id: Uuid) -> AppResult<Event> {
     db::events::lock(conn, id)
         .await?
-        .filter(|event| visible_to(event, person))
+        .filter(|event| event.visible_to(person))
         .ok_or(AppError::NotFound)
 }
 
@@ -130,22 +121,6 @@ pub struct EventCard {
     pub is_over: bool,
 }
 
-/// "12 of 40 seats left", "Full: 3 on the waitlist", "Unlimited seats".
-fn seats_text(event: &Event) -> String {
-    match event.seats_left() {
-        None => "Open to everyone, no seat limit".to_string(),
-        Some(0) if event.waitlisted > 0 => {
-            format!("Full · {} on the waitlist", event.waitlisted)
-        }
-        Some(0) => "Full · join the waitlist".to_string(),
-        Some(left) => {
-            let capacity = event.capacity.unwrap_or(0);
-            let seats = if capacity == 1 { "seat" } else { "seats" };
-            format!("{left} of {capacity} {seats} left")
-        }
-    }
-}
-
 impl EventCard {
     pub fn going(&self) -> bool {
         self.mine == Some(RsvpStatus::Going)
@@ -161,7 +136,7 @@ fn card(listed: Listed, zone: Tz, now: DateTime<Utc>) -> EventCard {
     EventCard {
         when: rules::when(&event, zone),
         place: event.place(),
-        seats: seats_text(&event),
+        seats: event.seats_text(),
         mine: listed.mine,
         is_over: event.is_over(now),
         event,
@@ -204,7 +179,7 @@ pub async fn list(
 ) -> AppResult<ListPage> {
     let now = Utc::now();
     let past = query.when == "past";
-    let office: String = query.office.trim().chars().take(100).collect();
+    let office = rules::office_filter(&query.office);
     let request = PageRequest::parse(query.page.as_deref(), PER_PAGE);
     let period = if past { Period::Past } else { Period::Upcoming };
     let (listed, total) = db::events::list(
@@ -694,7 +669,7 @@ impl ShowPage {
             chrome: chrome.at("events"),
             when: rules::when(&event, zone),
             deadline: rules::describe_moment(event.pitch_deadline, zone),
-            seats: seats_text(&event),
+            seats: event.seats_text(),
             place: event.place(),
             is_organizer,
             rsvp,
