@@ -92,7 +92,9 @@ pub fn parse_time_zone(raw: &str) -> Result<Tz, String> {
         return Ok(Tz::UTC);
     }
     raw.parse::<Tz>().map_err(|_| {
-        format!("\u{201c}{raw}\u{201d} is not a time zone we know. Use a name like Europe/London or America/New_York.")
+        // Quote what was typed, minus anything unprintable (it is echoed into the page).
+        let shown: String = raw.chars().filter(|c| !c.is_control()).take(64).collect();
+        format!("\u{201c}{shown}\u{201d} is not a time zone we know. Use a name like Europe/London or America/New_York.")
     })
 }
 
