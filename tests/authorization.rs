@@ -120,7 +120,7 @@ fn matrix() -> Vec<(Method, &'static str, [Expect; 4])> {
         (Method::GET, "/events/new", [SignIn, FORBIDDEN, OK, OK]),
         (Method::POST, "/events", [SignIn, FORBIDDEN, INVALID, INVALID]),
         (Method::GET, "/events/calendar-feed", [SignIn, OK, OK, OK]),
-        (Method::POST, "/events/calendar-feed", [SignIn, SEE_OTHER, SEE_OTHER, SEE_OTHER]),
+        (Method::POST, "/events/calendar-feed", [SignIn, Status(201), Status(201), Status(201)]),
         (Method::POST, "/events/calendar-feed/revoke", [SignIn, SEE_OTHER, SEE_OTHER, SEE_OTHER]),
         (Method::GET, "/events/{id}", [SignIn, OK, OK, OK]),
         (Method::POST, "/events/{id}", [SignIn, FORBIDDEN, INVALID, INVALID]),

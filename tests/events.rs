@@ -1290,8 +1290,8 @@ async fn calendar_files_have_stable_uids_utc_times_sequences_and_cancellations(p
 
     // A private feed: created once, shown once, listing what Ada is going to.
     let response = ada.post("/events/calendar-feed", &[]).await;
-    assert_eq!(response.status(), StatusCode::SEE_OTHER);
-    let (_, html) = ada.get_html("/events/calendar-feed").await;
+    assert_eq!(response.status(), StatusCode::CREATED);
+    let html = response.text().await.unwrap();
     let feed =
         common::find_link(&html, &format!("{}/calendar/", app.address)).expect("the link is shown");
     assert!(feed.ends_with(".ics"));
@@ -1307,6 +1307,14 @@ async fn calendar_files_have_stable_uids_utc_times_sequences_and_cancellations(p
         .await
         .unwrap();
     assert_ne!(stored, token.as_bytes(), "only a digest is stored");
+    let in_sessions: i64 = sqlx::query_scalar(
+        "SELECT count(*) FROM tower_sessions.session WHERE position($1::bytea in data) > 0",
+    )
+    .bind(token.as_bytes())
+    .fetch_one(&pool)
+    .await
+    .unwrap();
+    assert_eq!(in_sessions, 0, "the link is not kept in the session either");
     let (_, again) = ada.get_html("/events/calendar-feed").await;
     assert!(!again.contains(&token), "the link is shown only once");
 
@@ -1339,9 +1347,13 @@ async fn calendar_files_have_stable_uids_utc_times_sequences_and_cancellations(p
     assert_eq!(events[0]["SEQUENCE"].0, "2");
 
     // A new link replaces the old one; turning the feed off stops it.
-    ada.post("/events/calendar-feed", &[]).await;
+    let html = ada
+        .post("/events/calendar-feed", &[])
+        .await
+        .text()
+        .await
+        .unwrap();
     assert_eq!(anonymous.get(&path).await.status(), StatusCode::NOT_FOUND);
-    let (_, html) = ada.get_html("/events/calendar-feed").await;
     let newer = common::find_link(&html, &format!("{}/calendar/", app.address)).unwrap();
     let newer_path = newer.strip_prefix(&app.address).unwrap().to_string();
     assert_eq!(anonymous.get(&newer_path).await.status(), StatusCode::OK);

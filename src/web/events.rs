@@ -13,14 +13,14 @@ use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
 use chrono::{DateTime, Duration, Utc};
 use chrono_tz::Tz;
-use serde::{Deserialize, Serialize};
+use serde::Deserialize;
 use sqlx::PgConnection;
 use tower_sessions::Session;
 use uuid::Uuid;
 
 use super::AppState;
 use super::auth::CurrentUser;
-use super::chrome::{Chrome, flash};
+use super::chrome::{Chrome, Flash, flash};
 use super::forms::{human_date, ticked, time_zone_names};
 use crate::db;
 use crate::db::events::{Listed, Period};
@@ -41,7 +41,6 @@ const LIST_LIMIT: i64 = 1000;
 /// How far back the private calendar feed reaches.
 const FEED_DAYS_BACK: i64 = 90;
 const FEED_LIMIT: i64 = 300;
-const FRESH_FEED_KEY: &str = "fresh_calendar_feed";
 
 // --- Who may organize ------------------------------------------------------------------
 
@@ -815,13 +814,6 @@ pub async fn ics(
     Ok(calendar_response(&filename, body))
 }
 
-/// A feed link shown once, right after it was made.
-#[derive(Debug, Clone, Serialize, Deserialize)]
-struct FreshFeed {
-    person_id: Uuid,
-    url: String,
-}
-
 #[derive(Template, WebTemplate)]
 #[template(path = "events/feed.html")]
 pub struct FeedPage {
@@ -833,53 +825,49 @@ pub struct FeedPage {
 pub async fn feed_page(
     State(state): State<AppState>,
     CurrentUser(person): CurrentUser,
-    session: Session,
     chrome: Chrome,
 ) -> AppResult<FeedPage> {
-    let fresh_url = match session.get::<FreshFeed>(FRESH_FEED_KEY).await? {
-        Some(fresh) => {
-            session.remove::<FreshFeed>(FRESH_FEED_KEY).await?;
-            (fresh.person_id == person.id).then_some(fresh.url)
-        }
-        None => None,
-    };
     let created_on = db::events::feed_created(&state.pool, person.id)
         .await?
         .map(|at| human_date(at, &person.time_zone));
     Ok(FeedPage {
         chrome: chrome.at("events"),
         created_on,
-        fresh_url,
+        fresh_url: None,
     })
 }
 
 pub async fn new_feed(
     State(state): State<AppState>,
     CurrentUser(person): CurrentUser,
-    session: Session,
+    chrome: Chrome,
 ) -> AppResult<Response> {
     let token = secrets::new_token();
     let replaced = db::events::feed_created(&state.pool, person.id)
         .await?
         .is_some();
     db::events::set_feed(&state.pool, person.id, &secrets::token_digest(&token)).await?;
+    // The link is shown in this response only; the server keeps nothing but its digest.
     let url = state.config.url_for(&format!("/calendar/{token}.ics"));
-    session
-        .insert(
-            FRESH_FEED_KEY,
-            FreshFeed {
-                person_id: person.id,
-                url,
-            },
-        )
-        .await?;
     let message = if replaced {
         "Here is your new feed link. The old one has stopped working: update any calendar that used it."
     } else {
         "Here is your private feed link. Add it to your calendar app as a subscription."
     };
-    flash(&session, "success", message).await?;
-    Ok(Redirect::to("/events/calendar-feed").into_response())
+    let mut chrome = chrome.at("events");
+    chrome.flashes.push(Flash {
+        kind: "success".into(),
+        text: message.into(),
+    });
+    let created_on = db::events::feed_created(&state.pool, person.id)
+        .await?
+        .map(|at| human_date(at, &person.time_zone));
+    let page = FeedPage {
+        chrome,
+        created_on,
+        fresh_url: Some(url),
+    };
+    Ok((StatusCode::CREATED, page).into_response())
 }
 
 pub async fn revoke_feed(
