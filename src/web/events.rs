@@ -8,8 +8,8 @@ use askama::Template;
 use askama_web::WebTemplate;
 use axum::Form;
 use axum::extract::{FromRequestParts, Path, Query, State};
+use axum::http::StatusCode;
 use axum::http::request::Parts;
-use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
 use chrono::{DateTime, Duration, Utc};
 use chrono_tz::Tz;
@@ -21,6 +21,7 @@ use uuid::Uuid;
 use super::AppState;
 use super::auth::CurrentUser;
 use super::chrome::{Chrome, Flash, flash};
+use super::files::attachment;
 use super::forms::{human_date, ticked, time_zone_names};
 use crate::db;
 use crate::db::events::{Listed, Period};
@@ -777,16 +778,7 @@ pub async fn cancel_rsvp(
 // --- Calendars ------------------------------------------------------------------------------
 
 fn calendar_response(filename: &str, body: String) -> Response {
-    let mut response = body.into_response();
-    let headers = response.headers_mut();
-    headers.insert(
-        header::CONTENT_TYPE,
-        HeaderValue::from_static("text/calendar; charset=utf-8"),
-    );
-    if let Ok(value) = HeaderValue::from_str(&format!("attachment; filename=\"{filename}\"")) {
-        headers.insert(header::CONTENT_DISPOSITION, value);
-    }
-    response
+    attachment("text/calendar; charset=utf-8", filename, body)
 }
 
 pub async fn ics(

@@ -7,6 +7,7 @@ pub mod charts;
 pub mod chrome;
 pub mod errors;
 pub mod events;
+pub mod files;
 pub mod forms;
 pub mod health;
 pub mod home;

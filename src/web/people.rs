@@ -14,6 +14,7 @@ use uuid::Uuid;
 use super::AppState;
 use super::auth::HrAdmin;
 use super::chrome::{Chrome, Flash, flash};
+use super::files::read_csv_upload;
 use super::forms::{human_time, ticked, time_zone_names};
 use crate::db::people::StatusFilter;
 use crate::db::tokens::Purpose;
@@ -442,28 +443,11 @@ pub async fn import(
         };
         (StatusCode::UNPROCESSABLE_ENTITY, page).into_response()
     };
-    let mut bytes = None;
-    loop {
-        match multipart.next_field().await {
-            Ok(Some(field)) if field.name() == Some("file") => match field.bytes().await {
-                Ok(data) => bytes = Some(data),
-                Err(_) => return Ok(refuse(chrome, "The file could not be read. Try again.")),
-            },
-            Ok(Some(_)) => continue,
-            Ok(None) => break,
-            Err(_) => return Ok(refuse(chrome, "The upload could not be read. Try again.")),
-        }
-    }
-    let Some(bytes) = bytes.filter(|b| !b.is_empty()) else {
-        return Ok(refuse(chrome, "Choose a CSV file to import."));
+    let text = match read_csv_upload(&mut multipart).await {
+        Ok(text) => text,
+        Err(problem) => return Ok(refuse(chrome, problem)),
     };
-    let Ok(text) = std::str::from_utf8(&bytes) else {
-        return Ok(refuse(
-            chrome,
-            "The file isn't UTF-8 text. Save it from your spreadsheet as \u{201c}CSV UTF-8\u{201d} and try again.",
-        ));
-    };
-    let plan = match people_domain::plan_import(text) {
+    let plan = match people_domain::plan_import(&text) {
         Ok(plan) => plan,
         Err(problem) => return Ok(refuse(chrome, &problem)),
     };

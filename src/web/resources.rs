@@ -5,9 +5,8 @@ use std::collections::HashSet;
 use askama::Template;
 use askama_web::WebTemplate;
 use axum::Form;
-use axum::body::Body;
 use axum::extract::{Multipart, Path, Query, State};
-use axum::http::{HeaderValue, StatusCode, header};
+use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use chrono::Utc;
 use serde::Deserialize;
@@ -17,6 +16,7 @@ use uuid::Uuid;
 use super::AppState;
 use super::auth::{CurrentUser, HrAdmin, safe_next};
 use super::chrome::{Chrome, flash};
+use super::files::{attachment, read_csv_upload};
 use super::forms::time_zone_names;
 use crate::db;
 use crate::db::resources::{CandidateQuery, ListFilter, PlanEntry};
@@ -542,16 +542,7 @@ pub async fn export(State(state): State<AppState>, HrAdmin(_): HrAdmin) -> AppRe
         .into_inner()
         .map_err(|e| AppError::Internal(anyhow::anyhow!("finishing CSV: {e}")))?;
     let filename = format!("attune-library-{}.csv", Utc::now().format("%Y-%m-%d"));
-    let mut response = Response::new(Body::from(bytes));
-    let headers = response.headers_mut();
-    headers.insert(
-        header::CONTENT_TYPE,
-        HeaderValue::from_static("text/csv; charset=utf-8"),
-    );
-    if let Ok(value) = HeaderValue::from_str(&format!("attachment; filename=\"{filename}\"")) {
-        headers.insert(header::CONTENT_DISPOSITION, value);
-    }
-    Ok(response)
+    Ok(attachment("text/csv; charset=utf-8", &filename, bytes))
 }
 
 #[derive(Template, WebTemplate)]
@@ -591,28 +582,11 @@ pub async fn import(
         };
         (StatusCode::UNPROCESSABLE_ENTITY, page).into_response()
     };
-    let mut bytes = None;
-    loop {
-        match multipart.next_field().await {
-            Ok(Some(field)) if field.name() == Some("file") => match field.bytes().await {
-                Ok(data) => bytes = Some(data),
-                Err(_) => return Ok(refuse(chrome, "The file could not be read. Try again.")),
-            },
-            Ok(Some(_)) => continue,
-            Ok(None) => break,
-            Err(_) => return Ok(refuse(chrome, "The upload could not be read. Try again.")),
-        }
-    }
-    let Some(bytes) = bytes.filter(|b| !b.is_empty()) else {
-        return Ok(refuse(chrome, "Choose a CSV file to import."));
+    let text = match read_csv_upload(&mut multipart).await {
+        Ok(text) => text,
+        Err(problem) => return Ok(refuse(chrome, problem)),
     };
-    let Ok(text) = std::str::from_utf8(&bytes) else {
-        return Ok(refuse(
-            chrome,
-            "The file isn't UTF-8 text. Save it as \u{201c}CSV UTF-8\u{201d} and try again.",
-        ));
-    };
-    let (rows, rejected) = match rules::plan_csv_import(text, csv_safe::uncell) {
+    let (rows, rejected) = match rules::plan_csv_import(&text, csv_safe::uncell) {
         Ok(plan) => plan,
         Err(problem) => return Ok(refuse(chrome, &problem)),
     };
