@@ -1387,3 +1387,91 @@ async fn spotlight_nominators_rotate_so_everyone_has_a_turn_before_anyone_repeat
     assert_eq!(status, StatusCode::OK);
     assert!(visible_text(&page).contains("This week"));
 }
+
+#[sqlx::test]
+async fn behaviours_added_and_moved_at_the_same_moment_keep_distinct_positions(pool: PgPool) {
+    let app = spawn_app(pool.clone()).await;
+    let hr = app.hr_admin("hr@example.com").await;
+    let other_hr = app.hr_admin("hr2@example.com").await;
+
+    // Two admins add behaviours at the same moment: every distinct label is added.
+    let labels: Vec<String> = (1..=16)
+        .map(|n| format!("Shared a useful note number {n}"))
+        .collect();
+    let mut tasks = Vec::new();
+    for (n, label) in labels.iter().enumerate() {
+        let browser = if n % 2 == 0 {
+            hr.clone()
+        } else {
+            other_hr.clone()
+        };
+        let label = label.clone();
+        tasks.push(tokio::spawn(async move {
+            browser
+                .post("/admin/recognition/behaviours", &[("label", &label)])
+                .await
+                .status()
+        }));
+    }
+    for task in tasks {
+        assert_eq!(task.await.unwrap(), StatusCode::SEE_OTHER);
+    }
+    let positions: Vec<i32> =
+        sqlx::query_scalar("SELECT position FROM recognition_behaviours ORDER BY position")
+            .fetch_all(&pool)
+            .await
+            .unwrap();
+    assert_eq!(positions, (1..=24).collect::<Vec<i32>>());
+
+    // Moves at the same moment never end in an error page, and positions stay distinct.
+    let ids: Vec<Uuid> =
+        sqlx::query_scalar("SELECT id FROM recognition_behaviours ORDER BY position")
+            .fetch_all(&pool)
+            .await
+            .unwrap();
+    let mut tasks = Vec::new();
+    for (n, id) in ids.iter().enumerate() {
+        for direction in ["up", "down"] {
+            let browser = if n % 2 == 0 {
+                hr.clone()
+            } else {
+                other_hr.clone()
+            };
+            let path = format!("/admin/recognition/behaviours/{id}/move");
+            tasks.push(tokio::spawn(async move {
+                browser
+                    .post(&path, &[("direction", direction)])
+                    .await
+                    .status()
+            }));
+        }
+    }
+    for task in tasks {
+        assert_eq!(task.await.unwrap(), StatusCode::SEE_OTHER);
+    }
+    let distinct: i64 =
+        sqlx::query_scalar("SELECT count(DISTINCT position) FROM recognition_behaviours")
+            .fetch_one(&pool)
+            .await
+            .unwrap();
+    assert_eq!(distinct, 24);
+
+    // A real clash of labels is still a label error, when adding or renaming.
+    let (status, html) = hr
+        .post_html(
+            "/admin/recognition/behaviours",
+            &[("label", "shared a useful NOTE number 3")],
+        )
+        .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(visible_text(&html).contains("already on the list"));
+    let clarified = behaviour_id(&pool, CLARIFIED).await;
+    let (status, html) = hr
+        .post_html(
+            &format!("/admin/recognition/behaviours/{clarified}"),
+            &[("label", "Shared a useful note number 4")],
+        )
+        .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(visible_text(&html).contains("already on the list"));
+}

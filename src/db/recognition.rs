@@ -56,9 +56,27 @@ pub async fn find_behaviour(db: impl PgExecutor<'_>, id: Uuid) -> DbResult<Optio
     Ok(row.map(Behaviour::from))
 }
 
-/// Adds a behaviour at the end of the list. A label already on the list is a `Conflict`.
+/// The unique index on behaviour labels (case-insensitive): a `Conflict` naming it means
+/// the label is already on the list.
+pub const LABEL_TAKEN: &str = "recognition_behaviours_label_key";
+
+/// Serialises changes to the order of the behaviours list until the transaction ends, so two
+/// HR admins adding or moving behaviours at the same moment never compute the same position.
+/// Reading the list is not blocked (SHARE ROW EXCLUSIVE conflicts with itself and with
+/// writes, not with plain SELECTs).
+async fn lock_positions(conn: &mut PgConnection) -> DbResult<()> {
+    sqlx::query("LOCK TABLE recognition_behaviours IN SHARE ROW EXCLUSIVE MODE")
+        .execute(&mut *conn)
+        .await?;
+    Ok(())
+}
+
+/// Adds a behaviour at the end of the list. Run inside a transaction: the position is
+/// assigned under a lock held until commit. A label already on the list is a `Conflict`
+/// naming [`LABEL_TAKEN`].
 #[instrument(skip_all)]
-pub async fn insert_behaviour(db: impl PgExecutor<'_>, label: &str) -> DbResult<Uuid> {
+pub async fn insert_behaviour(conn: &mut PgConnection, label: &str) -> DbResult<Uuid> {
+    lock_positions(conn).await?;
     let id = Uuid::new_v4();
     sqlx::query(
         "INSERT INTO recognition_behaviours (id, label, position) \
@@ -66,7 +84,7 @@ pub async fn insert_behaviour(db: impl PgExecutor<'_>, label: &str) -> DbResult<
     )
     .bind(id)
     .bind(label)
-    .execute(db)
+    .execute(&mut *conn)
     .await?;
     Ok(id)
 }
@@ -101,9 +119,11 @@ pub async fn set_behaviour_retired(
 }
 
 /// Swaps a behaviour with its neighbour above (`up`) or below. Returns false at either end.
-/// Run inside a transaction: the position constraint is checked at commit.
+/// Run inside a transaction: the position constraint is checked at commit, and the lock on
+/// positions (held until then) keeps concurrent moves and additions from reading stale ones.
 #[instrument(skip_all)]
 pub async fn move_behaviour(conn: &mut PgConnection, id: Uuid, up: bool) -> DbResult<bool> {
+    lock_positions(conn).await?;
     let neighbour_sql = if up {
         "SELECT n.id, n.position, b.position FROM recognition_behaviours b \
          JOIN recognition_behaviours n ON n.position < b.position WHERE b.id = $1 \
@@ -242,6 +262,10 @@ pub async fn insert(
     .map_err(exclusion_as_conflict)?;
     Ok(id)
 }
+
+/// The exclusion constraint of the 24-hour rule: a `Conflict` naming it means the same
+/// nominator recognised the same person for one of the same behaviours within 24 hours.
+pub const REPEAT_WINDOW: &str = "recognition_same_behaviour_24h";
 
 /// An exclusion-constraint violation (SQLSTATE 23P01) is a conflict with existing data.
 fn exclusion_as_conflict(err: sqlx::Error) -> DbError {

@@ -69,6 +69,23 @@ fn parse_id(raw: &str) -> AppResult<Uuid> {
     Uuid::parse_str(raw).map_err(|_| AppError::NotFound)
 }
 
+/// What a write refused by a unique or exclusion constraint says, when no rule checked
+/// beforehand explains it (two requests at the same moment).
+const WRITE_CONFLICT: &str = "Someone changed this at the same moment, so nothing was saved. Reload the page to see where things stand, and try again if it's still needed.";
+
+/// Turns a database error from a recognition write into the page to show: a constraint
+/// conflict becomes a 409 with [`WRITE_CONFLICT`], never a 500. Callers that can explain a
+/// particular conflict better (a behaviour label already on the list) match it first.
+fn write_error(err: impl Into<DbError>) -> AppError {
+    match err.into() {
+        DbError::Conflict(constraint) => {
+            tracing::info!(%constraint, "a recognition write conflicted with another");
+            AppError::Conflict(WRITE_CONFLICT.into())
+        }
+        other => other.into(),
+    }
+}
+
 fn query_string(pairs: &[(&str, &str)]) -> String {
     let mut serializer = url::form_urlencoded::Serializer::new(String::new());
     for (key, value) in pairs {
@@ -208,9 +225,11 @@ pub async fn ensure_spotlight_round(state: &AppState, now: DateTime<Utc>) -> App
                     .map(move |id| (department.clone(), id))
             })
             .collect();
-        store::insert_spotlight_invitations(&mut tx, week, &invited).await?;
+        store::insert_spotlight_invitations(&mut tx, week, &invited)
+            .await
+            .map_err(write_error)?;
     }
-    tx.commit().await?;
+    tx.commit().await.map_err(write_error)?;
     Ok(week)
 }
 
@@ -714,6 +733,11 @@ pub async fn create(
     .await
     {
         Ok(id) => id,
+        Err(DbError::Conflict(constraint)) if constraint == store::REPEAT_WINDOW => {
+            return Err(AppError::Conflict(
+                "You recognised this colleague for one of these behaviours in the last 24 hours, perhaps from another tab. Check your recognitions given before sending it again.".into(),
+            ));
+        }
         Err(DbError::Conflict(_)) => {
             return Err(AppError::Conflict(
                 "This nomination was just sent from another tab. Check your recognitions given before sending it again.".into(),
@@ -721,7 +745,7 @@ pub async fn create(
         }
         Err(err) => return Err(err.into()),
     };
-    tx.commit().await?;
+    tx.commit().await.map_err(write_error)?;
 
     let name = &recipient.display_name;
     let message = match (status, nomination.visibility) {
@@ -803,7 +827,9 @@ pub async fn appreciate(
         ));
     }
     let add = form.action != "remove";
-    store::set_appreciation(&state.pool, recognition.id, person.id, add).await?;
+    store::set_appreciation(&state.pool, recognition.id, person.id, add)
+        .await
+        .map_err(write_error)?;
     Ok(back_to(&form.back, recognition.id))
 }
 
@@ -920,7 +946,9 @@ pub async fn set_visibility(
         ));
     }
     let show = form.on_wall == "yes";
-    store::set_hidden_by_recipient(&state.pool, recognition.id, person.id, !show).await?;
+    store::set_hidden_by_recipient(&state.pool, recognition.id, person.id, !show)
+        .await
+        .map_err(write_error)?;
     let message = if show {
         "It's back on the wall."
     } else {
@@ -1210,7 +1238,10 @@ pub async fn approve(
     Path(id): Path<String>,
 ) -> AppResult<Redirect> {
     let recognition = pending_one(&state, &viewer, &id).await?;
-    if !store::approve(&state.pool, recognition.id, viewer.id, Utc::now()).await? {
+    if !store::approve(&state.pool, recognition.id, viewer.id, Utc::now())
+        .await
+        .map_err(write_error)?
+    {
         return Err(AppError::Conflict(
             "This nomination has already been reviewed.".into(),
         ));
@@ -1290,7 +1321,10 @@ pub async fn reject(
             return Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response());
         }
     };
-    if !store::reject(&state.pool, recognition.id, viewer.id, &reason, Utc::now()).await? {
+    if !store::reject(&state.pool, recognition.id, viewer.id, &reason, Utc::now())
+        .await
+        .map_err(write_error)?
+    {
         return Err(AppError::Conflict(
             "This nomination has already been reviewed.".into(),
         ));
@@ -1339,12 +1373,15 @@ async fn review(state: &AppState, viewer: &Person, id: &str, keep: bool) -> AppR
         .await?
         .ok_or(AppError::NotFound)?;
     let mut tx = state.pool.begin().await?;
-    if !store::resolve_review(&mut tx, recognition.id, viewer.id, keep, Utc::now()).await? {
+    if !store::resolve_review(&mut tx, recognition.id, viewer.id, keep, Utc::now())
+        .await
+        .map_err(write_error)?
+    {
         return Err(AppError::Conflict(
             "This post isn't waiting for review: someone may have reviewed it already.".into(),
         ));
     }
-    tx.commit().await?;
+    tx.commit().await.map_err(write_error)?;
     Ok(recognition)
 }
 
@@ -1582,6 +1619,15 @@ pub struct BehaviourForm {
 
 const LABEL_TAKEN: &str = "That behaviour is already on the list.";
 
+/// Adds a behaviour at the end of the list in a transaction of its own (its position is
+/// assigned under a lock held until commit).
+async fn add_behaviour_in_tx(state: &AppState, label: &str) -> Result<(), DbError> {
+    let mut tx = state.pool.begin().await?;
+    store::insert_behaviour(&mut tx, label).await?;
+    tx.commit().await?;
+    Ok(())
+}
+
 pub async fn add_behaviour(
     State(state): State<AppState>,
     HrAdmin(_): HrAdmin,
@@ -1591,8 +1637,8 @@ pub async fn add_behaviour(
 ) -> AppResult<Response> {
     let mut errors = FieldErrors::new();
     match rules::parse_behaviour_label(&form.label) {
-        Ok(label) => match store::insert_behaviour(&state.pool, &label).await {
-            Ok(_) => {
+        Ok(label) => match add_behaviour_in_tx(&state, &label).await {
+            Ok(()) => {
                 flash(
                     &session,
                     "success",
@@ -1601,8 +1647,10 @@ pub async fn add_behaviour(
                 .await?;
                 return Ok(Redirect::to("/admin/recognition/behaviours").into_response());
             }
-            Err(DbError::Conflict(_)) => errors.add("label", LABEL_TAKEN),
-            Err(err) => return Err(err.into()),
+            Err(DbError::Conflict(constraint)) if constraint == store::LABEL_TAKEN => {
+                errors.add("label", LABEL_TAKEN)
+            }
+            Err(err) => return Err(write_error(err)),
         },
         Err(message) => errors.add("label", message),
     }
@@ -1656,8 +1704,10 @@ pub async fn update_behaviour(
                 flash(&session, "success", "The behaviour has been renamed.").await?;
                 return Ok(Redirect::to("/admin/recognition/behaviours").into_response());
             }
-            Err(DbError::Conflict(_)) => errors.add("label", LABEL_TAKEN),
-            Err(err) => return Err(err.into()),
+            Err(DbError::Conflict(constraint)) if constraint == store::LABEL_TAKEN => {
+                errors.add("label", LABEL_TAKEN)
+            }
+            Err(err) => return Err(write_error(err)),
         },
         Err(message) => errors.add("label", message),
     }
@@ -1698,8 +1748,10 @@ pub async fn move_behaviour(
         }
     };
     let mut tx = state.pool.begin().await?;
-    store::move_behaviour(&mut tx, behaviour.id, up).await?;
-    tx.commit().await?;
+    store::move_behaviour(&mut tx, behaviour.id, up)
+        .await
+        .map_err(write_error)?;
+    tx.commit().await.map_err(write_error)?;
     Ok(Redirect::to(&format!(
         "/admin/recognition/behaviours#behaviour-{}",
         behaviour.id
@@ -1714,7 +1766,9 @@ async fn set_retired(
     retired: bool,
 ) -> AppResult<Redirect> {
     let behaviour = find_behaviour(state, id).await?;
-    store::set_behaviour_retired(&state.pool, behaviour.id, retired).await?;
+    store::set_behaviour_retired(&state.pool, behaviour.id, retired)
+        .await
+        .map_err(write_error)?;
     let message = if retired {
         format!(
             "\u{201c}{}\u{201d} is retired: it can't be chosen any more, and past recognitions keep it.",
@@ -1803,4 +1857,20 @@ pub async fn spotlight(
         per_department: settings.spotlight_per_department,
         weeks: group_weeks(rows, week),
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_write_conflict_is_a_409_page_not_a_500() {
+        let err = write_error(DbError::Conflict(
+            "recognition_behaviours_position_key".into(),
+        ));
+        assert_eq!(err.status_code(), StatusCode::CONFLICT);
+        assert!(matches!(&err, AppError::Conflict(message) if message == WRITE_CONFLICT));
+        let err = write_error(sqlx::Error::RowNotFound);
+        assert_eq!(err.status_code(), StatusCode::INTERNAL_SERVER_ERROR);
+    }
 }
