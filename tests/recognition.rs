@@ -401,7 +401,7 @@ async fn the_weekly_limit_and_the_24_hour_rule_are_enforced(pool: PgPool) {
 }
 
 #[sqlx::test]
-async fn private_recognitions_are_seen_only_by_the_two_people_and_hr(pool: PgPool) {
+async fn private_recognitions_are_seen_only_by_the_two_people(pool: PgPool) {
     let app = spawn_app(pool.clone()).await;
     let (_, ada) = person_in(
         &app,
@@ -428,6 +428,11 @@ async fn private_recognitions_are_seen_only_by_the_two_people_and_hr(pool: PgPoo
     )
     .await;
     let hr = app.hr_admin("hr@example.com").await;
+    // The form says who reads a private recognition: with approval off, nobody but Ben.
+    let (_, form) = ada.get_html(&format!("/recognition/new?to={ben_id}")).await;
+    let text = visible_text(&form);
+    assert!(text.contains("Private: only Ben Okafor sees it"), "{text}");
+    assert!(!text.contains("and HR"), "{text}");
     let id = recognise(
         &ada,
         ben_id,
@@ -440,7 +445,7 @@ async fn private_recognitions_are_seen_only_by_the_two_people_and_hr(pool: PgPoo
     for (who, browser, expected) in [
         ("nominator", &ada, StatusCode::OK),
         ("recipient", &ben, StatusCode::OK),
-        ("HR", &hr, StatusCode::OK),
+        ("HR", &hr, StatusCode::NOT_FOUND),
         ("colleague", &eve, StatusCode::NOT_FOUND),
     ] {
         let (status, html) = browser.get_html(&path).await;
@@ -469,6 +474,102 @@ async fn private_recognitions_are_seen_only_by_the_two_people_and_hr(pool: PgPoo
             .await
             .status(),
         StatusCode::NOT_FOUND
+    );
+}
+
+#[sqlx::test]
+async fn hr_reads_a_private_recognition_only_while_it_waits_for_approval(pool: PgPool) {
+    let app = spawn_app(pool.clone()).await;
+    set_setting(&pool, "recognition_requires_approval = true").await;
+    let (_, ada) = person_in(
+        &app,
+        "ada@example.com",
+        "Ada Lindqvist",
+        "Engineering",
+        "London",
+    )
+    .await;
+    let (ben_id, ben) = person_in(
+        &app,
+        "ben@example.com",
+        "Ben Okafor",
+        "Engineering",
+        "London",
+    )
+    .await;
+    let hr = app.hr_admin("hr@example.com").await;
+    let (_, form) = ada.get_html(&format!("/recognition/new?to={ben_id}")).await;
+    assert!(
+        visible_text(&form).contains(
+            "Private: only Ben Okafor sees it (and HR, while it waits for their approval)"
+        ),
+        "the form is truthful when approval is on"
+    );
+    let quieter = behaviour_id(&pool, QUIETER).await;
+    let id = recognise(&ada, ben_id, &[&quieter], "private").await;
+    let path = format!("/recognition/{id}");
+
+    // Moderation needs the text.
+    let (_, queue) = hr.get_html("/admin/recognition/approvals").await;
+    assert!(queue.contains("retry storm"), "HR reads it to approve it");
+    let (status, shown) = hr.get_html(&path).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(shown.contains("retry storm"));
+    let response = hr
+        .post(&format!("/admin/recognition/{id}/approve"), &[])
+        .await;
+    assert_eq!(response.status(), StatusCode::SEE_OTHER);
+
+    // Once published it is Ben's (and Ada's) alone.
+    let (status, shown) = hr.get_html(&path).await;
+    assert_eq!(status, StatusCode::NOT_FOUND, "HR no longer reads it");
+    assert!(!shown.contains("retry storm"));
+    let (_, queue) = hr.get_html("/admin/recognition/approvals").await;
+    assert!(!queue.contains("retry storm"));
+    let (status, shown) = ben.get_html(&path).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(visible_text(&shown).contains("Only you and Ada Lindqvist can see this."));
+    let today = today();
+    let body = hr
+        .get(&format!(
+            "/admin/recognition/export.csv?from={today}&to={today}"
+        ))
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(!body.contains("retry storm"), "{body}");
+    let mut reader = csv::Reader::from_reader(body.as_bytes());
+    let rows: Vec<csv::StringRecord> = reader.records().map(Result::unwrap).collect();
+    assert_eq!(rows.len(), 1, "the row is kept, for the figures");
+    assert_eq!(&rows[0][5], "Ben Okafor");
+    assert_eq!(&rows[0][10], "(private)");
+    let (_, export_page) = hr.get_html("/admin/recognition/export").await;
+    assert!(visible_text(&export_page).contains("but their text reads &ldquo;(private)&rdquo;"));
+
+    // A declined private nomination isn't HR's to reread either.
+    let second = recognise(
+        &ada,
+        ben_id,
+        &[&behaviour_id(&pool, CLARIFIED).await],
+        "private",
+    )
+    .await;
+    let response = hr
+        .post(
+            &format!("/admin/recognition/{second}/reject"),
+            &[("reason", "Please say it to Ben in person.")],
+        )
+        .await;
+    assert_eq!(response.status(), StatusCode::SEE_OTHER);
+    assert_eq!(
+        hr.get(&format!("/recognition/{second}")).await.status(),
+        StatusCode::NOT_FOUND
+    );
+    assert_eq!(
+        ada.get(&format!("/recognition/{second}")).await.status(),
+        StatusCode::OK,
+        "the nominator still reads what they wrote"
     );
 }
 
@@ -988,9 +1089,13 @@ async fn hr_exports_a_formula_safe_csv_and_everyone_exports_what_they_received(p
     let rows: Vec<csv::StringRecord> = reader.records().map(Result::unwrap).collect();
     assert_eq!(rows.len(), 2);
     let stories: Vec<&str> = rows.iter().map(|r| &r[10]).collect();
-    assert!(stories.contains(&format!("'{formula}").as_str()), "{body}");
-    assert!(stories.contains(&format!("'{other}").as_str()));
-    assert!(!body.contains("\n=HYPERLINK") && !body.contains(",=HYPERLINK"));
+    assert!(
+        stories.contains(&"(private)"),
+        "private text stays out: {body}"
+    );
+    assert!(!body.contains("HYPERLINK") && !body.contains("reconciliation"));
+    assert!(stories.contains(&format!("'{other}").as_str()), "{body}");
+    assert!(!body.contains("\n+SUM") && !body.contains(",+SUM"));
 
     let (status, html) = hr
         .get_html("/admin/recognition/export.csv?from=2026-05-01&to=2026-01-01")

@@ -831,7 +831,8 @@ pub async fn resolve_review(
 // HR figures and exports
 
 /// Everything nominated in a date range (by when it was made), oldest first, for the export.
-/// The range is at most a year (checked by `DateRange::parse`).
+/// The range is at most a year (checked by `DateRange::parse`). Private recognitions come
+/// with their text: HR's export must go through `to_hr_csv`, which leaves it out.
 #[instrument(skip_all)]
 pub async fn in_range(db: impl PgExecutor<'_>, range: DateRange) -> DbResult<Vec<Recognition>> {
     let (start, end) = range.instants();

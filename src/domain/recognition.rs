@@ -20,6 +20,8 @@ pub const REPEAT_HOURS: i64 = 24;
 pub const UNRECOGNISED_DAYS: i64 = 90;
 /// The longest date range HR can export or chart at once.
 pub const MAX_RANGE_DAYS: i64 = 366;
+/// What HR's export shows instead of a private recognition's text.
+pub const PRIVATE_TEXT: &str = "(private)";
 
 /// Who can see a recognition besides the two people and HR.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -472,12 +474,32 @@ impl Recognition {
     }
 
     /// Who may open this recognition: everyone when it is on the wall; otherwise the
-    /// nominator, the recipient once it is published, and HR admins.
+    /// nominator (who wrote it), the recipient once it is published, and HR admins when
+    /// [`Recognition::hr_may_read`] says so.
     pub fn visible_to(&self, viewer: Uuid, viewer_is_hr: bool) -> bool {
         self.on_wall()
-            || viewer_is_hr
             || viewer == self.nominator.id
             || (viewer == self.recipient.id && self.status == Status::Published)
+            || (viewer_is_hr && self.hr_may_read())
+    }
+
+    /// Whether HR admins may read the text. A recognition meant for the wall, always. A
+    /// private one only while moderation needs it: while it waits for their approval, or
+    /// while it is reported. Otherwise "private" means the recipient and the nominator only.
+    pub fn hr_may_read(&self) -> bool {
+        match self.visibility {
+            Visibility::Wall => true,
+            Visibility::Private => self.status == Status::Pending || self.under_review,
+        }
+    }
+
+    /// The recognition as HR's export shows it: a private one keeps its row (so the
+    /// export agrees with the fairness figures) but its text reads [`PRIVATE_TEXT`].
+    pub fn for_hr_export(mut self) -> Self {
+        if self.visibility == Visibility::Private {
+            self.story = PRIVATE_TEXT.to_string();
+        }
+        self
     }
 
     /// Whether the recipient can take it off the wall or put it back.
@@ -623,6 +645,16 @@ pub fn to_csv(recognitions: &[Recognition]) -> Result<Vec<u8>, csv::Error> {
         writer.write_record(row.iter().map(|value| csv_safe::cell(value).into_owned()))?;
     }
     writer.into_inner().map_err(|err| err.into_error().into())
+}
+
+/// HR's export: every nomination of the period, private ones without their text (see
+/// [`Recognition::for_hr_export`]).
+pub fn to_hr_csv(recognitions: Vec<Recognition>) -> Result<Vec<u8>, csv::Error> {
+    let redacted: Vec<Recognition> = recognitions
+        .into_iter()
+        .map(Recognition::for_hr_export)
+        .collect();
+    to_csv(&redacted)
 }
 
 #[cfg(test)]
@@ -853,7 +885,10 @@ mod tests {
             private.visible_to(Uuid::from_u128(1), false),
             "the nominator"
         );
-        assert!(private.visible_to(other, true), "HR");
+        assert!(
+            !private.visible_to(other, true),
+            "HR can't read a published private recognition"
+        );
 
         let pending = recognition(Status::Pending, Visibility::Wall);
         assert!(!pending.visible_to(other, false));
@@ -868,6 +903,47 @@ mod tests {
         let mut reported = wall.clone();
         reported.under_review = true;
         assert!(!reported.on_wall());
+    }
+
+    #[test]
+    fn hr_reads_private_text_only_while_moderating_it() {
+        let hr = Uuid::from_u128(3);
+        for status in [Status::Published, Status::Rejected, Status::Removed] {
+            let private = recognition(status, Visibility::Private);
+            assert!(!private.hr_may_read(), "{status:?}");
+            assert!(!private.visible_to(hr, true), "{status:?}");
+        }
+        let pending = recognition(Status::Pending, Visibility::Private);
+        assert!(pending.hr_may_read() && pending.visible_to(hr, true));
+        let mut reported = recognition(Status::Published, Visibility::Private);
+        reported.under_review = true;
+        assert!(reported.hr_may_read() && reported.visible_to(hr, true));
+        // Wall posts stay open to HR in every state (hidden, rejected, removed).
+        for status in [Status::Published, Status::Rejected, Status::Removed] {
+            let mut wall = recognition(status, Visibility::Wall);
+            wall.hidden_by_recipient = true;
+            assert!(wall.visible_to(hr, true), "{status:?}");
+        }
+        // The two people themselves are not affected by being HR or not.
+        let private = recognition(Status::Published, Visibility::Private);
+        assert!(private.visible_to(Uuid::from_u128(1), true));
+        assert!(private.visible_to(Uuid::from_u128(2), true));
+    }
+
+    #[test]
+    fn hr_exports_keep_private_rows_without_their_text() {
+        let mut private = recognition(Status::Published, Visibility::Private);
+        private.story = "Something only the recipient should read.".into();
+        let mut wall = recognition(Status::Published, Visibility::Wall);
+        wall.story = "On the wall for all.".into();
+        let out = String::from_utf8(to_hr_csv(vec![private, wall]).unwrap()).unwrap();
+        assert!(!out.contains("only the recipient"), "{out}");
+        let mut reader = csv::Reader::from_reader(out.as_bytes());
+        let stories: Vec<String> = reader
+            .records()
+            .map(|row| row.unwrap()[10].to_string())
+            .collect();
+        assert_eq!(stories, vec![PRIVATE_TEXT, "On the wall for all."]);
     }
 
     #[test]

@@ -1549,7 +1549,8 @@ pub async fn export_page(
     }
 }
 
-/// Every nomination made in the range (all states), as a formula-safe CSV file.
+/// Every nomination made in the range (all states), as a formula-safe CSV file. Private
+/// recognitions are listed without their text.
 pub async fn export_csv(
     State(state): State<AppState>,
     HrAdmin(viewer): HrAdmin,
@@ -1570,7 +1571,7 @@ pub async fn export_csv(
         }
     };
     let found = store::in_range(&state.pool, range).await?;
-    let bytes = rules::to_csv(&found).map_err(export_error)?;
+    let bytes = rules::to_hr_csv(found).map_err(export_error)?;
     Ok(csv_response(
         bytes,
         &format!("recognitions-{}-to-{}.csv", range.from, range.to),
