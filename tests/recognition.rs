@@ -745,16 +745,61 @@ async fn a_reported_post_is_hidden_until_hr_reviews_it(pool: PgPool) {
     let text = visible_text(&reports);
     assert!(text.contains("This mentions my health."), "{text}");
     assert!(text.contains("Eve Novak"));
+    // Reporting again while it waits changes nothing (it's off the wall, so not found).
+    assert_eq!(
+        eve.post(
+            &format!("/recognition/{id}/report"),
+            &[("reason", "And again.")],
+        )
+        .await
+        .status(),
+        StatusCode::NOT_FOUND
+    );
     let response = hr.post(&format!("/admin/recognition/{id}/keep"), &[]).await;
     assert_eq!(response.status(), StatusCode::SEE_OTHER);
     let (_, wall) = fay.get_html("/recognition").await;
     assert!(wall.contains("retry storm"), "back after review");
 
-    fay.post(
-        &format!("/recognition/{id}/report"),
-        &[("reason", "Still not OK.")],
-    )
-    .await;
+    // Eve can't take it off the wall again once HR has kept it: she is told why.
+    let (status, html) = eve.get_html(&format!("/recognition/{id}/report")).await;
+    assert_eq!(status, StatusCode::CONFLICT);
+    assert!(
+        visible_text(&html).contains("an HR admin reviewed it and decided to keep it on the wall"),
+        "{html}"
+    );
+    let (status, html) = eve
+        .post_html(
+            &format!("/recognition/{id}/report"),
+            &[("reason", "I still don't like it.")],
+        )
+        .await;
+    assert_eq!(status, StatusCode::CONFLICT);
+    assert!(visible_text(&html).contains("decided to keep it on the wall"));
+    let (_, wall) = fay.get_html("/recognition").await;
+    assert!(wall.contains("retry storm"), "still on the wall");
+    let (_, reports) = hr.get_html("/admin/recognition/reports").await;
+    assert!(
+        !reports.contains("retry storm"),
+        "nothing for HR to review without an open report"
+    );
+    let under_review: bool =
+        sqlx::query_scalar("SELECT under_review FROM recognitions WHERE id = $1::uuid")
+            .bind(&id)
+            .fetch_one(&pool)
+            .await
+            .unwrap();
+    assert!(!under_review);
+
+    // Someone else who hasn't reported it yet still can.
+    let response = fay
+        .post(
+            &format!("/recognition/{id}/report"),
+            &[("reason", "Still not OK.")],
+        )
+        .await;
+    assert_eq!(response.status(), StatusCode::SEE_OTHER);
+    let (_, reports) = hr.get_html("/admin/recognition/reports").await;
+    assert!(visible_text(&reports).contains("Still not OK."));
     let response = hr
         .post(&format!("/admin/recognition/{id}/remove"), &[])
         .await;

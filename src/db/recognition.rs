@@ -9,7 +9,8 @@ use super::{DbError, DbResult};
 use crate::domain::pagination::PageRequest;
 use crate::domain::people::Person;
 use crate::domain::recognition::{
-    Behaviour, Candidate, DateRange, Nomination, PersonRef, Recognition, Status, Visibility,
+    Behaviour, Candidate, DateRange, Nomination, PersonRef, PreviousReport, Recognition, Status,
+    Visibility,
 };
 
 // ---------------------------------------------------------------------------------------
@@ -616,8 +617,65 @@ pub async fn set_appreciation(
     Ok(())
 }
 
-/// Records a report and takes the post off the wall until HR reviews it. Returns false when
-/// this person had already reported it.
+/// What a report needs to know, read with the post's row locked until the transaction ends
+/// (so a concurrent review or report waits): whether the post is on the wall, and this
+/// person's earlier report of it, if any. `None` when there is no such post.
+#[instrument(skip_all)]
+pub async fn report_target(
+    conn: &mut PgConnection,
+    recognition: Uuid,
+    reporter: Uuid,
+) -> DbResult<Option<(bool, Option<PreviousReport>)>> {
+    let row: Option<(bool, Option<bool>)> = sqlx::query_as(&format!(
+        "SELECT {ON_WALL} AS on_wall, \
+                (SELECT rr.resolved_at IS NOT NULL FROM recognition_reports rr \
+                 WHERE rr.recognition_id = r.id AND rr.reporter_id = $2) AS reviewed \
+         FROM recognitions r WHERE r.id = $1 FOR UPDATE OF r"
+    ))
+    .bind(recognition)
+    .bind(reporter)
+    .fetch_optional(&mut *conn)
+    .await?;
+    Ok(row.map(|(on_wall, reviewed)| {
+        let previous = reviewed.map(|reviewed| {
+            if reviewed {
+                PreviousReport::Reviewed
+            } else {
+                PreviousReport::Open
+            }
+        });
+        (on_wall, previous)
+    }))
+}
+
+/// This person's earlier report of a post, if any (to explain before they fill in the form).
+#[instrument(skip_all)]
+pub async fn previous_report(
+    db: impl PgExecutor<'_>,
+    recognition: Uuid,
+    reporter: Uuid,
+) -> DbResult<Option<PreviousReport>> {
+    let reviewed: Option<bool> = sqlx::query_scalar(
+        "SELECT resolved_at IS NOT NULL FROM recognition_reports \
+         WHERE recognition_id = $1 AND reporter_id = $2",
+    )
+    .bind(recognition)
+    .bind(reporter)
+    .fetch_optional(db)
+    .await?;
+    Ok(reviewed.map(|reviewed| {
+        if reviewed {
+            PreviousReport::Reviewed
+        } else {
+            PreviousReport::Open
+        }
+    }))
+}
+
+/// Records a report and takes the post off the wall until HR reviews it. Only a report that
+/// was actually recorded hides the post: when this person had reported it before (the
+/// primary key allows one report per person and post), nothing changes and this returns
+/// false. Whether they may report at all is [`crate::domain::recognition::may_report`].
 #[instrument(skip_all)]
 pub async fn report(
     conn: &mut PgConnection,
@@ -636,12 +694,14 @@ pub async fn report(
     .await?
     .rows_affected()
         == 1;
-    sqlx::query(
-        "UPDATE recognitions SET under_review = true WHERE id = $1 AND status = 'published'",
-    )
-    .bind(recognition)
-    .execute(&mut *conn)
-    .await?;
+    if inserted {
+        sqlx::query(
+            "UPDATE recognitions SET under_review = true WHERE id = $1 AND status = 'published'",
+        )
+        .bind(recognition)
+        .execute(&mut *conn)
+        .await?;
+    }
     Ok(inserted)
 }
 

@@ -382,6 +382,54 @@ pub fn parse_reason(raw: &str, max: usize, missing: &str) -> Result<String, Stri
     Ok(reason)
 }
 
+/// A person's earlier report of a post.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PreviousReport {
+    /// Still waiting for HR.
+    Open,
+    /// HR reviewed the post after it.
+    Reviewed,
+}
+
+/// Why a post can't be reported (by this person, now).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ReportRefusal {
+    /// Not on the wall: private, hidden, waiting for approval, or under review already.
+    NotOnWall,
+    /// This person's report is already waiting for HR.
+    AlreadyReported,
+    /// This person reported it before and HR kept it on the wall: the same person reporting
+    /// again doesn't take it off the wall again.
+    AlreadyReviewed,
+}
+
+impl ReportRefusal {
+    pub fn message(self) -> &'static str {
+        match self {
+            ReportRefusal::NotOnWall => {
+                "This recognition isn't on the wall, so there's nothing to report. If it was reported already, HR is reviewing it."
+            }
+            ReportRefusal::AlreadyReported => {
+                "You've already reported this post. It stays off the wall until an HR admin has reviewed it."
+            }
+            ReportRefusal::AlreadyReviewed => {
+                "You reported this post before, and an HR admin reviewed it and decided to keep it on the wall, so reporting it again won't hide it. If something new has come up, talk to your HR team directly."
+            }
+        }
+    }
+}
+
+/// Whether a person may report a post: it must be on the wall, and each person reports a
+/// post once; after HR has reviewed their report, their word has been heard.
+pub fn may_report(on_wall: bool, previous: Option<PreviousReport>) -> Result<(), ReportRefusal> {
+    match (previous, on_wall) {
+        (Some(PreviousReport::Open), _) => Err(ReportRefusal::AlreadyReported),
+        (_, false) => Err(ReportRefusal::NotOnWall),
+        (Some(PreviousReport::Reviewed), true) => Err(ReportRefusal::AlreadyReviewed),
+        (None, true) => Ok(()),
+    }
+}
+
 /// A behaviour label as HR types it: one line, 3 to 120 characters.
 pub fn parse_behaviour_label(raw: &str) -> Result<String, String> {
     let label = raw.split_whitespace().collect::<Vec<_>>().join(" ");
@@ -944,6 +992,29 @@ mod tests {
             .map(|row| row.unwrap()[10].to_string())
             .collect();
         assert_eq!(stories, vec![PRIVATE_TEXT, "On the wall for all."]);
+    }
+
+    #[test]
+    fn a_person_reports_a_post_once_and_not_again_after_hr_kept_it() {
+        assert_eq!(may_report(true, None), Ok(()));
+        assert_eq!(may_report(false, None), Err(ReportRefusal::NotOnWall));
+        assert_eq!(
+            may_report(false, Some(PreviousReport::Open)),
+            Err(ReportRefusal::AlreadyReported)
+        );
+        assert_eq!(
+            may_report(true, Some(PreviousReport::Reviewed)),
+            Err(ReportRefusal::AlreadyReviewed)
+        );
+        assert!(
+            ReportRefusal::AlreadyReviewed
+                .message()
+                .contains("decided to keep it on the wall")
+        );
+        assert_eq!(
+            may_report(false, Some(PreviousReport::Reviewed)),
+            Err(ReportRefusal::NotOnWall)
+        );
     }
 
     #[test]

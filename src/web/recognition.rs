@@ -846,13 +846,12 @@ pub struct ReportPage {
 
 const REPORT_MAX: usize = 500;
 
+/// A post the person may report (see `rules::may_report`), or a 409 saying why not.
 async fn reportable(state: &AppState, person: &Person, id: &str) -> AppResult<Recognition> {
     let recognition = visible(state, person, id).await?;
-    if !recognition.on_wall() {
-        return Err(AppError::Conflict(
-            "This recognition isn't on the wall, so there's nothing to report. If it was reported already, HR is reviewing it.".into(),
-        ));
-    }
+    let previous = store::previous_report(&state.pool, recognition.id, person.id).await?;
+    rules::may_report(recognition.on_wall(), previous)
+        .map_err(|refusal| AppError::Conflict(refusal.message().into()))?;
     Ok(recognition)
 }
 
@@ -908,9 +907,22 @@ pub async fn report(
             return Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response());
         }
     };
+    // Checked again with the post locked: a review or another report may have happened since.
     let mut tx = state.pool.begin().await?;
-    store::report(&mut tx, recognition.id, person.id, &reason).await?;
-    tx.commit().await?;
+    let (on_wall, previous) = store::report_target(&mut tx, recognition.id, person.id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    rules::may_report(on_wall, previous)
+        .map_err(|refusal| AppError::Conflict(refusal.message().into()))?;
+    if !store::report(&mut tx, recognition.id, person.id, &reason)
+        .await
+        .map_err(write_error)?
+    {
+        return Err(AppError::Conflict(
+            rules::ReportRefusal::AlreadyReported.message().into(),
+        ));
+    }
+    tx.commit().await.map_err(write_error)?;
     flash(
         &session,
         "success",
