@@ -1539,6 +1539,162 @@ async fn spotlight_nominators_rotate_so_everyone_has_a_turn_before_anyone_repeat
 }
 
 #[sqlx::test]
+async fn odd_input_is_refused_with_a_message_never_an_error_page(pool: PgPool) {
+    let app = spawn_app(pool.clone()).await;
+    set_setting(&pool, "recognition_requires_approval = true").await;
+    let (_, ada) = person_in(
+        &app,
+        "ada@example.com",
+        "Ada Lindqvist",
+        "Engineering",
+        "London",
+    )
+    .await;
+    let (ben_id, _) = person_in(
+        &app,
+        "ben@example.com",
+        "Ben Okafor",
+        "Engineering",
+        "London",
+    )
+    .await;
+    let (_, eve) = person_in(
+        &app,
+        "eve@example.com",
+        "Eve Novak",
+        "Engineering",
+        "London",
+    )
+    .await;
+    let hr = app.hr_admin("hr@example.com").await;
+    let quieter = behaviour_id(&pool, QUIETER).await;
+
+    // Dates at the ends of the calendar, in the export and the fairness view.
+    for (from, to) in [
+        ("2026-12-01", "+262142-12-31"),
+        ("+262142-12-01", "+262142-12-31"),
+        ("-4714-01-01", "-4714-06-01"),
+        ("1900-01-01", "1900-02-01"),
+    ] {
+        for path in [
+            "/admin/recognition/export.csv",
+            "/admin/recognition/fairness",
+        ] {
+            let query = format!(
+                "from={}&to={}",
+                from.replace('+', "%2B"),
+                to.replace('+', "%2B")
+            );
+            let (status, html) = hr.get_html(&format!("{path}?{query}")).await;
+            assert_eq!(
+                status,
+                StatusCode::UNPROCESSABLE_ENTITY,
+                "{path} {from}..{to}"
+            );
+            assert!(
+                visible_text(&html).contains("between the years 2000 and 2100"),
+                "{path} {from}..{to}: {html}"
+            );
+        }
+    }
+
+    // A NUL byte in the story, a report, a rejection reason or a behaviour label.
+    let story = format!("{STORY}\0");
+    let response = nominate(&ada, ben_id, &[&quieter], &story, "wall").await;
+    assert_eq!(response.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(visible_text(&response.text().await.unwrap()).contains("can't be shown"));
+    assert_eq!(count(&pool).await, 0);
+
+    let id = recognise(&ada, ben_id, &[&quieter], "wall").await;
+    let (status, html) = hr
+        .post_html(
+            &format!("/admin/recognition/{id}/reject"),
+            &[("reason", "It names\0 a customer.")],
+        )
+        .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        visible_text(&html).contains("such as a null character"),
+        "{html}"
+    );
+    let (status, _) = hr
+        .post_html(
+            &format!("/admin/recognition/{id}/reject"),
+            &[("reason", "Bell \u{7} and escape \u{1b} too.")],
+        )
+        .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    hr.post(&format!("/admin/recognition/{id}/approve"), &[])
+        .await;
+    let (status, html) = eve
+        .post_html(
+            &format!("/recognition/{id}/report"),
+            &[("reason", "This\0 is private.")],
+        )
+        .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(visible_text(&html).contains("such as a null character"));
+    let reports: i64 = sqlx::query_scalar("SELECT count(*) FROM recognition_reports")
+        .fetch_one(&pool)
+        .await
+        .unwrap();
+    assert_eq!(reports, 0, "nothing stored");
+    // Line breaks and tabs are fine in a report.
+    let response = eve
+        .post(
+            &format!("/recognition/{id}/report"),
+            &[("reason", "Line one.\r\n\tLine two.")],
+        )
+        .await;
+    assert_eq!(response.status(), StatusCode::SEE_OTHER);
+
+    let (status, html) = hr
+        .post_html(
+            "/admin/recognition/behaviours",
+            &[("label", "Listened\0 first")],
+        )
+        .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(visible_text(&html).contains("control characters"));
+    let behaviour = behaviour_id(&pool, CLARIFIED).await;
+    let (status, _) = hr
+        .post_html(
+            &format!("/admin/recognition/behaviours/{behaviour}"),
+            &[("label", "Clarified\0 it")],
+        )
+        .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+
+    // Searches with a NUL byte, or far too long.
+    let (status, html) = ada.get_html("/recognition/new?q=Ben%00").await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    let text = visible_text(&html);
+    assert!(
+        text.contains("Names don't contain control characters"),
+        "{text}"
+    );
+    assert!(
+        html.contains(r#"value="Ben""#),
+        "what was typed, shown safely"
+    );
+    let response = ada.get("/recognition/colleagues?q=%00").await;
+    assert_eq!(response.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        response
+            .text()
+            .await
+            .unwrap()
+            .contains("control characters")
+    );
+    let long = "Okafor".repeat(2000);
+    let (status, _) = ada.get_html(&format!("/recognition/new?q={long}")).await;
+    assert_eq!(status, StatusCode::OK);
+    let response = ada.get(&format!("/recognition/colleagues?q={long}")).await;
+    assert_eq!(response.status(), StatusCode::OK);
+    assert_eq!(response.text().await.unwrap(), "[]");
+}
+
+#[sqlx::test]
 async fn behaviours_added_and_moved_at_the_same_moment_keep_distinct_positions(pool: PgPool) {
     let app = spawn_app(pool.clone()).await;
     let hr = app.hr_admin("hr@example.com").await;

@@ -1,7 +1,7 @@
 //! Peer recognition rules: what a nomination must contain, who may nominate whom and how
 //! often, who may see a recognition, and the weekly rotation of spotlight nominators.
 
-use chrono::{DateTime, Datelike, Duration, NaiveDate, Utc};
+use chrono::{DateTime, Datelike, Duration, NaiveDate, NaiveTime, Utc};
 use uuid::Uuid;
 
 use super::FieldErrors;
@@ -20,6 +20,11 @@ pub const REPEAT_HOURS: i64 = 24;
 pub const UNRECOGNISED_DAYS: i64 = 90;
 /// The longest date range HR can export or chart at once.
 pub const MAX_RANGE_DAYS: i64 = 366;
+/// The years a date range may fall in: recognition didn't exist before, and dates far outside
+/// would overflow the arithmetic (or PostgreSQL's timestamps).
+pub const RANGE_YEARS: std::ops::RangeInclusive<i32> = 2000..=2100;
+/// The longest colleague search, in characters.
+pub const SEARCH_MAX: usize = 100;
 /// What HR's export shows instead of a private recognition's text.
 pub const PRIVATE_TEXT: &str = "(private)";
 
@@ -187,10 +192,7 @@ impl Nomination {
                     "Keep the description to {STORY_MAX} characters or fewer (you have {length})."
                 ),
             );
-        } else if story
-            .chars()
-            .any(|c| c.is_control() && c != '\n' && c != '\t')
-        {
+        } else if has_hidden_characters(&story) {
             errors.add(
                 "story",
                 "The description contains characters that can't be shown. Retype it without them.",
@@ -367,6 +369,13 @@ pub fn check_rules(
     Ok(())
 }
 
+/// Whether text holds a control character other than a line break or a tab (a NUL byte,
+/// which PostgreSQL can't store, or an invisible character that can't be shown).
+fn has_hidden_characters(text: &str) -> bool {
+    text.chars()
+        .any(|c| c.is_control() && c != '\n' && c != '\t')
+}
+
 /// Checks a short piece of moderation text (a rejection reason or a report).
 pub fn parse_reason(raw: &str, max: usize, missing: &str) -> Result<String, String> {
     let reason = clean_story(raw);
@@ -379,7 +388,26 @@ pub fn parse_reason(raw: &str, max: usize, missing: &str) -> Result<String, Stri
             "Keep it to {max} characters or fewer (you have {length})."
         ));
     }
+    if has_hidden_characters(&reason) {
+        return Err(
+            "The text contains characters that can't be shown (such as a null character). Retype it without them."
+                .into(),
+        );
+    }
     Ok(reason)
+}
+
+/// Reads a colleague search: at most [`SEARCH_MAX`] characters are used, and a name never
+/// contains control characters, so a search holding one is refused with a message.
+pub fn parse_search(raw: &str) -> Result<String, String> {
+    let query: String = raw.trim().chars().take(SEARCH_MAX).collect();
+    if query.chars().any(char::is_control) {
+        return Err(
+            "Names don't contain control characters (such as a null character). Type the name again."
+                .into(),
+        );
+    }
+    Ok(query)
 }
 
 /// A person's earlier report of a post.
@@ -443,7 +471,10 @@ pub fn parse_behaviour_label(raw: &str) -> Result<String, String> {
         ));
     }
     if label.chars().any(char::is_control) {
-        return Err("The behaviour can't contain control characters.".into());
+        return Err(
+            "The behaviour can't contain control characters (such as a null character). Retype it without them."
+                .into(),
+        );
     }
     Ok(label)
 }
@@ -607,7 +638,18 @@ impl DateRange {
         let mut errors = FieldErrors::new();
         let read = |raw: &str, field: &'static str, errors: &mut FieldErrors| {
             match NaiveDate::parse_from_str(raw.trim(), "%Y-%m-%d") {
-                Ok(date) => Some(date),
+                Ok(date) if RANGE_YEARS.contains(&date.year()) => Some(date),
+                Ok(_) => {
+                    errors.add(
+                        field,
+                        format!(
+                            "Enter a date between the years {} and {}, like 2026-03-14.",
+                            RANGE_YEARS.start(),
+                            RANGE_YEARS.end()
+                        ),
+                    );
+                    None
+                }
                 Err(_) => {
                     errors.add(field, "Enter a date as year-month-day, like 2026-03-14.");
                     None
@@ -632,13 +674,13 @@ impl DateRange {
         Err(errors)
     }
 
-    /// The range as UTC instants: from the start of `from` to the end of `to`.
+    /// The range as UTC instants: from the start of `from` to the end of `to`. Never panics,
+    /// even at the end of the calendar (a parsed range lies in [`RANGE_YEARS`] anyway).
     pub fn instants(self) -> (DateTime<Utc>, DateTime<Utc>) {
-        let start = self.from.and_hms_opt(0, 0, 0).unwrap_or_default().and_utc();
-        let end = (self.to + Duration::days(1))
-            .and_hms_opt(0, 0, 0)
-            .unwrap_or_default()
-            .and_utc();
+        let start = self.from.and_time(NaiveTime::MIN).and_utc();
+        let end = self.to.succ_opt().map_or(DateTime::<Utc>::MAX_UTC, |next| {
+            next.and_time(NaiveTime::MIN).and_utc()
+        });
         (start, end)
     }
 }
@@ -1134,6 +1176,63 @@ mod tests {
         assert_eq!(
             DateRange::last_days(date("2026-03-31"), 90).from,
             date("2026-01-01")
+        );
+    }
+
+    #[test]
+    fn date_ranges_stay_within_sensible_years_and_never_panic() {
+        for (from, to) in [
+            ("+262142-12-01", "+262142-12-31"),
+            ("-4714-01-01", "-4714-02-01"),
+            ("1999-12-31", "2000-01-10"),
+            ("2100-12-01", "2101-01-01"),
+        ] {
+            let errors = DateRange::parse(from, to).unwrap_err();
+            let message = errors.get("from").or(errors.get("to")).unwrap();
+            assert!(
+                message.contains("between the years 2000 and 2100"),
+                "{from}..{to}: {message}"
+            );
+        }
+        assert!(DateRange::parse("2000-01-01", "2000-12-31").is_ok());
+        assert!(DateRange::parse("2100-01-01", "2100-12-31").is_ok());
+        // Even a range built by hand at the end of the calendar has an end.
+        let last = DateRange {
+            from: NaiveDate::MAX,
+            to: NaiveDate::MAX,
+        };
+        let (start, end) = last.instants();
+        assert!(end > start);
+    }
+
+    #[test]
+    fn texts_refuse_control_characters_but_keep_line_breaks_and_tabs() {
+        assert!(
+            parse_reason("Names a customer\0.", 500, "x")
+                .unwrap_err()
+                .contains("can't be shown")
+        );
+        assert!(parse_reason("Bell \u{7} here", 500, "x").is_err());
+        assert!(parse_reason("Escape \u{1b}[31m here", 500, "x").is_err());
+        assert_eq!(
+            parse_reason("Line one\n\tLine two", 500, "x").unwrap(),
+            "Line one\n\tLine two"
+        );
+        assert!(
+            parse_behaviour_label("Listened\0 first")
+                .unwrap_err()
+                .contains("control characters")
+        );
+        let b = Uuid::from_u128(1);
+        let mut f = form(vec![b.to_string()]);
+        f.story = format!("{}\0 and more", STORY_PROMPTS[0].repeat(2));
+        let errors = Nomination::parse(&f, date("2026-03-12"), &[b]).unwrap_err();
+        assert!(errors.get("story").unwrap().contains("can't be shown"));
+        assert!(parse_search("Ben\0").is_err());
+        assert_eq!(parse_search("  Ben  ").unwrap(), "Ben");
+        assert_eq!(
+            parse_search(&"é".repeat(5000)).unwrap().chars().count(),
+            SEARCH_MAX
         );
     }
 

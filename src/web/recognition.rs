@@ -8,7 +8,7 @@ use askama_web::WebTemplate;
 use axum::extract::{Path, Query, State};
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
-use axum::{Form, Json};
+use axum::{Extension, Form, Json};
 use chrono::{DateTime, Duration, NaiveDate, Utc};
 use chrono_tz::Tz;
 use serde::{Deserialize, Serialize};
@@ -18,6 +18,7 @@ use uuid::Uuid;
 use super::AppState;
 use super::auth::{CurrentUser, HrAdmin, safe_next};
 use super::chrome::{Chrome, flash};
+use super::errors::PlainBody;
 use crate::db::recognition::{
     self as store, GroupFigures, Grouping, PersonList, Report, SpotlightInvitation, Unrecognised,
     WallFilter,
@@ -527,8 +528,11 @@ pub async fn new(
     CurrentUser(person): CurrentUser,
     chrome: Chrome,
     Query(query): Query<NewQuery>,
-) -> AppResult<NewPage> {
-    let q: String = query.q.chars().take(100).collect();
+) -> AppResult<Response> {
+    let (q, search_problem) = match rules::parse_search(&query.q) {
+        Ok(q) => (q, None),
+        Err(message) => (String::new(), Some(message)),
+    };
     let mut problem = None;
     let mut recipient = None;
     if let Ok(id) = Uuid::parse_str(query.to.trim()) {
@@ -563,7 +567,18 @@ pub async fn new(
     )
     .await?;
     page.recipient_problem = problem;
-    Ok(page)
+    if let Some(message) = search_problem {
+        // Show what was typed, without the characters that can't be shown.
+        page.q = query
+            .q
+            .chars()
+            .filter(|c| !c.is_control())
+            .take(rules::SEARCH_MAX)
+            .collect();
+        page.errors.add("q", message);
+        return Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response());
+    }
+    Ok(page.into_response())
 }
 
 #[derive(Debug, Deserialize)]
@@ -572,28 +587,45 @@ pub struct SearchQuery {
     q: String,
 }
 
-/// Colleagues matching a name, as JSON for the search-as-you-type script.
+/// Why a search for the script was refused.
+#[derive(Serialize)]
+pub struct SearchProblem {
+    pub error: String,
+}
+
+/// Colleagues matching a name, as JSON for the search-as-you-type script. A search that
+/// can't match a name (a control character) is a 422 with the reason.
 pub async fn colleagues(
     State(state): State<AppState>,
     CurrentUser(person): CurrentUser,
     Query(query): Query<SearchQuery>,
-) -> AppResult<Json<Vec<ColleagueView>>> {
-    let q: String = query.q.chars().take(100).collect();
-    if q.trim().is_empty() {
-        return Ok(Json(Vec::new()));
+) -> AppResult<Response> {
+    let q = match rules::parse_search(&query.q) {
+        Ok(q) => q,
+        Err(error) => {
+            // Kept as JSON (not turned into an error page) for the script.
+            return Ok((
+                StatusCode::UNPROCESSABLE_ENTITY,
+                Extension(PlainBody),
+                Json(SearchProblem { error }),
+            )
+                .into_response());
+        }
+    };
+    if q.is_empty() {
+        return Ok(Json(Vec::<ColleagueView>::new()).into_response());
     }
     let found = store::search_colleagues(&state.pool, &q, person.id, SEARCH_LIMIT).await?;
-    Ok(Json(
-        found
-            .into_iter()
-            .map(|p| ColleagueView {
-                id: p.id,
-                name: p.name,
-                department: p.department,
-                office: p.office,
-            })
-            .collect(),
-    ))
+    let found: Vec<ColleagueView> = found
+        .into_iter()
+        .map(|p| ColleagueView {
+            id: p.id,
+            name: p.name,
+            department: p.department,
+            office: p.office,
+        })
+        .collect();
+    Ok(Json(found).into_response())
 }
 
 /// Reads the nomination form (behaviours is a repeated field) and its submission key.
