@@ -401,7 +401,7 @@ async fn the_weekly_limit_and_the_24_hour_rule_are_enforced(pool: PgPool) {
 }
 
 #[sqlx::test]
-async fn private_recognitions_are_seen_only_by_the_two_people_and_hr(pool: PgPool) {
+async fn private_recognitions_are_seen_only_by_the_two_people(pool: PgPool) {
     let app = spawn_app(pool.clone()).await;
     let (_, ada) = person_in(
         &app,
@@ -428,6 +428,11 @@ async fn private_recognitions_are_seen_only_by_the_two_people_and_hr(pool: PgPoo
     )
     .await;
     let hr = app.hr_admin("hr@example.com").await;
+    // The form says who reads a private recognition: with approval off, nobody but Ben.
+    let (_, form) = ada.get_html(&format!("/recognition/new?to={ben_id}")).await;
+    let text = visible_text(&form);
+    assert!(text.contains("Private: only Ben Okafor sees it"), "{text}");
+    assert!(!text.contains("and HR"), "{text}");
     let id = recognise(
         &ada,
         ben_id,
@@ -440,7 +445,7 @@ async fn private_recognitions_are_seen_only_by_the_two_people_and_hr(pool: PgPoo
     for (who, browser, expected) in [
         ("nominator", &ada, StatusCode::OK),
         ("recipient", &ben, StatusCode::OK),
-        ("HR", &hr, StatusCode::OK),
+        ("HR", &hr, StatusCode::NOT_FOUND),
         ("colleague", &eve, StatusCode::NOT_FOUND),
     ] {
         let (status, html) = browser.get_html(&path).await;
@@ -469,6 +474,102 @@ async fn private_recognitions_are_seen_only_by_the_two_people_and_hr(pool: PgPoo
             .await
             .status(),
         StatusCode::NOT_FOUND
+    );
+}
+
+#[sqlx::test]
+async fn hr_reads_a_private_recognition_only_while_it_waits_for_approval(pool: PgPool) {
+    let app = spawn_app(pool.clone()).await;
+    set_setting(&pool, "recognition_requires_approval = true").await;
+    let (_, ada) = person_in(
+        &app,
+        "ada@example.com",
+        "Ada Lindqvist",
+        "Engineering",
+        "London",
+    )
+    .await;
+    let (ben_id, ben) = person_in(
+        &app,
+        "ben@example.com",
+        "Ben Okafor",
+        "Engineering",
+        "London",
+    )
+    .await;
+    let hr = app.hr_admin("hr@example.com").await;
+    let (_, form) = ada.get_html(&format!("/recognition/new?to={ben_id}")).await;
+    assert!(
+        visible_text(&form).contains(
+            "Private: only Ben Okafor sees it (and HR, while it waits for their approval)"
+        ),
+        "the form is truthful when approval is on"
+    );
+    let quieter = behaviour_id(&pool, QUIETER).await;
+    let id = recognise(&ada, ben_id, &[&quieter], "private").await;
+    let path = format!("/recognition/{id}");
+
+    // Moderation needs the text.
+    let (_, queue) = hr.get_html("/admin/recognition/approvals").await;
+    assert!(queue.contains("retry storm"), "HR reads it to approve it");
+    let (status, shown) = hr.get_html(&path).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(shown.contains("retry storm"));
+    let response = hr
+        .post(&format!("/admin/recognition/{id}/approve"), &[])
+        .await;
+    assert_eq!(response.status(), StatusCode::SEE_OTHER);
+
+    // Once published it is Ben's (and Ada's) alone.
+    let (status, shown) = hr.get_html(&path).await;
+    assert_eq!(status, StatusCode::NOT_FOUND, "HR no longer reads it");
+    assert!(!shown.contains("retry storm"));
+    let (_, queue) = hr.get_html("/admin/recognition/approvals").await;
+    assert!(!queue.contains("retry storm"));
+    let (status, shown) = ben.get_html(&path).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(visible_text(&shown).contains("Only you and Ada Lindqvist can see this."));
+    let today = today();
+    let body = hr
+        .get(&format!(
+            "/admin/recognition/export.csv?from={today}&to={today}"
+        ))
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(!body.contains("retry storm"), "{body}");
+    let mut reader = csv::Reader::from_reader(body.as_bytes());
+    let rows: Vec<csv::StringRecord> = reader.records().map(Result::unwrap).collect();
+    assert_eq!(rows.len(), 1, "the row is kept, for the figures");
+    assert_eq!(&rows[0][5], "Ben Okafor");
+    assert_eq!(&rows[0][10], "(private)");
+    let (_, export_page) = hr.get_html("/admin/recognition/export").await;
+    assert!(visible_text(&export_page).contains("but their text reads &ldquo;(private)&rdquo;"));
+
+    // A declined private nomination isn't HR's to reread either.
+    let second = recognise(
+        &ada,
+        ben_id,
+        &[&behaviour_id(&pool, CLARIFIED).await],
+        "private",
+    )
+    .await;
+    let response = hr
+        .post(
+            &format!("/admin/recognition/{second}/reject"),
+            &[("reason", "Please say it to Ben in person.")],
+        )
+        .await;
+    assert_eq!(response.status(), StatusCode::SEE_OTHER);
+    assert_eq!(
+        hr.get(&format!("/recognition/{second}")).await.status(),
+        StatusCode::NOT_FOUND
+    );
+    assert_eq!(
+        ada.get(&format!("/recognition/{second}")).await.status(),
+        StatusCode::OK,
+        "the nominator still reads what they wrote"
     );
 }
 
@@ -644,16 +745,61 @@ async fn a_reported_post_is_hidden_until_hr_reviews_it(pool: PgPool) {
     let text = visible_text(&reports);
     assert!(text.contains("This mentions my health."), "{text}");
     assert!(text.contains("Eve Novak"));
+    // Reporting again while it waits changes nothing (it's off the wall, so not found).
+    assert_eq!(
+        eve.post(
+            &format!("/recognition/{id}/report"),
+            &[("reason", "And again.")],
+        )
+        .await
+        .status(),
+        StatusCode::NOT_FOUND
+    );
     let response = hr.post(&format!("/admin/recognition/{id}/keep"), &[]).await;
     assert_eq!(response.status(), StatusCode::SEE_OTHER);
     let (_, wall) = fay.get_html("/recognition").await;
     assert!(wall.contains("retry storm"), "back after review");
 
-    fay.post(
-        &format!("/recognition/{id}/report"),
-        &[("reason", "Still not OK.")],
-    )
-    .await;
+    // Eve can't take it off the wall again once HR has kept it: she is told why.
+    let (status, html) = eve.get_html(&format!("/recognition/{id}/report")).await;
+    assert_eq!(status, StatusCode::CONFLICT);
+    assert!(
+        visible_text(&html).contains("an HR admin reviewed it and decided to keep it on the wall"),
+        "{html}"
+    );
+    let (status, html) = eve
+        .post_html(
+            &format!("/recognition/{id}/report"),
+            &[("reason", "I still don't like it.")],
+        )
+        .await;
+    assert_eq!(status, StatusCode::CONFLICT);
+    assert!(visible_text(&html).contains("decided to keep it on the wall"));
+    let (_, wall) = fay.get_html("/recognition").await;
+    assert!(wall.contains("retry storm"), "still on the wall");
+    let (_, reports) = hr.get_html("/admin/recognition/reports").await;
+    assert!(
+        !reports.contains("retry storm"),
+        "nothing for HR to review without an open report"
+    );
+    let under_review: bool =
+        sqlx::query_scalar("SELECT under_review FROM recognitions WHERE id = $1::uuid")
+            .bind(&id)
+            .fetch_one(&pool)
+            .await
+            .unwrap();
+    assert!(!under_review);
+
+    // Someone else who hasn't reported it yet still can.
+    let response = fay
+        .post(
+            &format!("/recognition/{id}/report"),
+            &[("reason", "Still not OK.")],
+        )
+        .await;
+    assert_eq!(response.status(), StatusCode::SEE_OTHER);
+    let (_, reports) = hr.get_html("/admin/recognition/reports").await;
+    assert!(visible_text(&reports).contains("Still not OK."));
     let response = hr
         .post(&format!("/admin/recognition/{id}/remove"), &[])
         .await;
@@ -988,9 +1134,13 @@ async fn hr_exports_a_formula_safe_csv_and_everyone_exports_what_they_received(p
     let rows: Vec<csv::StringRecord> = reader.records().map(Result::unwrap).collect();
     assert_eq!(rows.len(), 2);
     let stories: Vec<&str> = rows.iter().map(|r| &r[10]).collect();
-    assert!(stories.contains(&format!("'{formula}").as_str()), "{body}");
-    assert!(stories.contains(&format!("'{other}").as_str()));
-    assert!(!body.contains("\n=HYPERLINK") && !body.contains(",=HYPERLINK"));
+    assert!(
+        stories.contains(&"(private)"),
+        "private text stays out: {body}"
+    );
+    assert!(!body.contains("HYPERLINK") && !body.contains("reconciliation"));
+    assert!(stories.contains(&format!("'{other}").as_str()), "{body}");
+    assert!(!body.contains("\n+SUM") && !body.contains(",+SUM"));
 
     let (status, html) = hr
         .get_html("/admin/recognition/export.csv?from=2026-05-01&to=2026-01-01")
@@ -1386,4 +1536,248 @@ async fn spotlight_nominators_rotate_so_everyone_has_a_turn_before_anyone_repeat
     let (status, page) = hr.get_html("/admin/recognition/spotlight").await;
     assert_eq!(status, StatusCode::OK);
     assert!(visible_text(&page).contains("This week"));
+}
+
+#[sqlx::test]
+async fn odd_input_is_refused_with_a_message_never_an_error_page(pool: PgPool) {
+    let app = spawn_app(pool.clone()).await;
+    set_setting(&pool, "recognition_requires_approval = true").await;
+    let (_, ada) = person_in(
+        &app,
+        "ada@example.com",
+        "Ada Lindqvist",
+        "Engineering",
+        "London",
+    )
+    .await;
+    let (ben_id, _) = person_in(
+        &app,
+        "ben@example.com",
+        "Ben Okafor",
+        "Engineering",
+        "London",
+    )
+    .await;
+    let (_, eve) = person_in(
+        &app,
+        "eve@example.com",
+        "Eve Novak",
+        "Engineering",
+        "London",
+    )
+    .await;
+    let hr = app.hr_admin("hr@example.com").await;
+    let quieter = behaviour_id(&pool, QUIETER).await;
+
+    // Dates at the ends of the calendar, in the export and the fairness view.
+    for (from, to) in [
+        ("2026-12-01", "+262142-12-31"),
+        ("+262142-12-01", "+262142-12-31"),
+        ("-4714-01-01", "-4714-06-01"),
+        ("1900-01-01", "1900-02-01"),
+    ] {
+        for path in [
+            "/admin/recognition/export.csv",
+            "/admin/recognition/fairness",
+        ] {
+            let query = format!(
+                "from={}&to={}",
+                from.replace('+', "%2B"),
+                to.replace('+', "%2B")
+            );
+            let (status, html) = hr.get_html(&format!("{path}?{query}")).await;
+            assert_eq!(
+                status,
+                StatusCode::UNPROCESSABLE_ENTITY,
+                "{path} {from}..{to}"
+            );
+            assert!(
+                visible_text(&html).contains("between the years 2000 and 2100"),
+                "{path} {from}..{to}: {html}"
+            );
+        }
+    }
+
+    // A NUL byte in the story, a report, a rejection reason or a behaviour label.
+    let story = format!("{STORY}\0");
+    let response = nominate(&ada, ben_id, &[&quieter], &story, "wall").await;
+    assert_eq!(response.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(visible_text(&response.text().await.unwrap()).contains("can't be shown"));
+    assert_eq!(count(&pool).await, 0);
+
+    let id = recognise(&ada, ben_id, &[&quieter], "wall").await;
+    let (status, html) = hr
+        .post_html(
+            &format!("/admin/recognition/{id}/reject"),
+            &[("reason", "It names\0 a customer.")],
+        )
+        .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        visible_text(&html).contains("such as a null character"),
+        "{html}"
+    );
+    let (status, _) = hr
+        .post_html(
+            &format!("/admin/recognition/{id}/reject"),
+            &[("reason", "Bell \u{7} and escape \u{1b} too.")],
+        )
+        .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    hr.post(&format!("/admin/recognition/{id}/approve"), &[])
+        .await;
+    let (status, html) = eve
+        .post_html(
+            &format!("/recognition/{id}/report"),
+            &[("reason", "This\0 is private.")],
+        )
+        .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(visible_text(&html).contains("such as a null character"));
+    let reports: i64 = sqlx::query_scalar("SELECT count(*) FROM recognition_reports")
+        .fetch_one(&pool)
+        .await
+        .unwrap();
+    assert_eq!(reports, 0, "nothing stored");
+    // Line breaks and tabs are fine in a report.
+    let response = eve
+        .post(
+            &format!("/recognition/{id}/report"),
+            &[("reason", "Line one.\r\n\tLine two.")],
+        )
+        .await;
+    assert_eq!(response.status(), StatusCode::SEE_OTHER);
+
+    let (status, html) = hr
+        .post_html(
+            "/admin/recognition/behaviours",
+            &[("label", "Listened\0 first")],
+        )
+        .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(visible_text(&html).contains("control characters"));
+    let behaviour = behaviour_id(&pool, CLARIFIED).await;
+    let (status, _) = hr
+        .post_html(
+            &format!("/admin/recognition/behaviours/{behaviour}"),
+            &[("label", "Clarified\0 it")],
+        )
+        .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+
+    // Searches with a NUL byte, or far too long.
+    let (status, html) = ada.get_html("/recognition/new?q=Ben%00").await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    let text = visible_text(&html);
+    assert!(
+        text.contains("Names don't contain control characters"),
+        "{text}"
+    );
+    assert!(
+        html.contains(r#"value="Ben""#),
+        "what was typed, shown safely"
+    );
+    let response = ada.get("/recognition/colleagues?q=%00").await;
+    assert_eq!(response.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        response
+            .text()
+            .await
+            .unwrap()
+            .contains("control characters")
+    );
+    let long = "Okafor".repeat(2000);
+    let (status, _) = ada.get_html(&format!("/recognition/new?q={long}")).await;
+    assert_eq!(status, StatusCode::OK);
+    let response = ada.get(&format!("/recognition/colleagues?q={long}")).await;
+    assert_eq!(response.status(), StatusCode::OK);
+    assert_eq!(response.text().await.unwrap(), "[]");
+}
+
+#[sqlx::test]
+async fn behaviours_added_and_moved_at_the_same_moment_keep_distinct_positions(pool: PgPool) {
+    let app = spawn_app(pool.clone()).await;
+    let hr = app.hr_admin("hr@example.com").await;
+    let other_hr = app.hr_admin("hr2@example.com").await;
+
+    // Two admins add behaviours at the same moment: every distinct label is added.
+    let labels: Vec<String> = (1..=16)
+        .map(|n| format!("Shared a useful note number {n}"))
+        .collect();
+    let mut tasks = Vec::new();
+    for (n, label) in labels.iter().enumerate() {
+        let browser = if n % 2 == 0 {
+            hr.clone()
+        } else {
+            other_hr.clone()
+        };
+        let label = label.clone();
+        tasks.push(tokio::spawn(async move {
+            browser
+                .post("/admin/recognition/behaviours", &[("label", &label)])
+                .await
+                .status()
+        }));
+    }
+    for task in tasks {
+        assert_eq!(task.await.unwrap(), StatusCode::SEE_OTHER);
+    }
+    let positions: Vec<i32> =
+        sqlx::query_scalar("SELECT position FROM recognition_behaviours ORDER BY position")
+            .fetch_all(&pool)
+            .await
+            .unwrap();
+    assert_eq!(positions, (1..=24).collect::<Vec<i32>>());
+
+    // Moves at the same moment never end in an error page, and positions stay distinct.
+    let ids: Vec<Uuid> =
+        sqlx::query_scalar("SELECT id FROM recognition_behaviours ORDER BY position")
+            .fetch_all(&pool)
+            .await
+            .unwrap();
+    let mut tasks = Vec::new();
+    for (n, id) in ids.iter().enumerate() {
+        for direction in ["up", "down"] {
+            let browser = if n % 2 == 0 {
+                hr.clone()
+            } else {
+                other_hr.clone()
+            };
+            let path = format!("/admin/recognition/behaviours/{id}/move");
+            tasks.push(tokio::spawn(async move {
+                browser
+                    .post(&path, &[("direction", direction)])
+                    .await
+                    .status()
+            }));
+        }
+    }
+    for task in tasks {
+        assert_eq!(task.await.unwrap(), StatusCode::SEE_OTHER);
+    }
+    let distinct: i64 =
+        sqlx::query_scalar("SELECT count(DISTINCT position) FROM recognition_behaviours")
+            .fetch_one(&pool)
+            .await
+            .unwrap();
+    assert_eq!(distinct, 24);
+
+    // A real clash of labels is still a label error, when adding or renaming.
+    let (status, html) = hr
+        .post_html(
+            "/admin/recognition/behaviours",
+            &[("label", "shared a useful NOTE number 3")],
+        )
+        .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(visible_text(&html).contains("already on the list"));
+    let clarified = behaviour_id(&pool, CLARIFIED).await;
+    let (status, html) = hr
+        .post_html(
+            &format!("/admin/recognition/behaviours/{clarified}"),
+            &[("label", "Shared a useful note number 4")],
+        )
+        .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(visible_text(&html).contains("already on the list"));
 }

@@ -9,7 +9,8 @@ use super::{DbError, DbResult};
 use crate::domain::pagination::PageRequest;
 use crate::domain::people::Person;
 use crate::domain::recognition::{
-    Behaviour, Candidate, DateRange, Nomination, PersonRef, Recognition, Status, Visibility,
+    Behaviour, Candidate, DateRange, Nomination, PersonRef, PreviousReport, Recognition, Status,
+    Visibility,
 };
 
 // ---------------------------------------------------------------------------------------
@@ -56,9 +57,27 @@ pub async fn find_behaviour(db: impl PgExecutor<'_>, id: Uuid) -> DbResult<Optio
     Ok(row.map(Behaviour::from))
 }
 
-/// Adds a behaviour at the end of the list. A label already on the list is a `Conflict`.
+/// The unique index on behaviour labels (case-insensitive): a `Conflict` naming it means
+/// the label is already on the list.
+pub const LABEL_TAKEN: &str = "recognition_behaviours_label_key";
+
+/// Serialises changes to the order of the behaviours list until the transaction ends, so two
+/// HR admins adding or moving behaviours at the same moment never compute the same position.
+/// Reading the list is not blocked (SHARE ROW EXCLUSIVE conflicts with itself and with
+/// writes, not with plain SELECTs).
+async fn lock_positions(conn: &mut PgConnection) -> DbResult<()> {
+    sqlx::query("LOCK TABLE recognition_behaviours IN SHARE ROW EXCLUSIVE MODE")
+        .execute(&mut *conn)
+        .await?;
+    Ok(())
+}
+
+/// Adds a behaviour at the end of the list. Run inside a transaction: the position is
+/// assigned under a lock held until commit. A label already on the list is a `Conflict`
+/// naming [`LABEL_TAKEN`].
 #[instrument(skip_all)]
-pub async fn insert_behaviour(db: impl PgExecutor<'_>, label: &str) -> DbResult<Uuid> {
+pub async fn insert_behaviour(conn: &mut PgConnection, label: &str) -> DbResult<Uuid> {
+    lock_positions(conn).await?;
     let id = Uuid::new_v4();
     sqlx::query(
         "INSERT INTO recognition_behaviours (id, label, position) \
@@ -66,7 +85,7 @@ pub async fn insert_behaviour(db: impl PgExecutor<'_>, label: &str) -> DbResult<
     )
     .bind(id)
     .bind(label)
-    .execute(db)
+    .execute(&mut *conn)
     .await?;
     Ok(id)
 }
@@ -101,9 +120,11 @@ pub async fn set_behaviour_retired(
 }
 
 /// Swaps a behaviour with its neighbour above (`up`) or below. Returns false at either end.
-/// Run inside a transaction: the position constraint is checked at commit.
+/// Run inside a transaction: the position constraint is checked at commit, and the lock on
+/// positions (held until then) keeps concurrent moves and additions from reading stale ones.
 #[instrument(skip_all)]
 pub async fn move_behaviour(conn: &mut PgConnection, id: Uuid, up: bool) -> DbResult<bool> {
+    lock_positions(conn).await?;
     let neighbour_sql = if up {
         "SELECT n.id, n.position, b.position FROM recognition_behaviours b \
          JOIN recognition_behaviours n ON n.position < b.position WHERE b.id = $1 \
@@ -242,6 +263,10 @@ pub async fn insert(
     .map_err(exclusion_as_conflict)?;
     Ok(id)
 }
+
+/// The exclusion constraint of the 24-hour rule: a `Conflict` naming it means the same
+/// nominator recognised the same person for one of the same behaviours within 24 hours.
+pub const REPEAT_WINDOW: &str = "recognition_same_behaviour_24h";
 
 /// An exclusion-constraint violation (SQLSTATE 23P01) is a conflict with existing data.
 fn exclusion_as_conflict(err: sqlx::Error) -> DbError {
@@ -592,8 +617,65 @@ pub async fn set_appreciation(
     Ok(())
 }
 
-/// Records a report and takes the post off the wall until HR reviews it. Returns false when
-/// this person had already reported it.
+/// What a report needs to know, read with the post's row locked until the transaction ends
+/// (so a concurrent review or report waits): whether the post is on the wall, and this
+/// person's earlier report of it, if any. `None` when there is no such post.
+#[instrument(skip_all)]
+pub async fn report_target(
+    conn: &mut PgConnection,
+    recognition: Uuid,
+    reporter: Uuid,
+) -> DbResult<Option<(bool, Option<PreviousReport>)>> {
+    let row: Option<(bool, Option<bool>)> = sqlx::query_as(&format!(
+        "SELECT {ON_WALL} AS on_wall, \
+                (SELECT rr.resolved_at IS NOT NULL FROM recognition_reports rr \
+                 WHERE rr.recognition_id = r.id AND rr.reporter_id = $2) AS reviewed \
+         FROM recognitions r WHERE r.id = $1 FOR UPDATE OF r"
+    ))
+    .bind(recognition)
+    .bind(reporter)
+    .fetch_optional(&mut *conn)
+    .await?;
+    Ok(row.map(|(on_wall, reviewed)| {
+        let previous = reviewed.map(|reviewed| {
+            if reviewed {
+                PreviousReport::Reviewed
+            } else {
+                PreviousReport::Open
+            }
+        });
+        (on_wall, previous)
+    }))
+}
+
+/// This person's earlier report of a post, if any (to explain before they fill in the form).
+#[instrument(skip_all)]
+pub async fn previous_report(
+    db: impl PgExecutor<'_>,
+    recognition: Uuid,
+    reporter: Uuid,
+) -> DbResult<Option<PreviousReport>> {
+    let reviewed: Option<bool> = sqlx::query_scalar(
+        "SELECT resolved_at IS NOT NULL FROM recognition_reports \
+         WHERE recognition_id = $1 AND reporter_id = $2",
+    )
+    .bind(recognition)
+    .bind(reporter)
+    .fetch_optional(db)
+    .await?;
+    Ok(reviewed.map(|reviewed| {
+        if reviewed {
+            PreviousReport::Reviewed
+        } else {
+            PreviousReport::Open
+        }
+    }))
+}
+
+/// Records a report and takes the post off the wall until HR reviews it. Only a report that
+/// was actually recorded hides the post: when this person had reported it before (the
+/// primary key allows one report per person and post), nothing changes and this returns
+/// false. Whether they may report at all is [`crate::domain::recognition::may_report`].
 #[instrument(skip_all)]
 pub async fn report(
     conn: &mut PgConnection,
@@ -612,12 +694,14 @@ pub async fn report(
     .await?
     .rows_affected()
         == 1;
-    sqlx::query(
-        "UPDATE recognitions SET under_review = true WHERE id = $1 AND status = 'published'",
-    )
-    .bind(recognition)
-    .execute(&mut *conn)
-    .await?;
+    if inserted {
+        sqlx::query(
+            "UPDATE recognitions SET under_review = true WHERE id = $1 AND status = 'published'",
+        )
+        .bind(recognition)
+        .execute(&mut *conn)
+        .await?;
+    }
     Ok(inserted)
 }
 
@@ -807,7 +891,8 @@ pub async fn resolve_review(
 // HR figures and exports
 
 /// Everything nominated in a date range (by when it was made), oldest first, for the export.
-/// The range is at most a year (checked by `DateRange::parse`).
+/// The range is at most a year (checked by `DateRange::parse`). Private recognitions come
+/// with their text: HR's export must go through `to_hr_csv`, which leaves it out.
 #[instrument(skip_all)]
 pub async fn in_range(db: impl PgExecutor<'_>, range: DateRange) -> DbResult<Vec<Recognition>> {
     let (start, end) = range.instants();

@@ -1,7 +1,7 @@
 //! Peer recognition rules: what a nomination must contain, who may nominate whom and how
 //! often, who may see a recognition, and the weekly rotation of spotlight nominators.
 
-use chrono::{DateTime, Datelike, Duration, NaiveDate, Utc};
+use chrono::{DateTime, Datelike, Duration, NaiveDate, NaiveTime, Utc};
 use uuid::Uuid;
 
 use super::FieldErrors;
@@ -20,6 +20,13 @@ pub const REPEAT_HOURS: i64 = 24;
 pub const UNRECOGNISED_DAYS: i64 = 90;
 /// The longest date range HR can export or chart at once.
 pub const MAX_RANGE_DAYS: i64 = 366;
+/// The years a date range may fall in: recognition didn't exist before, and dates far outside
+/// would overflow the arithmetic (or PostgreSQL's timestamps).
+pub const RANGE_YEARS: std::ops::RangeInclusive<i32> = 2000..=2100;
+/// The longest colleague search, in characters.
+pub const SEARCH_MAX: usize = 100;
+/// What HR's export shows instead of a private recognition's text.
+pub const PRIVATE_TEXT: &str = "(private)";
 
 /// Who can see a recognition besides the two people and HR.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -185,10 +192,7 @@ impl Nomination {
                     "Keep the description to {STORY_MAX} characters or fewer (you have {length})."
                 ),
             );
-        } else if story
-            .chars()
-            .any(|c| c.is_control() && c != '\n' && c != '\t')
-        {
+        } else if has_hidden_characters(&story) {
             errors.add(
                 "story",
                 "The description contains characters that can't be shown. Retype it without them.",
@@ -365,6 +369,13 @@ pub fn check_rules(
     Ok(())
 }
 
+/// Whether text holds a control character other than a line break or a tab (a NUL byte,
+/// which PostgreSQL can't store, or an invisible character that can't be shown).
+fn has_hidden_characters(text: &str) -> bool {
+    text.chars()
+        .any(|c| c.is_control() && c != '\n' && c != '\t')
+}
+
 /// Checks a short piece of moderation text (a rejection reason or a report).
 pub fn parse_reason(raw: &str, max: usize, missing: &str) -> Result<String, String> {
     let reason = clean_story(raw);
@@ -377,7 +388,74 @@ pub fn parse_reason(raw: &str, max: usize, missing: &str) -> Result<String, Stri
             "Keep it to {max} characters or fewer (you have {length})."
         ));
     }
+    if has_hidden_characters(&reason) {
+        return Err(
+            "The text contains characters that can't be shown (such as a null character). Retype it without them."
+                .into(),
+        );
+    }
     Ok(reason)
+}
+
+/// Reads a colleague search: at most [`SEARCH_MAX`] characters are used, and a name never
+/// contains control characters, so a search holding one is refused with a message.
+pub fn parse_search(raw: &str) -> Result<String, String> {
+    let query: String = raw.trim().chars().take(SEARCH_MAX).collect();
+    if query.chars().any(char::is_control) {
+        return Err(
+            "Names don't contain control characters (such as a null character). Type the name again."
+                .into(),
+        );
+    }
+    Ok(query)
+}
+
+/// A person's earlier report of a post.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PreviousReport {
+    /// Still waiting for HR.
+    Open,
+    /// HR reviewed the post after it.
+    Reviewed,
+}
+
+/// Why a post can't be reported (by this person, now).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ReportRefusal {
+    /// Not on the wall: private, hidden, waiting for approval, or under review already.
+    NotOnWall,
+    /// This person's report is already waiting for HR.
+    AlreadyReported,
+    /// This person reported it before and HR kept it on the wall: the same person reporting
+    /// again doesn't take it off the wall again.
+    AlreadyReviewed,
+}
+
+impl ReportRefusal {
+    pub fn message(self) -> &'static str {
+        match self {
+            ReportRefusal::NotOnWall => {
+                "This recognition isn't on the wall, so there's nothing to report. If it was reported already, HR is reviewing it."
+            }
+            ReportRefusal::AlreadyReported => {
+                "You've already reported this post. It stays off the wall until an HR admin has reviewed it."
+            }
+            ReportRefusal::AlreadyReviewed => {
+                "You reported this post before, and an HR admin reviewed it and decided to keep it on the wall, so reporting it again won't hide it. If something new has come up, talk to your HR team directly."
+            }
+        }
+    }
+}
+
+/// Whether a person may report a post: it must be on the wall, and each person reports a
+/// post once; after HR has reviewed their report, their word has been heard.
+pub fn may_report(on_wall: bool, previous: Option<PreviousReport>) -> Result<(), ReportRefusal> {
+    match (previous, on_wall) {
+        (Some(PreviousReport::Open), _) => Err(ReportRefusal::AlreadyReported),
+        (_, false) => Err(ReportRefusal::NotOnWall),
+        (Some(PreviousReport::Reviewed), true) => Err(ReportRefusal::AlreadyReviewed),
+        (None, true) => Ok(()),
+    }
 }
 
 /// A behaviour label as HR types it: one line, 3 to 120 characters.
@@ -393,7 +471,10 @@ pub fn parse_behaviour_label(raw: &str) -> Result<String, String> {
         ));
     }
     if label.chars().any(char::is_control) {
-        return Err("The behaviour can't contain control characters.".into());
+        return Err(
+            "The behaviour can't contain control characters (such as a null character). Retype it without them."
+                .into(),
+        );
     }
     Ok(label)
 }
@@ -472,12 +553,32 @@ impl Recognition {
     }
 
     /// Who may open this recognition: everyone when it is on the wall; otherwise the
-    /// nominator, the recipient once it is published, and HR admins.
+    /// nominator (who wrote it), the recipient once it is published, and HR admins when
+    /// [`Recognition::hr_may_read`] says so.
     pub fn visible_to(&self, viewer: Uuid, viewer_is_hr: bool) -> bool {
         self.on_wall()
-            || viewer_is_hr
             || viewer == self.nominator.id
             || (viewer == self.recipient.id && self.status == Status::Published)
+            || (viewer_is_hr && self.hr_may_read())
+    }
+
+    /// Whether HR admins may read the text. A recognition meant for the wall, always. A
+    /// private one only while moderation needs it: while it waits for their approval, or
+    /// while it is reported. Otherwise "private" means the recipient and the nominator only.
+    pub fn hr_may_read(&self) -> bool {
+        match self.visibility {
+            Visibility::Wall => true,
+            Visibility::Private => self.status == Status::Pending || self.under_review,
+        }
+    }
+
+    /// The recognition as HR's export shows it: a private one keeps its row (so the
+    /// export agrees with the fairness figures) but its text reads [`PRIVATE_TEXT`].
+    pub fn for_hr_export(mut self) -> Self {
+        if self.visibility == Visibility::Private {
+            self.story = PRIVATE_TEXT.to_string();
+        }
+        self
     }
 
     /// Whether the recipient can take it off the wall or put it back.
@@ -537,7 +638,18 @@ impl DateRange {
         let mut errors = FieldErrors::new();
         let read = |raw: &str, field: &'static str, errors: &mut FieldErrors| {
             match NaiveDate::parse_from_str(raw.trim(), "%Y-%m-%d") {
-                Ok(date) => Some(date),
+                Ok(date) if RANGE_YEARS.contains(&date.year()) => Some(date),
+                Ok(_) => {
+                    errors.add(
+                        field,
+                        format!(
+                            "Enter a date between the years {} and {}, like 2026-03-14.",
+                            RANGE_YEARS.start(),
+                            RANGE_YEARS.end()
+                        ),
+                    );
+                    None
+                }
                 Err(_) => {
                     errors.add(field, "Enter a date as year-month-day, like 2026-03-14.");
                     None
@@ -562,13 +674,13 @@ impl DateRange {
         Err(errors)
     }
 
-    /// The range as UTC instants: from the start of `from` to the end of `to`.
+    /// The range as UTC instants: from the start of `from` to the end of `to`. Never panics,
+    /// even at the end of the calendar (a parsed range lies in [`RANGE_YEARS`] anyway).
     pub fn instants(self) -> (DateTime<Utc>, DateTime<Utc>) {
-        let start = self.from.and_hms_opt(0, 0, 0).unwrap_or_default().and_utc();
-        let end = (self.to + Duration::days(1))
-            .and_hms_opt(0, 0, 0)
-            .unwrap_or_default()
-            .and_utc();
+        let start = self.from.and_time(NaiveTime::MIN).and_utc();
+        let end = self.to.succ_opt().map_or(DateTime::<Utc>::MAX_UTC, |next| {
+            next.and_time(NaiveTime::MIN).and_utc()
+        });
         (start, end)
     }
 }
@@ -623,6 +735,16 @@ pub fn to_csv(recognitions: &[Recognition]) -> Result<Vec<u8>, csv::Error> {
         writer.write_record(row.iter().map(|value| csv_safe::cell(value).into_owned()))?;
     }
     writer.into_inner().map_err(|err| err.into_error().into())
+}
+
+/// HR's export: every nomination of the period, private ones without their text (see
+/// [`Recognition::for_hr_export`]).
+pub fn to_hr_csv(recognitions: Vec<Recognition>) -> Result<Vec<u8>, csv::Error> {
+    let redacted: Vec<Recognition> = recognitions
+        .into_iter()
+        .map(Recognition::for_hr_export)
+        .collect();
+    to_csv(&redacted)
 }
 
 #[cfg(test)]
@@ -853,7 +975,10 @@ mod tests {
             private.visible_to(Uuid::from_u128(1), false),
             "the nominator"
         );
-        assert!(private.visible_to(other, true), "HR");
+        assert!(
+            !private.visible_to(other, true),
+            "HR can't read a published private recognition"
+        );
 
         let pending = recognition(Status::Pending, Visibility::Wall);
         assert!(!pending.visible_to(other, false));
@@ -868,6 +993,70 @@ mod tests {
         let mut reported = wall.clone();
         reported.under_review = true;
         assert!(!reported.on_wall());
+    }
+
+    #[test]
+    fn hr_reads_private_text_only_while_moderating_it() {
+        let hr = Uuid::from_u128(3);
+        for status in [Status::Published, Status::Rejected, Status::Removed] {
+            let private = recognition(status, Visibility::Private);
+            assert!(!private.hr_may_read(), "{status:?}");
+            assert!(!private.visible_to(hr, true), "{status:?}");
+        }
+        let pending = recognition(Status::Pending, Visibility::Private);
+        assert!(pending.hr_may_read() && pending.visible_to(hr, true));
+        let mut reported = recognition(Status::Published, Visibility::Private);
+        reported.under_review = true;
+        assert!(reported.hr_may_read() && reported.visible_to(hr, true));
+        // Wall posts stay open to HR in every state (hidden, rejected, removed).
+        for status in [Status::Published, Status::Rejected, Status::Removed] {
+            let mut wall = recognition(status, Visibility::Wall);
+            wall.hidden_by_recipient = true;
+            assert!(wall.visible_to(hr, true), "{status:?}");
+        }
+        // The two people themselves are not affected by being HR or not.
+        let private = recognition(Status::Published, Visibility::Private);
+        assert!(private.visible_to(Uuid::from_u128(1), true));
+        assert!(private.visible_to(Uuid::from_u128(2), true));
+    }
+
+    #[test]
+    fn hr_exports_keep_private_rows_without_their_text() {
+        let mut private = recognition(Status::Published, Visibility::Private);
+        private.story = "Something only the recipient should read.".into();
+        let mut wall = recognition(Status::Published, Visibility::Wall);
+        wall.story = "On the wall for all.".into();
+        let out = String::from_utf8(to_hr_csv(vec![private, wall]).unwrap()).unwrap();
+        assert!(!out.contains("only the recipient"), "{out}");
+        let mut reader = csv::Reader::from_reader(out.as_bytes());
+        let stories: Vec<String> = reader
+            .records()
+            .map(|row| row.unwrap()[10].to_string())
+            .collect();
+        assert_eq!(stories, vec![PRIVATE_TEXT, "On the wall for all."]);
+    }
+
+    #[test]
+    fn a_person_reports_a_post_once_and_not_again_after_hr_kept_it() {
+        assert_eq!(may_report(true, None), Ok(()));
+        assert_eq!(may_report(false, None), Err(ReportRefusal::NotOnWall));
+        assert_eq!(
+            may_report(false, Some(PreviousReport::Open)),
+            Err(ReportRefusal::AlreadyReported)
+        );
+        assert_eq!(
+            may_report(true, Some(PreviousReport::Reviewed)),
+            Err(ReportRefusal::AlreadyReviewed)
+        );
+        assert!(
+            ReportRefusal::AlreadyReviewed
+                .message()
+                .contains("decided to keep it on the wall")
+        );
+        assert_eq!(
+            may_report(false, Some(PreviousReport::Reviewed)),
+            Err(ReportRefusal::NotOnWall)
+        );
     }
 
     #[test]
@@ -987,6 +1176,63 @@ mod tests {
         assert_eq!(
             DateRange::last_days(date("2026-03-31"), 90).from,
             date("2026-01-01")
+        );
+    }
+
+    #[test]
+    fn date_ranges_stay_within_sensible_years_and_never_panic() {
+        for (from, to) in [
+            ("+262142-12-01", "+262142-12-31"),
+            ("-4714-01-01", "-4714-02-01"),
+            ("1999-12-31", "2000-01-10"),
+            ("2100-12-01", "2101-01-01"),
+        ] {
+            let errors = DateRange::parse(from, to).unwrap_err();
+            let message = errors.get("from").or(errors.get("to")).unwrap();
+            assert!(
+                message.contains("between the years 2000 and 2100"),
+                "{from}..{to}: {message}"
+            );
+        }
+        assert!(DateRange::parse("2000-01-01", "2000-12-31").is_ok());
+        assert!(DateRange::parse("2100-01-01", "2100-12-31").is_ok());
+        // Even a range built by hand at the end of the calendar has an end.
+        let last = DateRange {
+            from: NaiveDate::MAX,
+            to: NaiveDate::MAX,
+        };
+        let (start, end) = last.instants();
+        assert!(end > start);
+    }
+
+    #[test]
+    fn texts_refuse_control_characters_but_keep_line_breaks_and_tabs() {
+        assert!(
+            parse_reason("Names a customer\0.", 500, "x")
+                .unwrap_err()
+                .contains("can't be shown")
+        );
+        assert!(parse_reason("Bell \u{7} here", 500, "x").is_err());
+        assert!(parse_reason("Escape \u{1b}[31m here", 500, "x").is_err());
+        assert_eq!(
+            parse_reason("Line one\n\tLine two", 500, "x").unwrap(),
+            "Line one\n\tLine two"
+        );
+        assert!(
+            parse_behaviour_label("Listened\0 first")
+                .unwrap_err()
+                .contains("control characters")
+        );
+        let b = Uuid::from_u128(1);
+        let mut f = form(vec![b.to_string()]);
+        f.story = format!("{}\0 and more", STORY_PROMPTS[0].repeat(2));
+        let errors = Nomination::parse(&f, date("2026-03-12"), &[b]).unwrap_err();
+        assert!(errors.get("story").unwrap().contains("can't be shown"));
+        assert!(parse_search("Ben\0").is_err());
+        assert_eq!(parse_search("  Ben  ").unwrap(), "Ben");
+        assert_eq!(
+            parse_search(&"é".repeat(5000)).unwrap().chars().count(),
+            SEARCH_MAX
         );
     }
 

@@ -8,7 +8,7 @@ use askama_web::WebTemplate;
 use axum::extract::{Path, Query, State};
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
-use axum::{Form, Json};
+use axum::{Extension, Form, Json};
 use chrono::{DateTime, Duration, NaiveDate, Utc};
 use chrono_tz::Tz;
 use serde::{Deserialize, Serialize};
@@ -18,6 +18,7 @@ use uuid::Uuid;
 use super::AppState;
 use super::auth::{CurrentUser, HrAdmin, safe_next};
 use super::chrome::{Chrome, flash};
+use super::errors::PlainBody;
 use crate::db::recognition::{
     self as store, GroupFigures, Grouping, PersonList, Report, SpotlightInvitation, Unrecognised,
     WallFilter,
@@ -67,6 +68,23 @@ fn local_time(at: DateTime<Utc>, person: &Person) -> String {
 
 fn parse_id(raw: &str) -> AppResult<Uuid> {
     Uuid::parse_str(raw).map_err(|_| AppError::NotFound)
+}
+
+/// What a write refused by a unique or exclusion constraint says, when no rule checked
+/// beforehand explains it (two requests at the same moment).
+const WRITE_CONFLICT: &str = "Someone changed this at the same moment, so nothing was saved. Reload the page to see where things stand, and try again if it's still needed.";
+
+/// Turns a database error from a recognition write into the page to show: a constraint
+/// conflict becomes a 409 with [`WRITE_CONFLICT`], never a 500. Callers that can explain a
+/// particular conflict better (a behaviour label already on the list) match it first.
+fn write_error(err: impl Into<DbError>) -> AppError {
+    match err.into() {
+        DbError::Conflict(constraint) => {
+            tracing::info!(%constraint, "a recognition write conflicted with another");
+            AppError::Conflict(WRITE_CONFLICT.into())
+        }
+        other => other.into(),
+    }
 }
 
 fn query_string(pairs: &[(&str, &str)]) -> String {
@@ -208,9 +226,11 @@ pub async fn ensure_spotlight_round(state: &AppState, now: DateTime<Utc>) -> App
                     .map(move |id| (department.clone(), id))
             })
             .collect();
-        store::insert_spotlight_invitations(&mut tx, week, &invited).await?;
+        store::insert_spotlight_invitations(&mut tx, week, &invited)
+            .await
+            .map_err(write_error)?;
     }
-    tx.commit().await?;
+    tx.commit().await.map_err(write_error)?;
     Ok(week)
 }
 
@@ -508,8 +528,11 @@ pub async fn new(
     CurrentUser(person): CurrentUser,
     chrome: Chrome,
     Query(query): Query<NewQuery>,
-) -> AppResult<NewPage> {
-    let q: String = query.q.chars().take(100).collect();
+) -> AppResult<Response> {
+    let (q, search_problem) = match rules::parse_search(&query.q) {
+        Ok(q) => (q, None),
+        Err(message) => (String::new(), Some(message)),
+    };
     let mut problem = None;
     let mut recipient = None;
     if let Ok(id) = Uuid::parse_str(query.to.trim()) {
@@ -544,7 +567,18 @@ pub async fn new(
     )
     .await?;
     page.recipient_problem = problem;
-    Ok(page)
+    if let Some(message) = search_problem {
+        // Show what was typed, without the characters that can't be shown.
+        page.q = query
+            .q
+            .chars()
+            .filter(|c| !c.is_control())
+            .take(rules::SEARCH_MAX)
+            .collect();
+        page.errors.add("q", message);
+        return Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response());
+    }
+    Ok(page.into_response())
 }
 
 #[derive(Debug, Deserialize)]
@@ -553,28 +587,45 @@ pub struct SearchQuery {
     q: String,
 }
 
-/// Colleagues matching a name, as JSON for the search-as-you-type script.
+/// Why a search for the script was refused.
+#[derive(Serialize)]
+pub struct SearchProblem {
+    pub error: String,
+}
+
+/// Colleagues matching a name, as JSON for the search-as-you-type script. A search that
+/// can't match a name (a control character) is a 422 with the reason.
 pub async fn colleagues(
     State(state): State<AppState>,
     CurrentUser(person): CurrentUser,
     Query(query): Query<SearchQuery>,
-) -> AppResult<Json<Vec<ColleagueView>>> {
-    let q: String = query.q.chars().take(100).collect();
-    if q.trim().is_empty() {
-        return Ok(Json(Vec::new()));
+) -> AppResult<Response> {
+    let q = match rules::parse_search(&query.q) {
+        Ok(q) => q,
+        Err(error) => {
+            // Kept as JSON (not turned into an error page) for the script.
+            return Ok((
+                StatusCode::UNPROCESSABLE_ENTITY,
+                Extension(PlainBody),
+                Json(SearchProblem { error }),
+            )
+                .into_response());
+        }
+    };
+    if q.is_empty() {
+        return Ok(Json(Vec::<ColleagueView>::new()).into_response());
     }
     let found = store::search_colleagues(&state.pool, &q, person.id, SEARCH_LIMIT).await?;
-    Ok(Json(
-        found
-            .into_iter()
-            .map(|p| ColleagueView {
-                id: p.id,
-                name: p.name,
-                department: p.department,
-                office: p.office,
-            })
-            .collect(),
-    ))
+    let found: Vec<ColleagueView> = found
+        .into_iter()
+        .map(|p| ColleagueView {
+            id: p.id,
+            name: p.name,
+            department: p.department,
+            office: p.office,
+        })
+        .collect();
+    Ok(Json(found).into_response())
 }
 
 /// Reads the nomination form (behaviours is a repeated field) and its submission key.
@@ -714,6 +765,11 @@ pub async fn create(
     .await
     {
         Ok(id) => id,
+        Err(DbError::Conflict(constraint)) if constraint == store::REPEAT_WINDOW => {
+            return Err(AppError::Conflict(
+                "You recognised this colleague for one of these behaviours in the last 24 hours, perhaps from another tab. Check your recognitions given before sending it again.".into(),
+            ));
+        }
         Err(DbError::Conflict(_)) => {
             return Err(AppError::Conflict(
                 "This nomination was just sent from another tab. Check your recognitions given before sending it again.".into(),
@@ -721,7 +777,7 @@ pub async fn create(
         }
         Err(err) => return Err(err.into()),
     };
-    tx.commit().await?;
+    tx.commit().await.map_err(write_error)?;
 
     let name = &recipient.display_name;
     let message = match (status, nomination.visibility) {
@@ -803,7 +859,9 @@ pub async fn appreciate(
         ));
     }
     let add = form.action != "remove";
-    store::set_appreciation(&state.pool, recognition.id, person.id, add).await?;
+    store::set_appreciation(&state.pool, recognition.id, person.id, add)
+        .await
+        .map_err(write_error)?;
     Ok(back_to(&form.back, recognition.id))
 }
 
@@ -820,13 +878,12 @@ pub struct ReportPage {
 
 const REPORT_MAX: usize = 500;
 
+/// A post the person may report (see `rules::may_report`), or a 409 saying why not.
 async fn reportable(state: &AppState, person: &Person, id: &str) -> AppResult<Recognition> {
     let recognition = visible(state, person, id).await?;
-    if !recognition.on_wall() {
-        return Err(AppError::Conflict(
-            "This recognition isn't on the wall, so there's nothing to report. If it was reported already, HR is reviewing it.".into(),
-        ));
-    }
+    let previous = store::previous_report(&state.pool, recognition.id, person.id).await?;
+    rules::may_report(recognition.on_wall(), previous)
+        .map_err(|refusal| AppError::Conflict(refusal.message().into()))?;
     Ok(recognition)
 }
 
@@ -882,9 +939,22 @@ pub async fn report(
             return Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response());
         }
     };
+    // Checked again with the post locked: a review or another report may have happened since.
     let mut tx = state.pool.begin().await?;
-    store::report(&mut tx, recognition.id, person.id, &reason).await?;
-    tx.commit().await?;
+    let (on_wall, previous) = store::report_target(&mut tx, recognition.id, person.id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    rules::may_report(on_wall, previous)
+        .map_err(|refusal| AppError::Conflict(refusal.message().into()))?;
+    if !store::report(&mut tx, recognition.id, person.id, &reason)
+        .await
+        .map_err(write_error)?
+    {
+        return Err(AppError::Conflict(
+            rules::ReportRefusal::AlreadyReported.message().into(),
+        ));
+    }
+    tx.commit().await.map_err(write_error)?;
     flash(
         &session,
         "success",
@@ -920,7 +990,9 @@ pub async fn set_visibility(
         ));
     }
     let show = form.on_wall == "yes";
-    store::set_hidden_by_recipient(&state.pool, recognition.id, person.id, !show).await?;
+    store::set_hidden_by_recipient(&state.pool, recognition.id, person.id, !show)
+        .await
+        .map_err(write_error)?;
     let message = if show {
         "It's back on the wall."
     } else {
@@ -1210,7 +1282,10 @@ pub async fn approve(
     Path(id): Path<String>,
 ) -> AppResult<Redirect> {
     let recognition = pending_one(&state, &viewer, &id).await?;
-    if !store::approve(&state.pool, recognition.id, viewer.id, Utc::now()).await? {
+    if !store::approve(&state.pool, recognition.id, viewer.id, Utc::now())
+        .await
+        .map_err(write_error)?
+    {
         return Err(AppError::Conflict(
             "This nomination has already been reviewed.".into(),
         ));
@@ -1290,7 +1365,10 @@ pub async fn reject(
             return Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response());
         }
     };
-    if !store::reject(&state.pool, recognition.id, viewer.id, &reason, Utc::now()).await? {
+    if !store::reject(&state.pool, recognition.id, viewer.id, &reason, Utc::now())
+        .await
+        .map_err(write_error)?
+    {
         return Err(AppError::Conflict(
             "This nomination has already been reviewed.".into(),
         ));
@@ -1339,12 +1417,15 @@ async fn review(state: &AppState, viewer: &Person, id: &str, keep: bool) -> AppR
         .await?
         .ok_or(AppError::NotFound)?;
     let mut tx = state.pool.begin().await?;
-    if !store::resolve_review(&mut tx, recognition.id, viewer.id, keep, Utc::now()).await? {
+    if !store::resolve_review(&mut tx, recognition.id, viewer.id, keep, Utc::now())
+        .await
+        .map_err(write_error)?
+    {
         return Err(AppError::Conflict(
             "This post isn't waiting for review: someone may have reviewed it already.".into(),
         ));
     }
-    tx.commit().await?;
+    tx.commit().await.map_err(write_error)?;
     Ok(recognition)
 }
 
@@ -1512,7 +1593,8 @@ pub async fn export_page(
     }
 }
 
-/// Every nomination made in the range (all states), as a formula-safe CSV file.
+/// Every nomination made in the range (all states), as a formula-safe CSV file. Private
+/// recognitions are listed without their text.
 pub async fn export_csv(
     State(state): State<AppState>,
     HrAdmin(viewer): HrAdmin,
@@ -1533,7 +1615,7 @@ pub async fn export_csv(
         }
     };
     let found = store::in_range(&state.pool, range).await?;
-    let bytes = rules::to_csv(&found).map_err(export_error)?;
+    let bytes = rules::to_hr_csv(found).map_err(export_error)?;
     Ok(csv_response(
         bytes,
         &format!("recognitions-{}-to-{}.csv", range.from, range.to),
@@ -1582,6 +1664,15 @@ pub struct BehaviourForm {
 
 const LABEL_TAKEN: &str = "That behaviour is already on the list.";
 
+/// Adds a behaviour at the end of the list in a transaction of its own (its position is
+/// assigned under a lock held until commit).
+async fn add_behaviour_in_tx(state: &AppState, label: &str) -> Result<(), DbError> {
+    let mut tx = state.pool.begin().await?;
+    store::insert_behaviour(&mut tx, label).await?;
+    tx.commit().await?;
+    Ok(())
+}
+
 pub async fn add_behaviour(
     State(state): State<AppState>,
     HrAdmin(_): HrAdmin,
@@ -1591,8 +1682,8 @@ pub async fn add_behaviour(
 ) -> AppResult<Response> {
     let mut errors = FieldErrors::new();
     match rules::parse_behaviour_label(&form.label) {
-        Ok(label) => match store::insert_behaviour(&state.pool, &label).await {
-            Ok(_) => {
+        Ok(label) => match add_behaviour_in_tx(&state, &label).await {
+            Ok(()) => {
                 flash(
                     &session,
                     "success",
@@ -1601,8 +1692,10 @@ pub async fn add_behaviour(
                 .await?;
                 return Ok(Redirect::to("/admin/recognition/behaviours").into_response());
             }
-            Err(DbError::Conflict(_)) => errors.add("label", LABEL_TAKEN),
-            Err(err) => return Err(err.into()),
+            Err(DbError::Conflict(constraint)) if constraint == store::LABEL_TAKEN => {
+                errors.add("label", LABEL_TAKEN)
+            }
+            Err(err) => return Err(write_error(err)),
         },
         Err(message) => errors.add("label", message),
     }
@@ -1656,8 +1749,10 @@ pub async fn update_behaviour(
                 flash(&session, "success", "The behaviour has been renamed.").await?;
                 return Ok(Redirect::to("/admin/recognition/behaviours").into_response());
             }
-            Err(DbError::Conflict(_)) => errors.add("label", LABEL_TAKEN),
-            Err(err) => return Err(err.into()),
+            Err(DbError::Conflict(constraint)) if constraint == store::LABEL_TAKEN => {
+                errors.add("label", LABEL_TAKEN)
+            }
+            Err(err) => return Err(write_error(err)),
         },
         Err(message) => errors.add("label", message),
     }
@@ -1698,8 +1793,10 @@ pub async fn move_behaviour(
         }
     };
     let mut tx = state.pool.begin().await?;
-    store::move_behaviour(&mut tx, behaviour.id, up).await?;
-    tx.commit().await?;
+    store::move_behaviour(&mut tx, behaviour.id, up)
+        .await
+        .map_err(write_error)?;
+    tx.commit().await.map_err(write_error)?;
     Ok(Redirect::to(&format!(
         "/admin/recognition/behaviours#behaviour-{}",
         behaviour.id
@@ -1714,7 +1811,9 @@ async fn set_retired(
     retired: bool,
 ) -> AppResult<Redirect> {
     let behaviour = find_behaviour(state, id).await?;
-    store::set_behaviour_retired(&state.pool, behaviour.id, retired).await?;
+    store::set_behaviour_retired(&state.pool, behaviour.id, retired)
+        .await
+        .map_err(write_error)?;
     let message = if retired {
         format!(
             "\u{201c}{}\u{201d} is retired: it can't be chosen any more, and past recognitions keep it.",
@@ -1803,4 +1902,20 @@ pub async fn spotlight(
         per_department: settings.spotlight_per_department,
         weeks: group_weeks(rows, week),
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_write_conflict_is_a_409_page_not_a_500() {
+        let err = write_error(DbError::Conflict(
+            "recognition_behaviours_position_key".into(),
+        ));
+        assert_eq!(err.status_code(), StatusCode::CONFLICT);
+        assert!(matches!(&err, AppError::Conflict(message) if message == WRITE_CONFLICT));
+        let err = write_error(sqlx::Error::RowNotFound);
+        assert_eq!(err.status_code(), StatusCode::INTERNAL_SERVER_ERROR);
+    }
 }
