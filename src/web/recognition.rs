@@ -6,7 +6,7 @@ use std::collections::BTreeMap;
 use askama::Template;
 use askama_web::WebTemplate;
 use axum::extract::{Path, Query, State};
-use axum::http::{HeaderValue, StatusCode, header};
+use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::{Extension, Form, Json};
 use chrono::{DateTime, Duration, NaiveDate, Utc};
@@ -19,6 +19,7 @@ use super::AppState;
 use super::auth::{CurrentUser, HrAdmin, safe_next};
 use super::chrome::{Chrome, flash};
 use super::errors::PlainBody;
+use super::files::attachment;
 use crate::db::recognition::{
     self as store, GroupFigures, Grouping, PersonList, Report, SpotlightInvitation, Unrecognised,
     WallFilter,
@@ -1139,16 +1140,7 @@ pub async fn person(
 }
 
 fn csv_response(bytes: Vec<u8>, filename: &str) -> Response {
-    let mut response = bytes.into_response();
-    let headers = response.headers_mut();
-    headers.insert(
-        header::CONTENT_TYPE,
-        HeaderValue::from_static("text/csv; charset=utf-8"),
-    );
-    if let Ok(value) = HeaderValue::from_str(&format!("attachment; filename=\"{filename}\"")) {
-        headers.insert(header::CONTENT_DISPOSITION, value);
-    }
-    response
+    attachment("text/csv; charset=utf-8", filename, bytes)
 }
 
 fn export_error(err: csv::Error) -> AppError {
