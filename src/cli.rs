@@ -46,6 +46,16 @@ pub enum Command {
 pub enum UserCommand {
     /// Create a person. The password is read from standard input (for automation).
     Create(CreateUser),
+    /// Set a person's password (read from standard input) and end all their sessions: for an
+    /// operator helping someone who has forgotten theirs.
+    SetPassword(SetPassword),
+}
+
+#[derive(Debug, Args)]
+pub struct SetPassword {
+    /// The person's email address.
+    #[arg(long)]
+    pub email: String,
 }
 
 #[derive(Debug, Args)]
@@ -94,6 +104,9 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
             Ok(())
         }
         Some(Command::User(UserCommand::Create(args))) => create_user(&database_url, args).await,
+        Some(Command::User(UserCommand::SetPassword(args))) => {
+            set_password(&database_url, args).await
+        }
         Some(Command::Demo) => {
             let pool = startup::prepare_database(&database_url).await?;
             demo::run(&pool).await
@@ -111,6 +124,36 @@ impl ServerConfig {
         }
         Only::parse_from(["attune"]).config
     }
+}
+
+/// Reads a password from standard input (one line; the trailing newline is not part of it).
+fn read_password() -> anyhow::Result<String> {
+    let mut password = String::new();
+    std::io::stdin()
+        .read_to_string(&mut password)
+        .context("reading the password from standard input")?;
+    Ok(password.trim_end_matches(['\r', '\n']).to_string())
+}
+
+async fn set_password(database_url: &str, args: SetPassword) -> anyhow::Result<()> {
+    let pool = startup::prepare_database(database_url).await?;
+    let email = args.email.trim().to_lowercase();
+    let Some((person, _)) = db::people::find_for_sign_in(&pool, &email).await? else {
+        anyhow::bail!("no one with the email {email} is in Attune");
+    };
+    let password = read_password()?;
+    if let Err(PasswordProblem(message)) =
+        password::check(&password, &[&person.email, &person.display_name])
+    {
+        anyhow::bail!("password refused: {message}");
+    }
+    let hash = secrets::hash_password(password).await?;
+    db::people::set_password(&pool, person.id, &hash).await?;
+    println!(
+        "Password set for {} <{}>; their other sessions have ended.",
+        person.display_name, person.email
+    );
+    Ok(())
 }
 
 async fn create_user(database_url: &str, args: CreateUser) -> anyhow::Result<()> {
@@ -136,11 +179,7 @@ async fn create_user(database_url: &str, args: CreateUser) -> anyhow::Result<()>
         )
     })?;
 
-    let mut password = String::new();
-    std::io::stdin()
-        .read_to_string(&mut password)
-        .context("reading the password from standard input")?;
-    let password = password.trim_end_matches(['\r', '\n']).to_string();
+    let password = read_password()?;
     if let Err(problem) = password::check(
         &password,
         &[person.email.as_str(), person.display_name.as_str()],

@@ -73,6 +73,40 @@ async fn user_create_reads_the_password_from_stdin_and_checks_it(pool: PgPool) {
     let again = attune(&url, &args, "lantern orchard velvet harbour\n");
     assert!(String::from_utf8_lossy(&again.stderr).contains("already exists"));
 
+    // An operator resets a forgotten password; the old one stops working.
+    let reset = attune(
+        &url,
+        &["user", "set-password", "--email", "ADA@example.com"],
+        "quiet compass meadow 7\n",
+    );
+    assert!(
+        reset.status.success(),
+        "{}",
+        String::from_utf8_lossy(&reset.stderr)
+    );
+    assert!(String::from_utf8_lossy(&reset.stdout).contains("Password set for Ada Lovelace"));
+    let hash: String =
+        sqlx::query_scalar("SELECT password_hash FROM people WHERE email = 'ada@example.com'")
+            .fetch_one(&pool)
+            .await
+            .unwrap();
+    assert!(
+        attune::secrets::verify_password("quiet compass meadow 7".into(), Some(hash.clone()))
+            .await
+            .unwrap()
+    );
+    assert!(
+        !attune::secrets::verify_password("lantern orchard velvet harbour".into(), Some(hash))
+            .await
+            .unwrap()
+    );
+    let nobody = attune(
+        &url,
+        &["user", "set-password", "--email", "nobody@example.com"],
+        "quiet compass meadow 7\n",
+    );
+    assert!(String::from_utf8_lossy(&nobody.stderr).contains("no one with the email"));
+
     let bad_role = attune(
         &url,
         &[
