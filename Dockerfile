@@ -12,9 +12,10 @@ WORKDIR /src
 # Dependencies first, with placeholder sources, so this layer is reused until Cargo.toml or
 # Cargo.lock change.
 COPY Cargo.toml Cargo.lock ./
-RUN mkdir src \
+RUN mkdir src benches \
  && echo 'fn main() {}' > src/main.rs \
  && touch src/lib.rs \
+ && echo 'fn main() {}' > benches/recommendations.rs \
  && cargo build --release --locked \
  && rm -rf src
 
