@@ -570,3 +570,22 @@ async fn an_unreachable_database_makes_readyz_and_pages_answer_503(pool: PgPool)
     assert_eq!(status, StatusCode::SERVICE_UNAVAILABLE);
     assert!(visible_text(&html).contains("briefly unavailable"));
 }
+
+#[sqlx::test]
+async fn each_role_has_a_home_page_of_its_own(pool: PgPool) {
+    let app = spawn_app(pool).await;
+    let employee = visible_text(&app.employee("em@example.com").await.get_html("/").await.1);
+    let organizer = visible_text(&app.organizer("or@example.com").await.get_html("/").await.1);
+    let hr = visible_text(&app.hr_admin("hr@example.com").await.get_html("/").await.1);
+
+    assert!(employee.contains("Start with the baseline quiz"));
+    assert!(!employee.contains("Plan a story night"));
+    assert!(!employee.contains("Your program at a glance"));
+
+    assert!(organizer.contains("You organize story nights"));
+    assert!(organizer.contains("Plan a story night"));
+    assert!(!organizer.contains("Your program at a glance"));
+
+    assert!(hr.contains("Your program at a glance"));
+    assert!(hr.contains("Add a person"));
+}

@@ -482,6 +482,7 @@ pub fn recommend(
     now: DateTime<Utc>,
 ) -> Vec<Recommendation> {
     let order = profile.weakest_first();
+    let mut starter_counts: std::collections::HashMap<Aspect, usize> = Default::default();
     let mut ranked: Vec<(usize, usize, &Resource, String)> = candidates
         .iter()
         .enumerate()
@@ -496,15 +497,28 @@ pub fn recommend(
                     .unwrap_or((order.len(), order[0]));
                 (rank, position, resource, reason(rank, aspect))
             }
-            None => (
-                0,
-                position,
-                resource,
-                format!(
-                    "A good place to start with {}.",
-                    resource.aspects[0].name().to_lowercase()
-                ),
-            ),
+            None => {
+                // No result yet: a starter selection that spreads across the aspects. Each
+                // resource counts for its least-used aspect so far; its rank is how many came
+                // before it for that aspect.
+                let aspect = *resource
+                    .aspects
+                    .iter()
+                    .min_by_key(|a| (starter_counts.get(*a).copied().unwrap_or(0), **a))
+                    .expect("a resource helps at least one aspect");
+                let count = starter_counts.entry(aspect).or_insert(0);
+                let rank = *count;
+                *count += 1;
+                (
+                    rank,
+                    position,
+                    resource,
+                    format!(
+                        "A good place to start with {}.",
+                        aspect.name().to_lowercase()
+                    ),
+                )
+            }
         })
         .collect();
     ranked.sort_by_key(|r| (r.0, r.1, r.2.id));
@@ -683,6 +697,26 @@ mod tests {
         );
         let ids: Vec<u128> = recs.iter().map(|r| r.resource_id.as_u128()).collect();
         assert_eq!(ids, vec![1, 4]);
+    }
+
+    #[test]
+    fn a_starter_selection_spreads_across_the_aspects() {
+        let p = Profile {
+            total: None,
+            aspects: None,
+            department: "",
+            office: "",
+        };
+        let mut candidates: Vec<Resource> =
+            (1..=6).map(|n| resource(n, Kind::Article, &[EC])).collect();
+        candidates.push(resource(10, Kind::Article, &[COMP]));
+        candidates.push(resource(11, Kind::Article, &[SYM]));
+        candidates.push(resource(12, Kind::Article, &[ALT]));
+        let recs = recommend(&candidates, &p, &HashSet::new(), Utc::now());
+        let ids: Vec<u128> = recs.iter().map(|r| r.resource_id.as_u128()).collect();
+        for aspect_only in [10, 11, 12] {
+            assert!(ids.contains(&aspect_only), "{ids:?}");
+        }
     }
 
     #[test]
