@@ -435,7 +435,9 @@ async fn a_story_night_with_one_seat_passes_it_on_from_the_waitlist(pool: PgPool
     // Ben finds it full and joins the waitlist.
     sign_in(&browser, "ben@example.com", common::PASSWORD).await;
     browser.goto(&event_path).await;
-    browser.assert_text("Full · join the waitlist").await;
+    browser
+        .assert_text("Full · new replies join the waitlist")
+        .await;
     browser.click("Join the waitlist").await;
     browser
         .assert_text("You're number 1 on the waitlist.")

@@ -128,7 +128,7 @@ impl Event {
             Some(0) if self.waitlisted > 0 => {
                 format!("Full · {} on the waitlist", self.waitlisted)
             }
-            Some(0) => "Full · join the waitlist".to_string(),
+            Some(0) => "Full · new replies join the waitlist".to_string(),
             Some(left) => {
                 let capacity = self.capacity.unwrap_or(0);
                 let seats = if capacity == 1 { "seat" } else { "seats" };
@@ -1243,13 +1243,16 @@ mod tests {
         assert_eq!(with(Some(1), 0, 0).seats_text(), "1 of 1 seat left");
         assert_eq!(
             with(Some(10), 10, 0).seats_text(),
-            "Full · join the waitlist"
+            "Full · new replies join the waitlist"
         );
         assert_eq!(
             with(Some(10), 10, 3).seats_text(),
             "Full · 3 on the waitlist"
         );
-        assert_eq!(with(Some(0), 0, 0).seats_text(), "Full · join the waitlist");
+        assert_eq!(
+            with(Some(0), 0, 0).seats_text(),
+            "Full · new replies join the waitlist"
+        );
     }
 
     #[test]
