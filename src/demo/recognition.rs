@@ -149,11 +149,7 @@ pub async fn seed(
         .await?;
         if status == Status::Published {
             // Older recognitions have been seen by their recipients.
-            sqlx::query("UPDATE recognitions SET recipient_seen_at = created_at WHERE id = $1 AND created_at < $2")
-                .bind(id)
-                .bind(now - Duration::days(7))
-                .execute(&mut *conn)
-                .await?;
+            db::recognition::mark_seen_if_older(&mut *conn, id, now - Duration::days(7)).await?;
             if visibility == Visibility::Wall {
                 wall.push(id);
                 let fans = rng.gen_range(0..9);
@@ -172,19 +168,14 @@ pub async fn seed(
         .map(|p| p.id)
         .unwrap_or(persons[0].id);
     if let [declined, hidden, reported, ..] = wall.as_slice() {
-        sqlx::query(
-            "UPDATE recognitions SET status = 'rejected', reviewed_by = $2, reviewed_at = created_at + interval '1 hour', \
-             rejection_reason = 'Thank you for this. It mentions a customer by name, so please describe it without their name and send it again.' \
-             WHERE id = $1",
+        db::recognition::mark_declined(
+            &mut *conn,
+            *declined,
+            hr,
+            "Thank you for this. It mentions a customer by name, so please describe it without their name and send it again.",
         )
-        .bind(declined)
-        .bind(hr)
-        .execute(&mut *conn)
         .await?;
-        sqlx::query("UPDATE recognitions SET hidden_by_recipient = true WHERE id = $1")
-            .bind(hidden)
-            .execute(&mut *conn)
-            .await?;
+        db::recognition::mark_hidden_by_recipient(&mut *conn, *hidden).await?;
         let reporter = persons[persons.len() - 1].id;
         db::recognition::report(
             &mut *conn,

@@ -18,11 +18,11 @@ use sqlx::PgConnection;
 use tower_sessions::Session;
 use uuid::Uuid;
 
-use super::AppState;
 use super::auth::CurrentUser;
 use super::chrome::{Chrome, Flash, flash};
 use super::files::attachment;
 use super::forms::{human_date, ticked, time_zone_names};
+use super::{AppState, path_id};
 use crate::db;
 use crate::db::events::{Listed, Period};
 use crate::domain::FieldErrors;
@@ -65,10 +65,6 @@ fn zone_of(person: &Person) -> Tz {
     person.time_zone.parse().unwrap_or(Tz::UTC)
 }
 
-fn parse_id(raw: &str) -> AppResult<Uuid> {
-    Uuid::parse_str(raw).map_err(|_| AppError::NotFound)
-}
-
 fn conflict(message: &str) -> AppError {
     AppError::Conflict(message.to_string())
 }
@@ -79,7 +75,7 @@ fn event_path(id: Uuid) -> String {
 
 /// An event the person may see, or 404.
 async fn visible_event(state: &AppState, person: &Person, id: &str) -> AppResult<Event> {
-    db::events::find(&state.pool, parse_id(id)?)
+    db::events::find(&state.pool, path_id(id)?)
         .await?
         .filter(|event| event.visible_to(person))
         .ok_or(AppError::NotFound)
@@ -362,7 +358,7 @@ pub async fn edit_page(
     chrome: Chrome,
     Path(id): Path<String>,
 ) -> AppResult<Response> {
-    let event = db::events::find(&state.pool, parse_id(&id)?)
+    let event = db::events::find(&state.pool, path_id(&id)?)
         .await?
         .ok_or(AppError::NotFound)?;
     event.may_edit().map_err(conflict)?;
@@ -383,7 +379,7 @@ pub async fn update(
     Form(fields): Form<EventFields>,
 ) -> AppResult<Response> {
     let now = Utc::now();
-    let id = parse_id(&id)?;
+    let id = path_id(&id)?;
     let (form, publishing) = fields.split();
     let mut tx = state.pool.begin().await?;
     let event = db::events::lock(&mut tx, id)
@@ -443,7 +439,7 @@ pub async fn publish(
     Path(id): Path<String>,
 ) -> AppResult<Response> {
     let now = Utc::now();
-    let id = parse_id(&id)?;
+    let id = path_id(&id)?;
     let mut tx = state.pool.begin().await?;
     let event = db::events::lock(&mut tx, id)
         .await?
@@ -502,7 +498,7 @@ pub async fn cancel(
     session: Session,
     Path(id): Path<String>,
 ) -> AppResult<Response> {
-    let id = parse_id(&id)?;
+    let id = path_id(&id)?;
     let mut tx = state.pool.begin().await?;
     let event = db::events::lock(&mut tx, id)
         .await?
@@ -716,7 +712,7 @@ pub async fn rsvp(
     Path(id): Path<String>,
 ) -> AppResult<Response> {
     let now = Utc::now();
-    let id = parse_id(&id)?;
+    let id = path_id(&id)?;
     // One RSVP at a time per event: the row lock makes "is there a seat?" and "take it" one
     // step, however many people click at once.
     let mut tx = state.pool.begin().await?;
@@ -755,7 +751,7 @@ pub async fn cancel_rsvp(
     Path(id): Path<String>,
 ) -> AppResult<Response> {
     let now = Utc::now();
-    let id = parse_id(&id)?;
+    let id = path_id(&id)?;
     let mut tx = state.pool.begin().await?;
     let event = lock_visible(&mut tx, &person, id).await?;
     event.may_cancel_rsvp(now).map_err(conflict)?;
@@ -1003,7 +999,7 @@ pub async fn withdraw_pitch(
     Path(id): Path<String>,
 ) -> AppResult<Response> {
     let now = Utc::now();
-    let id = parse_id(&id)?;
+    let id = path_id(&id)?;
     let mut tx = state.pool.begin().await?;
     let event = lock_visible(&mut tx, &person, id).await?;
     event.may_pitch(now).map_err(conflict)?;
@@ -1035,7 +1031,7 @@ pub async fn decide(
     Form(fields): Form<DecisionFields>,
 ) -> AppResult<Response> {
     let now = Utc::now();
-    let (id, pitch_id) = (parse_id(&id)?, parse_id(&pitch_id)?);
+    let (id, pitch_id) = (path_id(&id)?, path_id(&pitch_id)?);
     let mut tx = state.pool.begin().await?;
     let event = db::events::lock(&mut tx, id)
         .await?
@@ -1090,7 +1086,7 @@ pub async fn move_story(
     Form(fields): Form<MoveFields>,
 ) -> AppResult<Response> {
     let now = Utc::now();
-    let (id, pitch_id) = (parse_id(&id)?, parse_id(&pitch_id)?);
+    let (id, pitch_id) = (path_id(&id)?, path_id(&pitch_id)?);
     let mut tx = state.pool.begin().await?;
     let event = db::events::lock(&mut tx, id)
         .await?
@@ -1124,7 +1120,7 @@ pub async fn lineup_visibility(
     Path(id): Path<String>,
     Form(fields): Form<LineupFields>,
 ) -> AppResult<Response> {
-    let id = parse_id(&id)?;
+    let id = path_id(&id)?;
     let event = db::events::find(&state.pool, id)
         .await?
         .ok_or(AppError::NotFound)?;
@@ -1147,7 +1143,7 @@ pub async fn attendance(
     Form(fields): Form<Vec<(String, String)>>,
 ) -> AppResult<Response> {
     let now = Utc::now();
-    let id = parse_id(&id)?;
+    let id = path_id(&id)?;
     let event = db::events::find(&state.pool, id)
         .await?
         .ok_or(AppError::NotFound)?;
@@ -1193,7 +1189,7 @@ pub async fn leave_note(
 ) -> AppResult<Response> {
     let now = Utc::now();
     let event = visible_event(&state, &person, &id).await?;
-    let pitch = db::events::find_pitch(&state.pool, event.id, parse_id(&pitch_id)?)
+    let pitch = db::events::find_pitch(&state.pool, event.id, path_id(&pitch_id)?)
         .await?
         .filter(|p| p.status == PitchStatus::Accepted)
         .ok_or(AppError::NotFound)?;

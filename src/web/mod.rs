@@ -47,6 +47,11 @@ use crate::config::AppConfig;
 /// Largest request body accepted (forms and CSV uploads).
 pub const MAX_BODY_BYTES: usize = 2 * 1024 * 1024;
 
+/// An id from the path; anything that isn't one names no page, so it is a 404.
+pub fn path_id(raw: &str) -> crate::error::AppResult<uuid::Uuid> {
+    uuid::Uuid::parse_str(raw).map_err(|_| crate::error::AppError::NotFound)
+}
+
 /// What every handler can reach.
 #[derive(Clone)]
 pub struct AppState {

@@ -11,11 +11,11 @@ use serde::Deserialize;
 use tower_sessions::Session;
 use uuid::Uuid;
 
-use super::AppState;
 use super::auth::HrAdmin;
 use super::chrome::{Chrome, Flash, flash};
 use super::files::read_csv_upload;
 use super::forms::{human_time, ticked, time_zone_names};
+use super::{AppState, path_id};
 use crate::db::people::StatusFilter;
 use crate::db::tokens::Purpose;
 use crate::db::{self, DbError};
@@ -259,7 +259,7 @@ impl ShowPage {
 }
 
 async fn find_person(state: &AppState, id: &str) -> AppResult<Person> {
-    let id = Uuid::parse_str(id).map_err(|_| AppError::NotFound)?;
+    let id = path_id(id)?;
     db::people::find(&state.pool, id)
         .await?
         .ok_or(AppError::NotFound)

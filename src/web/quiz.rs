@@ -10,12 +10,12 @@ use chrono::Utc;
 use tower_sessions::Session;
 use uuid::Uuid;
 
-use super::AppState;
 use super::auth::CurrentUser;
 use super::charts::{self, BarChart, LineChart};
 use super::chrome::{Chrome, flash};
 use super::forms::human_date;
 use super::resources::{RecommendationView, recommend_for};
+use super::{AppState, path_id};
 use crate::db;
 use crate::domain::people::Person;
 use crate::domain::quiz::{self, Attempt, RawAnswers};
@@ -245,12 +245,8 @@ pub struct ResultsPage {
     pub return_to: String,
 }
 
-fn parse_id(id: &str) -> AppResult<Uuid> {
-    Uuid::parse_str(id).map_err(|_| AppError::NotFound)
-}
-
 async fn own_attempt(state: &AppState, person: &Person, id: &str) -> AppResult<Attempt> {
-    db::quiz::find_own(&state.pool, person.id, parse_id(id)?)
+    db::quiz::find_own(&state.pool, person.id, path_id(id)?)
         .await?
         .ok_or(AppError::NotFound)
 }
@@ -379,7 +375,7 @@ pub async fn delete(
     session: Session,
     Path(id): Path<String>,
 ) -> AppResult<Redirect> {
-    if !db::quiz::delete_own(&state.pool, person.id, parse_id(&id)?).await? {
+    if !db::quiz::delete_own(&state.pool, person.id, path_id(&id)?).await? {
         return Err(AppError::NotFound);
     }
     flash(

@@ -15,11 +15,11 @@ use serde::{Deserialize, Serialize};
 use tower_sessions::Session;
 use uuid::Uuid;
 
-use super::AppState;
 use super::auth::{CurrentUser, HrAdmin, safe_next};
 use super::chrome::{Chrome, flash};
 use super::errors::PlainBody;
 use super::files::attachment;
+use super::{AppState, path_id};
 use crate::db::recognition::{
     self as store, GroupFigures, Grouping, PersonList, Report, SpotlightInvitation, Unrecognised,
     WallFilter,
@@ -65,10 +65,6 @@ fn local_time(at: DateTime<Utc>, person: &Person) -> String {
         at.with_timezone(&zone).format("%-d %B %Y at %H:%M"),
         zone.name()
     )
-}
-
-fn parse_id(raw: &str) -> AppResult<Uuid> {
-    Uuid::parse_str(raw).map_err(|_| AppError::NotFound)
 }
 
 /// What a write refused by a unique or exclusion constraint says, when no rule checked
@@ -809,7 +805,7 @@ pub struct ShowPage {
 }
 
 async fn visible(state: &AppState, person: &Person, id: &str) -> AppResult<Recognition> {
-    let id = parse_id(id)?;
+    let id = path_id(id)?;
     store::find(&state.pool, person.id, id)
         .await?
         .filter(|r| r.visible_to(person.id, person.is_hr_admin()))
@@ -1027,6 +1023,30 @@ pub struct MinePage {
     pub is_hr: bool,
 }
 
+/// One page of the recognitions a person received or gave (the person's own lists).
+struct OwnList {
+    posts: Vec<PostView>,
+    page: Page,
+    back: String,
+}
+
+async fn own_list(
+    state: &AppState,
+    person: &Person,
+    list: PersonList,
+    query: &PageQuery,
+    path: &str,
+) -> AppResult<OwnList> {
+    let request = PageRequest::parse(query.page.as_deref(), PER_PAGE);
+    let (found, total) =
+        store::for_person(&state.pool, person.id, person.id, list, request).await?;
+    Ok(OwnList {
+        posts: posts(found, person),
+        page: request.of(total),
+        back: format!("{path}?page={}", request.page),
+    })
+}
+
 /// Recognitions the person received, private ones included. Opening it marks them seen.
 pub async fn mine(
     State(state): State<AppState>,
@@ -1034,22 +1054,21 @@ pub async fn mine(
     chrome: Chrome,
     Query(query): Query<PageQuery>,
 ) -> AppResult<MinePage> {
-    let request = PageRequest::parse(query.page.as_deref(), PER_PAGE);
-    let (found, total) = store::for_person(
-        &state.pool,
-        person.id,
-        person.id,
+    let list = own_list(
+        &state,
+        &person,
         PersonList::Received,
-        request,
+        &query,
+        "/recognition/mine",
     )
     .await?;
     store::mark_received_seen(&state.pool, person.id, Utc::now()).await?;
     Ok(MinePage {
         chrome: chrome.at("recognition"),
-        posts: posts(found, &person),
-        page: request.of(total),
+        posts: list.posts,
+        page: list.page,
         filter_query: String::new(),
-        back: format!("/recognition/mine?page={}", request.page),
+        back: list.back,
         is_hr: person.is_hr_admin(),
     })
 }
@@ -1072,22 +1091,21 @@ pub async fn given(
     chrome: Chrome,
     Query(query): Query<PageQuery>,
 ) -> AppResult<GivenPage> {
-    let request = PageRequest::parse(query.page.as_deref(), PER_PAGE);
-    let (found, total) = store::for_person(
-        &state.pool,
-        person.id,
-        person.id,
+    let list = own_list(
+        &state,
+        &person,
         PersonList::Given,
-        request,
+        &query,
+        "/recognition/given",
     )
     .await?;
     store::mark_decisions_seen(&state.pool, person.id, Utc::now()).await?;
     Ok(GivenPage {
         chrome: chrome.at("recognition"),
-        posts: posts(found, &person),
-        page: request.of(total),
+        posts: list.posts,
+        page: list.page,
         filter_query: String::new(),
-        back: format!("/recognition/given?page={}", request.page),
+        back: list.back,
         is_hr: person.is_hr_admin(),
     })
 }
@@ -1114,7 +1132,7 @@ pub async fn person(
     Path(id): Path<String>,
     Query(query): Query<PageQuery>,
 ) -> AppResult<PersonPage> {
-    let subject = colleague(&state, parse_id(&id)?)
+    let subject = colleague(&state, path_id(&id)?)
         .await?
         .ok_or(AppError::NotFound)?;
     let request = PageRequest::parse(query.page.as_deref(), PER_PAGE);
@@ -1256,7 +1274,7 @@ pub async fn approvals(
 }
 
 async fn pending_one(state: &AppState, viewer: &Person, id: &str) -> AppResult<Recognition> {
-    let recognition = store::find(&state.pool, viewer.id, parse_id(id)?)
+    let recognition = store::find(&state.pool, viewer.id, path_id(id)?)
         .await?
         .ok_or(AppError::NotFound)?;
     if recognition.status != Status::Pending {
@@ -1405,7 +1423,7 @@ pub async fn reports(
 }
 
 async fn review(state: &AppState, viewer: &Person, id: &str, keep: bool) -> AppResult<Recognition> {
-    let recognition = store::find(&state.pool, viewer.id, parse_id(id)?)
+    let recognition = store::find(&state.pool, viewer.id, path_id(id)?)
         .await?
         .ok_or(AppError::NotFound)?;
     let mut tx = state.pool.begin().await?;
@@ -1705,7 +1723,7 @@ pub struct BehaviourEditPage {
 }
 
 async fn find_behaviour(state: &AppState, id: &str) -> AppResult<Behaviour> {
-    store::find_behaviour(&state.pool, parse_id(id)?)
+    store::find_behaviour(&state.pool, path_id(id)?)
         .await?
         .ok_or(AppError::NotFound)
 }

@@ -13,11 +13,11 @@ use serde::Deserialize;
 use tower_sessions::Session;
 use uuid::Uuid;
 
-use super::AppState;
 use super::auth::{CurrentUser, HrAdmin, safe_next};
 use super::chrome::{Chrome, flash};
 use super::files::{attachment, read_csv_upload};
 use super::forms::time_zone_names;
+use super::{AppState, path_id};
 use crate::db;
 use crate::db::resources::{CandidateQuery, ListFilter, PlanEntry};
 use crate::domain::pagination::{Page, PageRequest};
@@ -191,7 +191,7 @@ pub async fn update_plan(
     Path(id): Path<String>,
     Form(form): Form<PlanAction>,
 ) -> AppResult<Response> {
-    let id = Uuid::parse_str(&id).map_err(|_| AppError::NotFound)?;
+    let id = path_id(&id)?;
     let resource = db::resources::find(&state.pool, id)
         .await?
         .ok_or(AppError::NotFound)?;
@@ -432,7 +432,7 @@ pub async fn create(
 }
 
 async fn find_resource(state: &AppState, id: &str) -> AppResult<Resource> {
-    let id = Uuid::parse_str(id).map_err(|_| AppError::NotFound)?;
+    let id = path_id(id)?;
     db::resources::find(&state.pool, id)
         .await?
         .ok_or(AppError::NotFound)
