@@ -18,6 +18,13 @@ pub enum AppError {
     /// The request conflicts with the current state, with a sentence saying how.
     #[error("conflict: {0}")]
     Conflict(String),
+    /// A value the database already holds where it must be unique (an email, a label): the
+    /// form is shown again with the message next to `field` (422), or as a page if not.
+    #[error("{field}: {message}")]
+    Taken {
+        field: &'static str,
+        message: &'static str,
+    },
     /// Input the database refused although validation let it through.
     #[error("invalid input")]
     InvalidInput,
@@ -37,7 +44,7 @@ impl AppError {
             AppError::NotFound | AppError::InvalidLink => StatusCode::NOT_FOUND,
             AppError::Forbidden => StatusCode::FORBIDDEN,
             AppError::Conflict(_) => StatusCode::CONFLICT,
-            AppError::InvalidInput => StatusCode::UNPROCESSABLE_ENTITY,
+            AppError::InvalidInput | AppError::Taken { .. } => StatusCode::UNPROCESSABLE_ENTITY,
             AppError::Unavailable => StatusCode::SERVICE_UNAVAILABLE,
             AppError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
@@ -54,6 +61,17 @@ impl From<DbError> for AppError {
             DbError::Invalid(reason) => {
                 tracing::warn!(%reason, "the database refused a value that passed validation");
                 AppError::InvalidInput
+            }
+            DbError::Conflict(constraint) => {
+                tracing::info!(%constraint, "a write was refused by a constraint");
+                let answer = crate::db::answer_for(&constraint);
+                match answer.field {
+                    Some(field) => AppError::Taken {
+                        field,
+                        message: answer.message,
+                    },
+                    None => AppError::Conflict(answer.message.into()),
+                }
             }
             other => AppError::Internal(anyhow::Error::new(other)),
         }
@@ -86,6 +104,11 @@ impl IntoResponse for AppError {
             AppError::Conflict(message) => {
                 response.extensions_mut().insert(ErrorMessage(message));
             }
+            AppError::Taken { message, .. } => {
+                response
+                    .extensions_mut()
+                    .insert(ErrorMessage(message.to_string()));
+            }
             AppError::InvalidInput => {
                 response.extensions_mut().insert(ErrorMessage(
                     "Some of what you entered can't be saved (an unusual character, or a date or \
@@ -108,3 +131,32 @@ impl IntoResponse for AppError {
 }
 
 pub type AppResult<T> = Result<T, AppError>;
+
+/// `Option` → 404: what every "find this or say it isn't there" ends with.
+pub trait OrNotFound<T> {
+    fn or_404(self) -> AppResult<T>;
+}
+
+impl<T> OrNotFound<T> for Option<T> {
+    fn or_404(self) -> AppResult<T> {
+        self.ok_or(AppError::NotFound)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn constraint_refusals_are_409_or_422_never_500() {
+        let conflict = AppError::from(DbError::Conflict(
+            "recognition_behaviours_position_key".into(),
+        ));
+        assert_eq!(conflict.status_code(), StatusCode::CONFLICT);
+        let taken = AppError::from(DbError::Conflict("people_email_key".into()));
+        assert_eq!(taken.status_code(), StatusCode::UNPROCESSABLE_ENTITY);
+        assert!(matches!(taken, AppError::Taken { field: "email", .. }));
+        let other = AppError::from(sqlx::Error::RowNotFound);
+        assert_eq!(other.status_code(), StatusCode::INTERNAL_SERVER_ERROR);
+    }
+}

@@ -1,9 +1,11 @@
 //! Attune: a self-hosted workplace empathy program.
 //!
-//! Layers (one direction only): [`web`] → [`domain`], [`web`] → [`db`], [`db`] → [`domain`].
+//! Layers (one direction only): [`web`] → [`app`] → [`domain`] and [`db`]; [`db`] returns
+//! [`domain`] types.
 //! The glue at the top of the crate wires them together: configuration, start-up, telemetry
 //! and the command line.
 
+pub mod app;
 pub mod cli;
 pub mod config;
 pub mod db;

@@ -10,10 +10,14 @@ pub mod settings;
 pub mod sign_in;
 pub mod tokens;
 
+mod constraints;
+pub use constraints::{Answer, answer_for};
+
 /// What can go wrong talking to the database, in terms callers can act on.
 #[derive(Debug, thiserror::Error)]
 pub enum DbError {
-    /// A unique or exclusion constraint refused the write; holds the constraint name.
+    /// A unique, exclusion or foreign key constraint refused the write; holds the constraint
+    /// name. [`answer_for`] says what to tell the person.
     #[error("conflicts with existing data ({0})")]
     Conflict(String),
     /// The database refused a value: a CHECK constraint, or data it cannot hold (a NUL byte in
@@ -31,7 +35,13 @@ pub enum DbError {
 impl From<sqlx::Error> for DbError {
     fn from(err: sqlx::Error) -> Self {
         match &err {
-            sqlx::Error::Database(db_err) if db_err.is_unique_violation() => {
+            // unique (23505), exclusion (23P01) and foreign key (23503) violations: the write
+            // conflicts with data that exists, or that another request changed meanwhile
+            sqlx::Error::Database(db_err)
+                if db_err
+                    .code()
+                    .is_some_and(|code| matches!(&*code, "23505" | "23P01" | "23503")) =>
+            {
                 DbError::Conflict(db_err.constraint().unwrap_or_default().to_string())
             }
             sqlx::Error::Io(_)
@@ -68,4 +78,29 @@ pub async fn ping(db: impl sqlx::PgExecutor<'_>) -> Result<(), sqlx::Error> {
         .fetch_one(db)
         .await
         .map(drop)
+}
+
+/// A text column read into a domain type through its `FromStr` (enums, time zones): the one
+/// way rows decode text into types, failing loudly on a value the code doesn't know instead of
+/// guessing a default. Declare the row field as `Text<Status>` and take `.0`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Text<T>(pub T);
+
+impl<T> sqlx::Type<sqlx::Postgres> for Text<T> {
+    fn type_info() -> sqlx::postgres::PgTypeInfo {
+        <String as sqlx::Type<sqlx::Postgres>>::type_info()
+    }
+
+    fn compatible(ty: &sqlx::postgres::PgTypeInfo) -> bool {
+        <String as sqlx::Type<sqlx::Postgres>>::compatible(ty)
+    }
+}
+
+impl<'r, T: std::str::FromStr> sqlx::Decode<'r, sqlx::Postgres> for Text<T> {
+    fn decode(value: sqlx::postgres::PgValueRef<'r>) -> Result<Self, sqlx::error::BoxDynError> {
+        let raw = <&str as sqlx::Decode<sqlx::Postgres>>::decode(value)?;
+        raw.parse::<T>()
+            .map(Text)
+            .map_err(|_| format!("unknown value {raw:?}").into())
+    }
 }

@@ -15,7 +15,7 @@ struct PersonRow {
     display_name: String,
     department: String,
     office: String,
-    time_zone: String,
+    time_zone: super::Text<chrono_tz::Tz>,
     is_organizer: bool,
     is_hr_admin: bool,
     active: bool,
@@ -31,7 +31,7 @@ impl From<PersonRow> for Person {
             display_name: row.display_name,
             department: row.department,
             office: row.office,
-            time_zone: row.time_zone,
+            time_zone: row.time_zone.0,
             roles: Roles {
                 organizer: row.is_organizer,
                 hr_admin: row.is_hr_admin,

@@ -47,7 +47,7 @@ fn as_person(demo: &DemoPerson) -> Person {
         display_name: demo.person.display_name.as_str().to_string(),
         department: demo.person.department.clone(),
         office: demo.person.office.clone(),
-        time_zone: demo.person.time_zone.name().to_string(),
+        time_zone: demo.person.time_zone,
         roles: demo.person.roles,
         active: true,
         has_password: true,

@@ -1183,7 +1183,7 @@ mod tests {
             display_name: "Ada Lovelace".into(),
             department: "Engineering".into(),
             office: "London".into(),
-            time_zone: "Europe/London".into(),
+            time_zone: chrono_tz::Europe::London,
             roles: Roles {
                 organizer,
                 hr_admin,

@@ -11,6 +11,7 @@ pub mod recognition;
 pub mod resources;
 pub mod sign_in;
 pub mod teq;
+pub mod time;
 
 /// Problems with a submitted form, keyed by field name, in the order the fields appear.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]

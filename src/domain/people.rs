@@ -127,7 +127,7 @@ pub struct Person {
     pub display_name: String,
     pub department: String,
     pub office: String,
-    pub time_zone: String,
+    pub time_zone: Tz,
     pub roles: Roles,
     pub active: bool,
     pub has_password: bool,

@@ -10,12 +10,14 @@ use serde::Deserialize;
 use tower_sessions::Session;
 
 use super::AppState;
-use super::auth::{CurrentUser, start_session};
+use super::auth::start_session;
 use super::chrome::{Chrome, flash};
-use super::forms::{check_new_password, time_zone_names};
+use super::forms::check_new_password;
+use super::guards::CurrentUser;
 use crate::db;
 use crate::domain::FieldErrors;
 use crate::domain::people::{Person, parse_time_zone};
+use crate::domain::time::zone_names;
 use crate::error::AppResult;
 use crate::secrets;
 
@@ -34,8 +36,8 @@ impl AccountPage {
         AccountPage {
             chrome: chrome.at("account"),
             person: person.clone(),
-            time_zone: person.time_zone.clone(),
-            time_zones: time_zone_names().collect(),
+            time_zone: person.time_zone.name().to_string(),
+            time_zones: zone_names().collect(),
             errors: FieldErrors::new(),
         }
     }
@@ -131,4 +133,12 @@ pub async fn change_time_zone(
             Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response())
         }
     }
+}
+
+/// This area's pages and forms.
+pub(super) fn routes() -> super::routes::Routes {
+    super::routes::Routes::new()
+        .get("/account", show)
+        .post("/account/password", change_password)
+        .post("/account/time-zone", change_time_zone)
 }

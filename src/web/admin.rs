@@ -5,8 +5,8 @@ use askama_web::WebTemplate;
 use axum::extract::State;
 
 use super::AppState;
-use super::auth::HrAdmin;
 use super::chrome::Chrome;
+use super::guards::HrAdmin;
 use crate::db;
 use crate::db::people::PeopleSummary;
 use crate::error::AppResult;
@@ -27,4 +27,9 @@ pub async fn index(
         chrome: chrome.at("admin"),
         people: db::people::summary(&state.pool).await?,
     })
+}
+
+/// This area's pages and forms.
+pub(super) fn routes() -> super::routes::Routes {
+    super::routes::Routes::new().get("/admin", index)
 }

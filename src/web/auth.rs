@@ -1,4 +1,4 @@
-//! Signing in and out, the current person, and role guards.
+//! Signing in and out: the sign-in form, throttling, sessions and the viewer middleware.
 
 use std::net::{IpAddr, SocketAddr};
 use std::sync::Arc;
@@ -8,7 +8,7 @@ use askama_web::WebTemplate;
 use axum::Form;
 use axum::extract::{ConnectInfo, FromRequestParts, Query, Request, State};
 use axum::http::request::Parts;
-use axum::http::{HeaderValue, Method, StatusCode, header};
+use axum::http::{HeaderValue, StatusCode, header};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Redirect, Response};
 use chrono::Utc;
@@ -18,11 +18,11 @@ use uuid::Uuid;
 
 use super::AppState;
 use super::chrome::{Chrome, Viewer, flash};
+use super::guards::CurrentUserOpt;
 use crate::db;
 use crate::domain::FieldErrors;
-use crate::domain::people::Person;
 use crate::domain::sign_in::{self, Throttle};
-use crate::error::{AppError, AppResult};
+use crate::error::AppResult;
 use crate::secrets;
 
 const AUTH_KEY: &str = "auth";
@@ -88,53 +88,6 @@ pub async fn start_session(session: &Session, person_id: Uuid, epoch: i32) -> Ap
         )
         .await?;
     Ok(())
-}
-
-fn viewer_of(parts: &Parts) -> Option<Arc<Person>> {
-    parts.extensions.get::<Viewer>().and_then(|v| v.0.clone())
-}
-
-/// Where to send someone who must sign in first: back here afterwards (for GET requests).
-fn to_sign_in(parts: &Parts) -> Response {
-    if parts.method == Method::GET {
-        let here = parts
-            .uri
-            .path_and_query()
-            .map(|pq| pq.as_str())
-            .unwrap_or("/");
-        let next: String = url::form_urlencoded::byte_serialize(here.as_bytes()).collect();
-        Redirect::to(&format!("/login?next={next}")).into_response()
-    } else {
-        Redirect::to("/login").into_response()
-    }
-}
-
-/// Any signed-in person.
-pub struct CurrentUser(pub Arc<Person>);
-
-impl<S: Send + Sync> FromRequestParts<S> for CurrentUser {
-    type Rejection = Response;
-
-    async fn from_request_parts(parts: &mut Parts, _state: &S) -> Result<Self, Self::Rejection> {
-        viewer_of(parts)
-            .map(CurrentUser)
-            .ok_or_else(|| to_sign_in(parts))
-    }
-}
-
-/// A signed-in HR admin; anyone else signed in gets 403.
-pub struct HrAdmin(pub Arc<Person>);
-
-impl<S: Send + Sync> FromRequestParts<S> for HrAdmin {
-    type Rejection = Response;
-
-    async fn from_request_parts(parts: &mut Parts, _state: &S) -> Result<Self, Self::Rejection> {
-        match viewer_of(parts) {
-            Some(person) if person.is_hr_admin() => Ok(HrAdmin(person)),
-            Some(_) => Err(AppError::Forbidden.into_response()),
-            None => Err(to_sign_in(parts)),
-        }
-    }
 }
 
 /// The client's address, for throttling.
@@ -209,17 +162,6 @@ pub async fn login_page(
         errors: FieldErrors::new(),
     }
     .into_response()
-}
-
-/// The viewer, signed in or not (an always-succeeding extractor).
-pub struct CurrentUserOpt(pub Option<Arc<Person>>);
-
-impl<S: Send + Sync> FromRequestParts<S> for CurrentUserOpt {
-    type Rejection = std::convert::Infallible;
-
-    async fn from_request_parts(parts: &mut Parts, _state: &S) -> Result<Self, Self::Rejection> {
-        Ok(CurrentUserOpt(viewer_of(parts)))
-    }
 }
 
 #[derive(Debug, Deserialize)]
@@ -305,4 +247,12 @@ pub async fn logout(session: Session) -> AppResult<Redirect> {
     session.flush().await?;
     flash(&session, "info", "You've signed out. See you soon.").await?;
     Ok(Redirect::to("/login"))
+}
+
+/// This area's pages and forms.
+pub(super) fn routes() -> super::routes::Routes {
+    super::routes::Routes::new()
+        .get("/login", login_page)
+        .post("/login", login)
+        .post("/logout", logout)
 }

@@ -57,6 +57,18 @@ impl Chrome {
         self
     }
 
+    /// Whether the viewer is a signed-in HR admin (for templates: `chrome.is_hr()`).
+    pub fn is_hr(&self) -> bool {
+        self.user.as_ref().is_some_and(|user| user.is_hr)
+    }
+
+    /// Whether the viewer may run story nights (organizers and HR admins).
+    pub fn is_organizer(&self) -> bool {
+        self.user
+            .as_ref()
+            .is_some_and(|user| user.is_organizer || user.is_hr)
+    }
+
     /// Whether the current page belongs to the HR admin area (one navigation item for all).
     pub fn in_admin(&self) -> bool {
         matches!(

@@ -2,14 +2,12 @@
 //! stories, adds events to their calendar and, afterwards, thanks storytellers privately.
 
 use std::borrow::Borrow;
-use std::sync::Arc;
 
 use askama::Template;
 use askama_web::WebTemplate;
 use axum::Form;
-use axum::extract::{FromRequestParts, Path, Query, State};
+use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
-use axum::http::request::Parts;
 use axum::response::{IntoResponse, Redirect, Response};
 use chrono::{DateTime, Duration, Utc};
 use chrono_tz::Tz;
@@ -18,10 +16,10 @@ use sqlx::PgConnection;
 use tower_sessions::Session;
 use uuid::Uuid;
 
-use super::auth::CurrentUser;
 use super::chrome::{Chrome, Flash, flash};
 use super::files::attachment;
-use super::forms::{human_date, ticked, time_zone_names};
+use super::forms::ticked;
+use super::guards::{CurrentUser, Organizer};
 use super::{AppState, path_id};
 use crate::db;
 use crate::db::events::{Listed, Period};
@@ -33,6 +31,7 @@ use crate::domain::events::{
 };
 use crate::domain::pagination::{Page, PageRequest};
 use crate::domain::people::Person;
+use crate::domain::time::{local_date, zone_names};
 use crate::error::{AppError, AppResult};
 use crate::secrets;
 
@@ -43,26 +42,8 @@ const LIST_LIMIT: i64 = 1000;
 const FEED_DAYS_BACK: i64 = 90;
 const FEED_LIMIT: i64 = 300;
 
-// --- Who may organize ------------------------------------------------------------------
-
-/// A signed-in organizer or HR admin; anyone else signed in gets 403.
-pub struct Organizer(pub Arc<Person>);
-
-impl<S: Send + Sync> FromRequestParts<S> for Organizer {
-    type Rejection = Response;
-
-    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
-        let CurrentUser(person) = CurrentUser::from_request_parts(parts, state).await?;
-        if can_organize(&person) {
-            Ok(Organizer(person))
-        } else {
-            Err(AppError::Forbidden.into_response())
-        }
-    }
-}
-
 fn zone_of(person: &Person) -> Tz {
-    person.time_zone.parse().unwrap_or(Tz::UTC)
+    person.time_zone
 }
 
 fn conflict(message: &str) -> AppError {
@@ -295,7 +276,7 @@ impl FormPage {
             event,
             form,
             errors,
-            time_zones: time_zone_names().collect(),
+            time_zones: zone_names().collect(),
             offices: db::events::offices(&state.pool).await?,
         })
     }
@@ -310,7 +291,7 @@ pub async fn new_page(
     Organizer(person): Organizer,
     chrome: Chrome,
 ) -> AppResult<FormPage> {
-    let form = EventForm::blank(&person.time_zone, &person.office);
+    let form = EventForm::blank(person.time_zone.name(), &person.office);
     FormPage::new(&state, chrome, None, form, FieldErrors::new()).await
 }
 
@@ -817,7 +798,7 @@ pub async fn feed_page(
 ) -> AppResult<FeedPage> {
     let created_on = db::events::feed_created(&state.pool, person.id)
         .await?
-        .map(|at| human_date(at, &person.time_zone));
+        .map(|at| local_date(at, person.time_zone));
     Ok(FeedPage {
         chrome: chrome.at("events"),
         created_on,
@@ -849,7 +830,7 @@ pub async fn new_feed(
     });
     let created_on = db::events::feed_created(&state.pool, person.id)
         .await?
-        .map(|at| human_date(at, &person.time_zone));
+        .map(|at| local_date(at, person.time_zone));
     let page = FeedPage {
         chrome,
         created_on,
@@ -1241,4 +1222,34 @@ pub async fn home_summary(state: &AppState, person: &Person) -> AppResult<HomeSt
         .map(|l| card(l, zone, now))
         .collect();
     Ok(HomeStoryNights { notices, upcoming })
+}
+
+/// This area's pages and forms.
+pub(super) fn routes() -> super::routes::Routes {
+    super::routes::Routes::new()
+        .get("/events", list)
+        .get("/events/new", new_page)
+        .post("/events", create)
+        .get("/events/calendar-feed", feed_page)
+        .post("/events/calendar-feed", new_feed)
+        .post("/events/calendar-feed/revoke", revoke_feed)
+        .get("/events/{id}", show)
+        .post("/events/{id}", update)
+        .get("/events/{id}/edit", edit_page)
+        .post("/events/{id}/publish", publish)
+        .get("/events/{id}/cancel", confirm_cancel)
+        .post("/events/{id}/cancel", cancel)
+        .post("/events/{id}/duplicate", duplicate)
+        .post("/events/{id}/rsvp", rsvp)
+        .post("/events/{id}/rsvp/cancel", cancel_rsvp)
+        .get("/events/{id}/calendar.ics", ics)
+        .get("/events/{id}/pitch", pitch_page)
+        .post("/events/{id}/pitch", save_pitch)
+        .post("/events/{id}/pitch/withdraw", withdraw_pitch)
+        .post("/events/{id}/pitches/{pitch_id}/decision", decide)
+        .post("/events/{id}/pitches/{pitch_id}/move", move_story)
+        .post("/events/{id}/pitches/{pitch_id}/note", leave_note)
+        .post("/events/{id}/lineup", lineup_visibility)
+        .post("/events/{id}/attendance", attendance)
+        .get("/calendar/{file}", feed)
 }

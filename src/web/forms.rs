@@ -1,7 +1,5 @@
 //! Small helpers shared by form handlers.
 
-use chrono::{DateTime, Utc};
-
 use crate::domain::FieldErrors;
 use crate::domain::password::{self, PasswordProblem};
 
@@ -26,22 +24,4 @@ pub fn check_new_password(
             "The two passwords don't match. Type the same password twice.",
         );
     }
-}
-
-/// Every IANA time zone name, for the time zone picker.
-pub fn time_zone_names() -> impl Iterator<Item = &'static str> {
-    chrono_tz::TZ_VARIANTS.iter().map(|tz| tz.name())
-}
-
-/// A calendar date in the person's own time zone, e.g. "24 November 2026".
-pub fn human_date(at: DateTime<Utc>, time_zone: &str) -> String {
-    let zone = time_zone
-        .parse::<chrono_tz::Tz>()
-        .unwrap_or(chrono_tz::Tz::UTC);
-    at.with_timezone(&zone).format("%-d %B %Y").to_string()
-}
-
-/// A date and time for people to read, in UTC with the zone named.
-pub fn human_time(at: DateTime<Utc>) -> String {
-    at.format("%-d %B %Y at %H:%M UTC").to_string()
 }

@@ -5,9 +5,9 @@ use askama_web::WebTemplate;
 use axum::extract::State;
 
 use super::AppState;
-use super::auth::CurrentUser;
 use super::chrome::Chrome;
 use super::events::{self, HomeStoryNights};
+use super::guards::CurrentUser;
 use super::recognition::{self, HomePanel};
 use super::resources::{RecommendationView, recommend_for};
 use crate::db;
@@ -53,4 +53,9 @@ pub async fn home(
         recommendations,
         return_to: "/",
     })
+}
+
+/// This area's pages and forms.
+pub(super) fn routes() -> super::routes::Routes {
+    super::routes::Routes::new().get("/", home)
 }

@@ -5,9 +5,9 @@ use askama_web::WebTemplate;
 use axum::extract::State;
 
 use super::AppState;
-use super::auth::HrAdmin;
 use super::charts::{self, BarChart};
 use super::chrome::Chrome;
+use super::guards::HrAdmin;
 use crate::db;
 use crate::db::insights::{GroupBy, Participation};
 use crate::domain::insights::{
@@ -123,4 +123,9 @@ pub async fn show(
         aspect_names: Aspect::ALL.iter().map(|a| a.name()).collect(),
         as_of: as_of.format("%A %-d %B %Y").to_string(),
     })
+}
+
+/// This area's pages and forms.
+pub(super) fn routes() -> super::routes::Routes {
+    super::routes::Routes::new().get("/admin/insights", show)
 }

@@ -11,10 +11,10 @@ use serde::Deserialize;
 use tower_sessions::Session;
 use uuid::Uuid;
 
-use super::auth::HrAdmin;
 use super::chrome::{Chrome, Flash, flash};
 use super::files::read_csv_upload;
-use super::forms::{human_time, ticked, time_zone_names};
+use super::forms::ticked;
+use super::guards::HrAdmin;
 use super::{AppState, path_id};
 use crate::db::people::StatusFilter;
 use crate::db::tokens::Purpose;
@@ -24,6 +24,7 @@ use crate::domain::pagination::{Page, PageRequest};
 use crate::domain::people::{
     self as people_domain, NewPerson, Person, PersonForm, RejectedRow, Roles,
 };
+use crate::domain::time::{utc_date_time, zone_names};
 use crate::error::{AppError, AppResult};
 use crate::secrets;
 
@@ -119,7 +120,7 @@ pub async fn new_page(HrAdmin(_): HrAdmin, chrome: Chrome) -> NewPage {
         },
         roles: Roles::default(),
         errors: FieldErrors::new(),
-        time_zones: time_zone_names().collect(),
+        time_zones: zone_names().collect(),
     }
 }
 
@@ -174,7 +175,7 @@ pub async fn create(
             form: form.clone(),
             roles,
             errors,
-            time_zones: time_zone_names().collect(),
+            time_zones: zone_names().collect(),
         };
         (StatusCode::UNPROCESSABLE_ENTITY, page).into_response()
     };
@@ -237,7 +238,7 @@ impl ShowPage {
     ) -> AppResult<ShowPage> {
         let invitation_expires = db::tokens::pending_invitation(&state.pool, person.id, Utc::now())
             .await?
-            .map(|at: DateTime<Utc>| human_time(at));
+            .map(|at: DateTime<Utc>| utc_date_time(at));
         Ok(ShowPage {
             chrome: chrome.at("people"),
             form: PersonForm {
@@ -245,11 +246,11 @@ impl ShowPage {
                 display_name: person.display_name.clone(),
                 department: person.department.clone(),
                 office: person.office.clone(),
-                time_zone: person.time_zone.clone(),
+                time_zone: person.time_zone.name().to_string(),
             },
             roles: person.roles,
             errors: FieldErrors::new(),
-            time_zones: time_zone_names().collect(),
+            time_zones: zone_names().collect(),
             is_self: person.id == viewer.id,
             fresh_link: None,
             invitation_expires,
@@ -487,4 +488,19 @@ pub async fn import(
         invitation_days: INVITATION_DAYS,
     };
     Ok((status, page).into_response())
+}
+
+/// This area's pages and forms.
+pub(super) fn routes() -> super::routes::Routes {
+    super::routes::Routes::new()
+        .get("/admin/people", list)
+        .get("/admin/people/new", new_page)
+        .post("/admin/people", create)
+        .get("/admin/people/import", import_page)
+        .post("/admin/people/import", import)
+        .get("/admin/people/{id}", show)
+        .post("/admin/people/{id}", update)
+        .post("/admin/people/{id}/deactivate", deactivate)
+        .post("/admin/people/{id}/reactivate", reactivate)
+        .post("/admin/people/{id}/invitation", reinvite)
 }

@@ -10,16 +10,16 @@ use chrono::Utc;
 use tower_sessions::Session;
 use uuid::Uuid;
 
-use super::auth::CurrentUser;
 use super::charts::{self, BarChart, LineChart};
 use super::chrome::{Chrome, flash};
-use super::forms::human_date;
+use super::guards::CurrentUser;
 use super::resources::{RecommendationView, recommend_for};
 use super::{AppState, path_id};
 use crate::db;
 use crate::domain::people::Person;
 use crate::domain::quiz::{self, Attempt, RawAnswers};
 use crate::domain::teq::{self, Answers, Aspect, ITEMS, Response as Choice};
+use crate::domain::time::local_date;
 use crate::error::{AppError, AppResult};
 
 /// At most this many attempts are listed (more than a decade of monthly retakes).
@@ -119,7 +119,7 @@ pub async fn take(
         settings.retake_interval_days,
         Utc::now(),
     ) {
-        page.opens_on = Some(human_date(opens, &person.time_zone));
+        page.opens_on = Some(local_date(opens, person.time_zone));
         page.latest = latest.map(|a| a.id);
     }
     Ok(page)
@@ -197,12 +197,12 @@ pub async fn submit(
                 None => {
                     return Err(AppError::Conflict(format!(
                         "You took the quiz recently. You can take it again from {}.",
-                        human_date(
+                        local_date(
                             quiz::retake_opens(
                                 latest.map(|a| a.taken_at).unwrap_or(now),
                                 settings.retake_interval_days
                             ),
-                            &person.time_zone
+                            person.time_zone
                         )
                     )));
                 }
@@ -279,7 +279,7 @@ pub async fn results(
         is_latest: latest.is_some_and(|l| l.id == attempt.id),
         return_to: format!("/quiz/attempts/{}", attempt.id),
         chrome: chrome.at("quiz"),
-        taken_on: human_date(attempt.taken_at, &person.time_zone),
+        taken_on: local_date(attempt.taken_at, person.time_zone),
         reading: teq::describe_total(attempt.total),
         chart: charts::aspect_bars(&attempt.aspects),
         aspects,
@@ -323,7 +323,7 @@ pub async fn history(
     let attempts = db::quiz::history(&state.pool, person.id, HISTORY_LIMIT).await?;
     let dated: Vec<(String, u8)> = attempts
         .iter()
-        .map(|a| (human_date(a.taken_at, &person.time_zone), a.total))
+        .map(|a| (local_date(a.taken_at, person.time_zone), a.total))
         .collect();
     let mut rows: Vec<HistoryRow> = attempts
         .iter()
@@ -364,7 +364,7 @@ pub async fn confirm_delete(
     let attempt = own_attempt(&state, &person, &id).await?;
     Ok(DeletePage {
         chrome: chrome.at("quiz"),
-        taken_on: human_date(attempt.taken_at, &person.time_zone),
+        taken_on: local_date(attempt.taken_at, person.time_zone),
         attempt,
     })
 }
@@ -385,4 +385,15 @@ pub async fn delete(
     )
     .await?;
     Ok(Redirect::to("/quiz/history"))
+}
+
+/// This area's pages and forms.
+pub(super) fn routes() -> super::routes::Routes {
+    super::routes::Routes::new()
+        .get("/quiz", take)
+        .post("/quiz", submit)
+        .get("/quiz/history", history)
+        .get("/quiz/attempts/{id}", results)
+        .get("/quiz/attempts/{id}/delete", confirm_delete)
+        .post("/quiz/attempts/{id}/delete", delete)
 }

@@ -15,10 +15,11 @@ use serde::{Deserialize, Serialize};
 use tower_sessions::Session;
 use uuid::Uuid;
 
-use super::auth::{CurrentUser, HrAdmin, safe_next};
+use super::auth::safe_next;
 use super::chrome::{Chrome, flash};
 use super::errors::PlainBody;
 use super::files::attachment;
+use super::guards::{CurrentUser, HrAdmin};
 use super::{AppState, path_id};
 use crate::db::recognition::{
     self as store, GroupFigures, Grouping, PersonList, Report, SpotlightInvitation, Unrecognised,
@@ -45,7 +46,7 @@ const SPOTLIGHT_WEEKS: i64 = 8;
 // Shared helpers
 
 fn zone_of(person: &Person) -> Tz {
-    person.time_zone.parse::<Tz>().unwrap_or(Tz::UTC)
+    person.time_zone
 }
 
 /// The person's own calendar date now.
@@ -1912,6 +1913,49 @@ pub async fn spotlight(
         per_department: settings.spotlight_per_department,
         weeks: group_weeks(rows, week),
     })
+}
+
+/// This area's pages and forms.
+pub(super) fn routes() -> super::routes::Routes {
+    super::routes::Routes::new()
+        .get("/recognition", wall)
+        .post("/recognition", create)
+        .get("/recognition/new", new)
+        .get("/recognition/colleagues", colleagues)
+        .get("/recognition/mine", mine)
+        .get("/recognition/given", given)
+        .get("/recognition/received.csv", received_csv)
+        .get("/recognition/people/{id}", person)
+        .get("/recognition/{id}", show)
+        .post("/recognition/{id}/appreciate", appreciate)
+        .get("/recognition/{id}/report", report_page)
+        .post("/recognition/{id}/report", report)
+        .post("/recognition/{id}/visibility", set_visibility)
+        .get("/admin/recognition", admin)
+        .get("/admin/recognition/approvals", approvals)
+        .post("/admin/recognition/{id}/approve", approve)
+        .get("/admin/recognition/{id}/reject", reject_page)
+        .post("/admin/recognition/{id}/reject", reject)
+        .get("/admin/recognition/reports", reports)
+        .post("/admin/recognition/{id}/keep", keep)
+        .post("/admin/recognition/{id}/remove", remove)
+        .get("/admin/recognition/fairness", fairness)
+        .get("/admin/recognition/export", export_page)
+        .get("/admin/recognition/export.csv", export_csv)
+        .get("/admin/recognition/behaviours", behaviours)
+        .post("/admin/recognition/behaviours", add_behaviour)
+        .get("/admin/recognition/behaviours/{id}", edit_behaviour)
+        .post("/admin/recognition/behaviours/{id}", update_behaviour)
+        .post("/admin/recognition/behaviours/{id}/move", move_behaviour)
+        .post(
+            "/admin/recognition/behaviours/{id}/retire",
+            retire_behaviour,
+        )
+        .post(
+            "/admin/recognition/behaviours/{id}/reinstate",
+            reinstate_behaviour,
+        )
+        .get("/admin/recognition/spotlight", spotlight)
 }
 
 #[cfg(test)]

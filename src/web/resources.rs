@@ -13,10 +13,10 @@ use serde::Deserialize;
 use tower_sessions::Session;
 use uuid::Uuid;
 
-use super::auth::{CurrentUser, HrAdmin, safe_next};
+use super::auth::safe_next;
 use super::chrome::{Chrome, flash};
 use super::files::{attachment, read_csv_upload};
-use super::forms::time_zone_names;
+use super::guards::{CurrentUser, HrAdmin};
 use super::{AppState, path_id};
 use crate::db;
 use crate::db::resources::{CandidateQuery, ListFilter, PlanEntry};
@@ -27,6 +27,7 @@ use crate::domain::resources::{
     self as rules, Engagement, Kind, PlanStatus, Profile, Resource, ResourceForm, ResourceInput,
 };
 use crate::domain::teq::{Aspect, Score};
+use crate::domain::time::zone_names;
 use crate::domain::{FieldErrors, csv_safe};
 use crate::error::{AppError, AppResult};
 
@@ -111,10 +112,7 @@ pub async fn recommend_for(
 
 fn event_when(resource: &Resource, person: &Person) -> Option<String> {
     let event = resource.event.as_ref()?;
-    let zone = person
-        .time_zone
-        .parse::<chrono_tz::Tz>()
-        .unwrap_or(chrono_tz::Tz::UTC);
+    let zone = person.time_zone;
     Some(format!(
         "{} ({})",
         event
@@ -384,7 +382,7 @@ impl EditPage {
             errors: FieldErrors::new(),
             kinds: Kind::ALL,
             aspects: Aspect::ALL,
-            time_zones: time_zone_names().collect(),
+            time_zones: zone_names().collect(),
             engagement: Engagement::default(),
             needs_review,
         }
@@ -617,4 +615,21 @@ pub async fn import(
         }),
     };
     Ok((status, page).into_response())
+}
+
+/// This area's pages and forms.
+pub(super) fn routes() -> super::routes::Routes {
+    super::routes::Routes::new()
+        .get("/plan", plan)
+        .post("/plan/{id}", update_plan)
+        .get("/admin/resources", list)
+        .get("/admin/resources/new", new_page)
+        .post("/admin/resources", create)
+        .get("/admin/resources/export.csv", export)
+        .get("/admin/resources/import", import_page)
+        .post("/admin/resources/import", import)
+        .get("/admin/resources/{id}", edit)
+        .post("/admin/resources/{id}", update)
+        .post("/admin/resources/{id}/archive", archive)
+        .post("/admin/resources/{id}/restore", restore)
 }

@@ -10,8 +10,8 @@ use serde::Deserialize;
 use tower_sessions::Session;
 
 use super::AppState;
-use super::auth::HrAdmin;
 use super::chrome::{Chrome, flash};
+use super::guards::HrAdmin;
 use crate::db;
 use crate::db::settings::ProgramSettings;
 use crate::domain::FieldErrors;
@@ -137,4 +137,11 @@ pub async fn update(
             Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response())
         }
     }
+}
+
+/// This area's pages and forms.
+pub(super) fn routes() -> super::routes::Routes {
+    super::routes::Routes::new()
+        .get("/admin/settings", show)
+        .post("/admin/settings", update)
 }

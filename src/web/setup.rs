@@ -13,11 +13,12 @@ use tower_sessions::Session;
 use super::AppState;
 use super::auth::start_session;
 use super::chrome::{Chrome, flash};
-use super::forms::{check_new_password, time_zone_names};
+use super::forms::check_new_password;
 use crate::db::tokens::Purpose;
 use crate::db::{self, DbError};
 use crate::domain::FieldErrors;
 use crate::domain::people::{NewPerson, Person, PersonForm, Roles};
+use crate::domain::time::zone_names;
 use crate::error::{AppError, AppResult};
 use crate::secrets;
 
@@ -70,7 +71,7 @@ pub async fn first_admin_page(
             ..PersonForm::default()
         },
         errors: FieldErrors::new(),
-        time_zones: time_zone_names().collect(),
+        time_zones: zone_names().collect(),
     })
 }
 
@@ -108,7 +109,7 @@ pub async fn first_admin(
         token: token.clone(),
         form: form.clone(),
         errors,
-        time_zones: time_zone_names().collect(),
+        time_zones: zone_names().collect(),
     };
     let Some(person) = person.filter(|_| errors.is_empty()) else {
         return Ok((StatusCode::UNPROCESSABLE_ENTITY, page(errors)).into_response());
@@ -242,4 +243,13 @@ pub async fn accept_invitation(
     )
     .await?;
     Ok(Redirect::to("/").into_response())
+}
+
+/// This area's pages and forms.
+pub(super) fn routes() -> super::routes::Routes {
+    super::routes::Routes::new()
+        .get("/setup/{token}", first_admin_page)
+        .post("/setup/{token}", first_admin)
+        .get("/invite/{token}", invitation_page)
+        .post("/invite/{token}", accept_invitation)
 }

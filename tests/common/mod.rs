@@ -28,6 +28,7 @@ pub async fn spawn_app(pool: PgPool) -> TestApp {
 
 /// Like [`spawn_app`], with a public base URL of its own (e.g. https, as behind a TLS proxy).
 pub async fn spawn_app_with(pool: PgPool, base_url: Option<&str>) -> TestApp {
+    init_logs();
     attune::startup::migrate(&pool)
         .await
         .expect("session table is created");
@@ -46,6 +47,20 @@ pub async fn spawn_app_with(pool: PgPool, base_url: Option<&str>) -> TestApp {
         .expect("server runs");
     });
     TestApp { address, pool }
+}
+
+/// With `ATTUNE_TEST_LOG` set (a filter such as `warn` or `attune=debug`), the server's logs
+/// are captured with each test's output, so a failing test shows what the server said.
+fn init_logs() {
+    static ONCE: std::sync::Once = std::sync::Once::new();
+    ONCE.call_once(|| {
+        if let Ok(filter) = std::env::var("ATTUNE_TEST_LOG") {
+            let _ = tracing_subscriber::fmt()
+                .with_env_filter(tracing_subscriber::EnvFilter::new(filter))
+                .with_test_writer()
+                .try_init();
+        }
+    });
 }
 
 /// One person's browser: its own cookie jar; redirects are not followed so tests see them.

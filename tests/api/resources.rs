@@ -1,7 +1,7 @@
 //! The resource library over HTTP: HR validation, archive, CSV round trip with formula
 //! escaping, and recommendations (weakest aspect first, exclusions, targeting).
 
-mod common;
+use crate::common;
 
 use attune::domain::people::Roles;
 use common::{Browser, location, spawn_app, take_quiz, visible_text};

@@ -2,7 +2,7 @@
 //! heavy concurrency), cancellations, pitches and the lineup, notes after the event, and
 //! calendar files read back with an independent iCalendar parser.
 
-mod common;
+use crate::common;
 
 use std::collections::HashMap;
 use std::io::BufReader;

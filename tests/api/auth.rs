@@ -1,6 +1,6 @@
 //! Signing in and out, invitations, sessions, throttling, CSRF and security headers.
 
-mod common;
+use crate::common;
 
 use attune::domain::people::Roles;
 use common::{PASSWORD, find_link, location, spawn_app, visible_text};

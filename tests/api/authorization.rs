@@ -1,7 +1,7 @@
 //! The authorization matrix: every route, as anonymous, employee, organizer and HR admin.
 //! A route missing from this table fails the test, so new routes must be added here.
 
-mod common;
+use crate::common;
 
 use std::collections::BTreeSet;
 

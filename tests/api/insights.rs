@@ -1,6 +1,6 @@
 //! Program figures for HR: aggregates only, and never for groups under the anonymity threshold.
 
-mod common;
+use crate::common;
 
 use attune::domain::people::{DisplayName, Email, NewPerson, Roles};
 use attune::domain::teq::{Answers, score};

@@ -1,6 +1,6 @@
 //! HR admins managing people: validation, CSV import, roles, deactivation, search.
 
-mod common;
+use crate::common;
 
 use attune::domain::people::Roles;
 use common::{Browser, find_link, location, spawn_app, visible_text};

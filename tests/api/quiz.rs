@@ -1,7 +1,7 @@
 //! The baseline quiz over HTTP: scoring, incomplete answers, drafts, double submission,
 //! privacy, retakes and deletion.
 
-mod common;
+use crate::common;
 
 use common::{location, spawn_app, take_quiz, visible_text};
 use reqwest::StatusCode;

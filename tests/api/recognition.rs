@@ -2,7 +2,7 @@
 //! reports, hiding, appreciation, behaviours, fairness, CSV exports, escaping and the
 //! spotlight rotation.
 
-mod common;
+use crate::common;
 
 use std::collections::HashMap;
 use std::sync::Arc;

@@ -1,0 +1,8 @@
+//! Use cases: operations that combine database reads and writes with the domain's rules in
+//! one transaction. Handlers, the command line, the demo, the scheduler and tests all call
+//! them the same way; none of them takes HTTP types or holds SQL text.
+
+pub mod events;
+pub mod people;
+pub mod recognition;
+pub mod resources;

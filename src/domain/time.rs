@@ -1,0 +1,99 @@
+//! Dates and times as people read them: the one place that words a date, a time or a zone.
+//! Every page, file and message formats through these functions, in the reader's own zone.
+
+use chrono::{DateTime, NaiveDate, NaiveDateTime, Utc};
+use chrono_tz::Tz;
+
+/// The reader's calendar date now.
+pub fn today_in(zone: Tz, now: DateTime<Utc>) -> NaiveDate {
+    now.with_timezone(&zone).date_naive()
+}
+
+/// "24 November 2026".
+pub fn long_date(date: NaiveDate) -> String {
+    date.format("%-d %B %Y").to_string()
+}
+
+/// "Tuesday 24 November 2026".
+pub fn weekday_date(date: NaiveDate) -> String {
+    date.format("%A %-d %B %Y").to_string()
+}
+
+/// "14:30".
+pub fn clock(at: NaiveDateTime) -> String {
+    at.format("%H:%M").to_string()
+}
+
+/// A moment as a calendar date in the reader's zone: "24 November 2026".
+pub fn local_date(at: DateTime<Utc>, zone: Tz) -> String {
+    long_date(at.with_timezone(&zone).date_naive())
+}
+
+/// A moment in the reader's zone, with the zone named: "24 November 2026 at 14:30
+/// (Europe/London)".
+pub fn local_date_time(at: DateTime<Utc>, zone: Tz) -> String {
+    format!(
+        "{} ({})",
+        at.with_timezone(&zone).format("%-d %B %Y at %H:%M"),
+        zone.name()
+    )
+}
+
+/// A moment with its weekday, in a zone: "Tuesday 24 November 2026, 14:30".
+pub fn weekday_date_time(at: DateTime<Utc>, zone: Tz) -> String {
+    at.with_timezone(&zone)
+        .format("%A %-d %B %Y, %H:%M")
+        .to_string()
+}
+
+/// A moment in UTC with the zone named: "24 November 2026 at 14:30 UTC".
+pub fn utc_date_time(at: DateTime<Utc>) -> String {
+    at.format("%-d %B %Y at %H:%M UTC").to_string()
+}
+
+/// A date as forms and files write it: "2026-11-24".
+pub fn iso_date(date: NaiveDate) -> String {
+    date.format("%Y-%m-%d").to_string()
+}
+
+/// A moment as an `<input type="datetime-local">` shows it, in a zone: "2026-11-24T14:30".
+pub fn datetime_local(at: DateTime<Utc>, zone: Tz) -> String {
+    at.with_timezone(&zone).format("%Y-%m-%dT%H:%M").to_string()
+}
+
+/// A moment as a CSV cell: "2026-11-24 14:30" (UTC).
+pub fn csv_date_time(at: DateTime<Utc>) -> String {
+    at.format("%Y-%m-%d %H:%M").to_string()
+}
+
+/// Every IANA time zone name, for the time zone picker.
+pub fn zone_names() -> impl Iterator<Item = &'static str> {
+    chrono_tz::TZ_VARIANTS.iter().map(|tz| tz.name())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use chrono::TimeZone;
+
+    #[test]
+    fn dates_and_times_read_as_people_write_them() {
+        let at = Utc.with_ymd_and_hms(2026, 11, 24, 14, 30, 0).unwrap();
+        let london = chrono_tz::Europe::London;
+        let tokyo = chrono_tz::Asia::Tokyo;
+        assert_eq!(local_date(at, london), "24 November 2026");
+        assert_eq!(local_date(at, tokyo), "24 November 2026");
+        assert_eq!(
+            local_date_time(at, tokyo),
+            "24 November 2026 at 23:30 (Asia/Tokyo)"
+        );
+        assert_eq!(weekday_date(at.date_naive()), "Tuesday 24 November 2026");
+        assert_eq!(utc_date_time(at), "24 November 2026 at 14:30 UTC");
+        assert_eq!(datetime_local(at, tokyo), "2026-11-24T23:30");
+        assert_eq!(iso_date(at.date_naive()), "2026-11-24");
+        assert_eq!(
+            today_in(tokyo, Utc.with_ymd_and_hms(2026, 11, 24, 20, 0, 0).unwrap()).to_string(),
+            "2026-11-25"
+        );
+    }
+}

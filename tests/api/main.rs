@@ -1,0 +1,18 @@
+//! Attune over HTTP: the real server on a free port against each test's own PostgreSQL
+//! database, driven as a person's browser would. One test binary, one module per area;
+//! shared helpers in `tests/common`. Set `ATTUNE_TEST_LOG=debug` (any `RUST_LOG`-style filter)
+//! to see the server's logs beside a failing test.
+
+#[path = "../common/mod.rs"]
+mod common;
+
+mod auth;
+mod authorization;
+mod cli;
+mod demo;
+mod events;
+mod insights;
+mod people;
+mod quiz;
+mod recognition;
+mod resources;
