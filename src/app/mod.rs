@@ -4,5 +4,6 @@
 
 pub mod events;
 pub mod people;
+pub mod quiz;
 pub mod recognition;
 pub mod resources;
