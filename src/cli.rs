@@ -5,10 +5,11 @@ use std::io::Read;
 use anyhow::Context;
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
+use crate::app;
 use crate::config::{DatabaseConfig, LogFormat, ServerConfig};
 use crate::domain::password::{self, PasswordProblem};
 use crate::domain::people::{NewPerson, PersonForm, Roles};
-use crate::secrets;
+use crate::error::AppError;
 use crate::{db, demo, startup, telemetry};
 
 #[derive(Debug, Parser)]
@@ -147,8 +148,9 @@ async fn set_password(database_url: &str, args: SetPassword) -> anyhow::Result<(
     {
         anyhow::bail!("password refused: {message}");
     }
-    let hash = secrets::hash_password(password).await?;
-    db::people::set_password(&pool, person.id, &hash).await?;
+    app::people::set_password(&pool, person.id, password)
+        .await
+        .map_err(|err| anyhow::anyhow!("setting the password: {err}"))?;
     println!(
         "Password set for {} <{}>; their other sessions have ended.",
         person.display_name, person.email
@@ -187,10 +189,8 @@ async fn create_user(database_url: &str, args: CreateUser) -> anyhow::Result<()>
         let PasswordProblem(message) = problem;
         anyhow::bail!("password refused: {message}");
     }
-    let hash = secrets::hash_password(password).await?;
-
     let pool = startup::prepare_database(database_url).await?;
-    match db::people::insert(&pool, &person, Some(&hash)).await {
+    match app::people::add_with_password(&pool, &person, password).await {
         Ok(id) => {
             println!(
                 "Created {} <{}> ({id}).",
@@ -199,9 +199,9 @@ async fn create_user(database_url: &str, args: CreateUser) -> anyhow::Result<()>
             );
             Ok(())
         }
-        Err(db::DbError::Conflict(_)) => {
+        Err(AppError::Taken { .. }) => {
             anyhow::bail!("someone with the email {} already exists", person.email)
         }
-        Err(err) => Err(err.into()),
+        Err(err) => Err(anyhow::anyhow!("adding the person: {err}")),
     }
 }

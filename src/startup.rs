@@ -15,14 +15,11 @@ use tower_sessions::ExpiredDeletion;
 use tower_sessions_sqlx_store::PostgresStore;
 
 use crate::config::{AppConfig, ServerConfig, redact_database_url};
-use crate::db::tokens::Purpose;
+use crate::db;
+use crate::domain::people::SETUP_LINK_HOURS;
 use crate::web::{self, AppState};
-use crate::{db, secrets};
 
 pub static MIGRATOR: Migrator = sqlx::migrate!("./migrations");
-
-/// How long the first-admin setup link works.
-const SETUP_LINK_HOURS: i64 = 24;
 
 fn unreachable(database_url: &str, err: impl std::fmt::Display) -> anyhow::Error {
     anyhow::anyhow!(
@@ -79,20 +76,9 @@ pub async fn migrate(pool: &PgPool) -> anyhow::Result<()> {
 
 /// When no HR admin can sign in yet, creates a one-time setup link (valid 24 hours).
 pub async fn first_admin_link(pool: &PgPool, config: &AppConfig) -> anyhow::Result<Option<String>> {
-    if db::people::hr_admin_exists(pool).await? {
-        return Ok(None);
-    }
-    let token = secrets::new_token();
-    let mut conn = pool.acquire().await?;
-    db::tokens::issue(
-        &mut conn,
-        &secrets::token_digest(&token),
-        Purpose::FirstAdmin,
-        None,
-        Utc::now() + chrono::Duration::hours(SETUP_LINK_HOURS),
-    )
-    .await?;
-    Ok(Some(config.url_for(&format!("/setup/{token}"))))
+    crate::app::people::first_admin_link(pool, config, Utc::now())
+        .await
+        .map_err(|err| anyhow::anyhow!("creating the setup link: {err}"))
 }
 
 /// The application for a pool and settings (also used by the tests).

@@ -4,7 +4,6 @@ use askama::Template;
 use askama_web::WebTemplate;
 use axum::Form;
 use axum::extract::State;
-use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use serde::Deserialize;
 use tower_sessions::Session;
@@ -12,8 +11,10 @@ use tower_sessions::Session;
 use super::AppState;
 use super::auth::start_session;
 use super::chrome::{Chrome, flash};
+use super::extract::Invalid;
 use super::forms::check_new_password;
 use super::guards::CurrentUser;
+use crate::app::people as use_case;
 use crate::db;
 use crate::domain::FieldErrors;
 use crate::domain::people::{Person, parse_time_zone};
@@ -83,10 +84,9 @@ pub async fn change_password(
             errors,
             ..AccountPage::new(chrome, &person)
         };
-        return Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response());
+        return Ok(Invalid(page).into_response());
     }
-    let hash = secrets::hash_password(form.password).await?;
-    let epoch = db::people::set_password(&state.pool, person.id, &hash).await?;
+    let epoch = use_case::set_password(&state.pool, person.id, form.password).await?;
     // Every other session ended with the new epoch; this one carries on.
     start_session(&session, person.id, epoch).await?;
     flash(
@@ -130,7 +130,7 @@ pub async fn change_time_zone(
                 errors,
                 ..AccountPage::new(chrome, &person)
             };
-            Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response())
+            Ok(Invalid(page).into_response())
         }
     }
 }

@@ -4,7 +4,6 @@ use askama::Template;
 use askama_web::WebTemplate;
 use axum::Form;
 use axum::extract::{Path, State};
-use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use chrono::Utc;
 use serde::Deserialize;
@@ -13,14 +12,14 @@ use tower_sessions::Session;
 use super::AppState;
 use super::auth::start_session;
 use super::chrome::{Chrome, flash};
+use super::extract::{Invalid, field_problem};
 use super::forms::check_new_password;
+use crate::app::people as use_case;
 use crate::db::tokens::Purpose;
-use crate::db::{self, DbError};
 use crate::domain::FieldErrors;
 use crate::domain::people::{NewPerson, Person, PersonForm, Roles};
 use crate::domain::time::zone_names;
-use crate::error::{AppError, AppResult};
-use crate::secrets;
+use crate::error::AppResult;
 
 #[derive(Template, WebTemplate)]
 #[template(path = "auth/setup.html")]
@@ -46,23 +45,12 @@ pub struct FirstAdminForm {
     password_confirmation: String,
 }
 
-async fn require_valid(
-    state: &AppState,
-    token: &str,
-    purpose: Purpose,
-) -> AppResult<Option<uuid::Uuid>> {
-    let digest = secrets::token_digest(token);
-    db::tokens::find_valid(&state.pool, &digest, purpose, Utc::now())
-        .await?
-        .ok_or(AppError::InvalidLink)
-}
-
 pub async fn first_admin_page(
     State(state): State<AppState>,
     chrome: Chrome,
     Path(token): Path<String>,
 ) -> AppResult<FirstAdminPage> {
-    require_valid(&state, &token, Purpose::FirstAdmin).await?;
+    use_case::link_holder(&state.pool, &token, Purpose::FirstAdmin, Utc::now()).await?;
     Ok(FirstAdminPage {
         chrome,
         token,
@@ -82,7 +70,7 @@ pub async fn first_admin(
     Path(token): Path<String>,
     Form(input): Form<FirstAdminForm>,
 ) -> AppResult<Response> {
-    require_valid(&state, &token, Purpose::FirstAdmin).await?;
+    use_case::link_holder(&state.pool, &token, Purpose::FirstAdmin, Utc::now()).await?;
     let form = PersonForm {
         email: input.email,
         display_name: input.display_name,
@@ -112,31 +100,19 @@ pub async fn first_admin(
         time_zones: zone_names().collect(),
     };
     let Some(person) = person.filter(|_| errors.is_empty()) else {
-        return Ok((StatusCode::UNPROCESSABLE_ENTITY, page(errors)).into_response());
+        return Ok(Invalid(page(errors)).into_response());
     };
-
-    let hash = secrets::hash_password(input.password).await?;
-    let mut tx = state.pool.begin().await?;
-    if !db::tokens::consume(
-        &mut *tx,
-        &secrets::token_digest(&token),
-        Purpose::FirstAdmin,
-        Utc::now(),
-    )
-    .await?
-    {
-        return Err(AppError::InvalidLink);
-    }
-    let id = match db::people::insert(&mut *tx, &person, Some(&hash)).await {
+    let created =
+        use_case::create_first_admin(&state.pool, &token, &person, input.password, Utc::now())
+            .await;
+    let id = match created {
         Ok(id) => id,
-        Err(DbError::Conflict(_)) => {
+        Err(err) => {
             let mut errors = FieldErrors::new();
-            errors.add("email", "Someone with this email is already in Attune.");
-            return Ok((StatusCode::UNPROCESSABLE_ENTITY, page(errors)).into_response());
+            field_problem(err, &mut errors)?;
+            return Ok(Invalid(page(errors)).into_response());
         }
-        Err(err) => return Err(err.into()),
     };
-    tx.commit().await?;
 
     start_session(&session, id, 0).await?;
     flash(
@@ -168,22 +144,12 @@ pub struct InvitationForm {
     password_confirmation: String,
 }
 
-async fn invited_person(state: &AppState, token: &str) -> AppResult<Person> {
-    let person_id = require_valid(state, token, Purpose::Invitation)
-        .await?
-        .ok_or(AppError::InvalidLink)?;
-    match db::people::find(&state.pool, person_id).await? {
-        Some(person) if person.active => Ok(person),
-        _ => Err(AppError::InvalidLink),
-    }
-}
-
 pub async fn invitation_page(
     State(state): State<AppState>,
     chrome: Chrome,
     Path(token): Path<String>,
 ) -> AppResult<InvitationPage> {
-    let person = invited_person(&state, &token).await?;
+    let person = use_case::invited_person(&state.pool, &token, Utc::now()).await?;
     Ok(InvitationPage {
         chrome,
         token,
@@ -199,7 +165,7 @@ pub async fn accept_invitation(
     Path(token): Path<String>,
     Form(input): Form<InvitationForm>,
 ) -> AppResult<Response> {
-    let person = invited_person(&state, &token).await?;
+    let person = use_case::invited_person(&state.pool, &token, Utc::now()).await?;
     let mut errors = FieldErrors::new();
     check_new_password(
         &mut errors,
@@ -214,24 +180,12 @@ pub async fn accept_invitation(
             person,
             errors,
         };
-        return Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response());
+        return Ok(Invalid(page).into_response());
     }
 
-    let hash = secrets::hash_password(input.password).await?;
-    let mut tx = state.pool.begin().await?;
-    if !db::tokens::consume(
-        &mut *tx,
-        &secrets::token_digest(&token),
-        Purpose::Invitation,
-        Utc::now(),
-    )
-    .await?
-    {
-        return Err(AppError::InvalidLink);
-    }
-    let epoch = db::people::set_password(&mut *tx, person.id, &hash).await?;
-    tx.commit().await?;
-
+    let epoch =
+        use_case::accept_invitation(&state.pool, &token, person.id, input.password, Utc::now())
+            .await?;
     start_session(&session, person.id, epoch).await?;
     flash(
         &session,

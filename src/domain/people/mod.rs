@@ -1,12 +1,18 @@
-//! People: validated fields, roles, and the CSV import format.
+//! People: validated fields and roles (`mod.rs`), who may be invited, deactivated or change
+//! roles (`access.rs`), and the CSV import format (`import.rs`).
 
-use std::collections::HashSet;
 use std::fmt;
 
 use chrono_tz::Tz;
 use uuid::Uuid;
 
 use super::FieldErrors;
+
+mod access;
+mod import;
+
+pub use access::*;
+pub use import::*;
 
 /// An email address, trimmed and lower-cased.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -210,114 +216,6 @@ impl NewPerson {
     }
 }
 
-/// A row of a people CSV that could not be imported.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct RejectedRow {
-    /// Line number in the file, counting the header as line 1.
-    pub line: u64,
-    pub reason: String,
-}
-
-/// The outcome of reading a people CSV: rows ready to import and rows refused, each with its line.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct ImportPlan {
-    pub accepted: Vec<(u64, NewPerson)>,
-    pub rejected: Vec<RejectedRow>,
-}
-
-/// The columns of the people CSV, in order.
-pub const IMPORT_COLUMNS: [&str; 5] = ["email", "name", "department", "office", "time_zone"];
-
-/// Reads a people CSV with the header `email,name,department,office,time_zone`
-/// (department, office and time zone may be empty). Every person imported is an employee.
-pub fn plan_import(csv_text: &str) -> Result<ImportPlan, String> {
-    let mut reader = csv::ReaderBuilder::new()
-        .flexible(true)
-        .trim(csv::Trim::All)
-        .from_reader(csv_text.as_bytes());
-    let headers = reader
-        .headers()
-        .map_err(|_| "The file could not be read as CSV.".to_string())?
-        .iter()
-        .map(|h| {
-            h.trim()
-                .trim_start_matches('\u{feff}')
-                .to_lowercase()
-                .replace(' ', "_")
-        })
-        .collect::<Vec<_>>();
-    let column = |name: &str| headers.iter().position(|h| h == name);
-    let (Some(email_col), Some(name_col)) = (column("email"), column("name")) else {
-        return Err(
-            "The first line must be a header naming the columns: email,name,department,office,time_zone."
-                .into(),
-        );
-    };
-    let department_col = column("department");
-    let office_col = column("office");
-    let time_zone_col = column("time_zone");
-
-    // Physical line of a record, from its byte offset (the csv crate skips blank lines
-    // when counting).
-    let line_at = |byte: u64| -> u64 {
-        let bytes = csv_text.as_bytes();
-        let mut end = usize::try_from(byte).unwrap_or(usize::MAX).min(bytes.len());
-        // a record's position can point at blank lines skipped before it
-        while end < bytes.len() && matches!(bytes[end], b'\n' | b'\r') {
-            end += 1;
-        }
-        bytes[..end].iter().filter(|&&b| b == b'\n').count() as u64 + 1
-    };
-    let mut plan = ImportPlan::default();
-    let mut seen = HashSet::new();
-    for record in reader.records() {
-        let record = match record {
-            Ok(record) => record,
-            Err(err) => {
-                let line = err.position().map(|p| line_at(p.byte())).unwrap_or(0);
-                plan.rejected.push(RejectedRow {
-                    line,
-                    reason: "This line is not valid CSV.".into(),
-                });
-                continue;
-            }
-        };
-        let line = record.position().map(|p| line_at(p.byte())).unwrap_or(0);
-        if record.iter().all(|cell| cell.is_empty()) {
-            continue;
-        }
-        let cell = |col: Option<usize>| col.and_then(|c| record.get(c)).unwrap_or("").to_string();
-        let form = PersonForm {
-            email: cell(Some(email_col)),
-            display_name: cell(Some(name_col)),
-            department: cell(department_col),
-            office: cell(office_col),
-            time_zone: cell(time_zone_col),
-        };
-        match NewPerson::parse(&form, Roles::default()) {
-            Ok(person) => {
-                if seen.insert(person.email.clone()) {
-                    plan.accepted.push((line, person));
-                } else {
-                    plan.rejected.push(RejectedRow {
-                        line,
-                        reason: format!("{} appears earlier in this file.", person.email),
-                    });
-                }
-            }
-            Err(errors) => plan.rejected.push(RejectedRow {
-                line,
-                reason: errors
-                    .iter()
-                    .map(|(_, message)| message.as_str())
-                    .collect::<Vec<_>>()
-                    .join(" "),
-            }),
-        }
-    }
-    Ok(plan)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -376,38 +274,5 @@ mod tests {
             assert!(errors.get(field).is_some(), "{field} should have an error");
         }
         assert!(errors.get("office").is_none());
-    }
-
-    #[test]
-    fn import_reports_bad_rows_by_line_and_keeps_good_ones() {
-        let csv = "email,name,department,office,time_zone\n\
-                   ada@example.com,Ada Lovelace,Engineering,London,Europe/London\n\
-                   not-an-email,Bob,,,\n\
-                   \n\
-                   ADA@example.com,Ada Again,,,\n\
-                   cy@example.com,Cy Twombly,Design,Lisbon,Atlantis/Lost\n\
-                   dee@example.com,Dee,,,\n";
-        let plan = plan_import(csv).unwrap();
-        let accepted: Vec<_> = plan
-            .accepted
-            .iter()
-            .map(|(line, p)| (*line, p.email.as_str().to_string()))
-            .collect();
-        assert_eq!(
-            accepted,
-            vec![
-                (2, "ada@example.com".to_string()),
-                (7, "dee@example.com".to_string())
-            ]
-        );
-        let lines: Vec<_> = plan.rejected.iter().map(|r| r.line).collect();
-        assert_eq!(lines, vec![3, 5, 6]);
-        assert!(plan.rejected[1].reason.contains("earlier in this file"));
-        assert!(plan.rejected[2].reason.contains("time zone"));
-    }
-
-    #[test]
-    fn import_needs_a_header() {
-        assert!(plan_import("ada@example.com,Ada\n").is_err());
     }
 }
