@@ -2,6 +2,7 @@
 //! one transaction. Handlers, the command line, the demo, the scheduler and tests all call
 //! them the same way; none of them takes HTTP types or holds SQL text.
 
+pub mod auth;
 pub mod events;
 pub mod people;
 pub mod quiz;

@@ -21,7 +21,6 @@ pub mod resources;
 mod routes;
 pub mod security;
 pub mod settings;
-pub mod setup;
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -66,7 +65,6 @@ fn page_routes() -> Routes {
     Routes::new()
         .merge(home::routes())
         .merge(auth::routes())
-        .merge(setup::routes())
         .merge(account::routes())
         .merge(people::routes())
         .merge(resources::routes())

@@ -9,17 +9,17 @@ use chrono::Utc;
 use serde::Deserialize;
 use tower_sessions::Session;
 
-use super::AppState;
-use super::auth::start_session;
-use super::chrome::{Chrome, flash};
-use super::extract::{Invalid, field_problem};
-use super::forms::check_new_password;
+use super::start_session;
 use crate::app::people as use_case;
 use crate::db::tokens::Purpose;
 use crate::domain::FieldErrors;
 use crate::domain::people::{NewPerson, Person, PersonForm, Roles};
 use crate::domain::time::zone_names;
 use crate::error::AppResult;
+use crate::web::AppState;
+use crate::web::chrome::{Chrome, flash};
+use crate::web::extract::{Invalid, field_problem};
+use crate::web::forms::check_new_password;
 
 #[derive(Template, WebTemplate)]
 #[template(path = "auth/setup.html")]
@@ -197,13 +197,4 @@ pub async fn accept_invitation(
     )
     .await?;
     Ok(Redirect::to("/").into_response())
-}
-
-/// This area's pages and forms.
-pub(super) fn routes() -> super::routes::Routes {
-    super::routes::Routes::new()
-        .get("/setup/{token}", first_admin_page)
-        .post("/setup/{token}", first_admin)
-        .get("/invite/{token}", invitation_page)
-        .post("/invite/{token}", accept_invitation)
 }

@@ -1,0 +1,139 @@
+//! Who is signed in: the viewer middleware, sessions and the client address (here), the
+//! sign-in form and signing out (`sign_in.rs`), and joining through a setup or invitation
+//! link (`joining.rs`).
+
+mod joining;
+mod sign_in;
+
+use std::net::{IpAddr, SocketAddr};
+use std::sync::Arc;
+
+use axum::extract::{ConnectInfo, FromRequestParts, Request, State};
+use axum::http::request::Parts;
+use axum::middleware::Next;
+use axum::response::{IntoResponse, Response};
+use chrono::Utc;
+use serde::{Deserialize, Serialize};
+use tower_sessions::Session;
+use uuid::Uuid;
+
+use super::AppState;
+use super::chrome::Viewer;
+use crate::db;
+use crate::error::AppResult;
+
+const AUTH_KEY: &str = "auth";
+
+/// What a session remembers about who signed in.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+struct AuthRecord {
+    person_id: Uuid,
+    epoch: i32,
+    signed_in_at: i64,
+}
+
+/// Middleware: resolves the signed-in person once per request. A session is ended when the
+/// person was deactivated, changed their password elsewhere, or signed in too long ago.
+pub async fn resolve_viewer(
+    State(state): State<AppState>,
+    session: Session,
+    mut request: Request,
+    next: Next,
+) -> Response {
+    let viewer = match load_viewer(&state, &session).await {
+        Ok(viewer) => viewer,
+        Err(err) => return err.into_response(),
+    };
+    request.extensions_mut().insert(viewer.clone());
+    let mut response = next.run(request).await;
+    response.extensions_mut().insert(viewer);
+    response
+}
+
+async fn load_viewer(state: &AppState, session: &Session) -> AppResult<Viewer> {
+    let Some(record) = session.get::<AuthRecord>(AUTH_KEY).await? else {
+        return Ok(Viewer(None));
+    };
+    let person = db::people::find(&state.pool, record.person_id).await?;
+    let age = Utc::now().timestamp() - record.signed_in_at;
+    match person {
+        Some(person)
+            if person.active
+                && person.session_epoch == record.epoch
+                && age < state.config.session_absolute.num_seconds() =>
+        {
+            Ok(Viewer(Some(Arc::new(person))))
+        }
+        _ => {
+            session.flush().await?;
+            Ok(Viewer(None))
+        }
+    }
+}
+
+/// Starts a fresh session for a person (a new session id, so a planted id is useless).
+pub async fn start_session(session: &Session, person_id: Uuid, epoch: i32) -> AppResult<()> {
+    session.cycle_id().await?;
+    session
+        .insert(
+            AUTH_KEY,
+            AuthRecord {
+                person_id,
+                epoch,
+                signed_in_at: Utc::now().timestamp(),
+            },
+        )
+        .await?;
+    Ok(())
+}
+
+/// The client's address, for throttling.
+pub struct ClientIp(pub Option<IpAddr>);
+
+impl FromRequestParts<AppState> for ClientIp {
+    type Rejection = std::convert::Infallible;
+
+    async fn from_request_parts(
+        parts: &mut Parts,
+        state: &AppState,
+    ) -> Result<Self, Self::Rejection> {
+        if state.config.trust_proxy {
+            let forwarded = parts
+                .headers
+                .get("x-forwarded-for")
+                .and_then(|v| v.to_str().ok())
+                .and_then(|v| v.rsplit(',').next())
+                .and_then(|v| v.trim().parse::<IpAddr>().ok());
+            if forwarded.is_some() {
+                return Ok(ClientIp(forwarded));
+            }
+        }
+        Ok(ClientIp(
+            parts
+                .extensions
+                .get::<ConnectInfo<SocketAddr>>()
+                .map(|info| info.0.ip()),
+        ))
+    }
+}
+
+/// Only same-site paths are followed after sign-in (no open redirects).
+pub fn safe_next(next: &str) -> &str {
+    let ok = next.starts_with('/')
+        && !next.starts_with("//")
+        && !next.contains('\\')
+        && !next.chars().any(char::is_control);
+    if ok { next } else { "/" }
+}
+
+/// This area's pages and forms.
+pub(super) fn routes() -> super::routes::Routes {
+    super::routes::Routes::new()
+        .get("/login", sign_in::login_page)
+        .post("/login", sign_in::login)
+        .post("/logout", sign_in::logout)
+        .get("/setup/{token}", joining::first_admin_page)
+        .post("/setup/{token}", joining::first_admin)
+        .get("/invite/{token}", joining::invitation_page)
+        .post("/invite/{token}", joining::accept_invitation)
+}
