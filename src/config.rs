@@ -52,6 +52,16 @@ pub struct ServerConfig {
     /// Maximum database connections held by this process.
     #[arg(long, env = "ATTUNE_DB_POOL_SIZE", default_value_t = 10)]
     pub db_pool_size: u32,
+
+    /// SMTP server for email: `smtp://user:password@host:587` (STARTTLS),
+    /// `smtps://user:password@host:465` (TLS from the start), or on loopback only
+    /// `smtp://127.0.0.1:2525?tls=none`. Without it, messages wait in the outbox.
+    #[arg(long, env = "ATTUNE_SMTP_URL")]
+    pub smtp_url: Option<String>,
+
+    /// The From address of Attune's email, e.g. `Attune <attune@example.com>`.
+    #[arg(long, env = "ATTUNE_MAIL_FROM")]
+    pub mail_from: Option<String>,
 }
 
 /// Settings the running web application needs, resolved from [`ServerConfig`].
@@ -61,6 +71,8 @@ pub struct AppConfig {
     pub session_idle: time::Duration,
     pub session_absolute: chrono::Duration,
     pub trust_proxy: bool,
+    /// How to send email; `None` when no SMTP server is configured.
+    pub mail: Option<crate::mail::MailConfig>,
 }
 
 impl AppConfig {
@@ -86,23 +98,36 @@ impl AppConfig {
             session_idle: time::Duration::hours(8),
             session_absolute: chrono::Duration::days(7),
             trust_proxy: false,
+            mail: None,
         }
     }
 }
 
 impl ServerConfig {
-    pub fn app_config(&self) -> AppConfig {
+    /// The settings the web application runs with; fails with a sentence naming the setting
+    /// when one can't be used (an SMTP URL that doesn't parse, say).
+    pub fn app_config(&self) -> anyhow::Result<AppConfig> {
         let base_url = self.base_url.clone().unwrap_or_else(|| {
             Url::parse(&format!("http://{}", self.bind)).expect("a socket address makes a URL")
         });
-        AppConfig {
+        let mut config = AppConfig {
             base_url,
             session_idle: time::Duration::minutes(i64::from(self.session_idle_minutes.max(1))),
             session_absolute: chrono::Duration::hours(i64::from(
                 self.session_absolute_hours.max(1),
             )),
             trust_proxy: self.trust_proxy,
-        }
+            mail: None,
+        };
+        config.mail = match &self.smtp_url {
+            Some(url) if !url.trim().is_empty() => Some(crate::mail::MailConfig::parse(
+                url,
+                self.mail_from.as_deref(),
+                &config.base_url,
+            )?),
+            _ => None,
+        };
+        Ok(config)
     }
 }
 

@@ -72,3 +72,23 @@ pub fn new_token() -> String {
 pub fn token_digest(token: &str) -> Vec<u8> {
     Sha256::digest(token.as_bytes()).to_vec()
 }
+
+/// A signature for `data` with the installation's key (HMAC-SHA256, URL-safe), for links
+/// that must work without signing in (one-click unsubscribe).
+pub fn sign(key: &[u8], data: &str) -> String {
+    use hmac::{Hmac, Mac};
+    let mut mac = Hmac::<Sha256>::new_from_slice(key).expect("HMAC takes a key of any length");
+    mac.update(data.as_bytes());
+    URL_SAFE_NO_PAD.encode(mac.finalize().into_bytes())
+}
+
+/// Whether `signature` is [`sign`]'s for `data` (compared in constant time).
+pub fn verify_signature(key: &[u8], data: &str, signature: &str) -> bool {
+    use hmac::{Hmac, Mac};
+    let Ok(bytes) = URL_SAFE_NO_PAD.decode(signature) else {
+        return false;
+    };
+    let mut mac = Hmac::<Sha256>::new_from_slice(key).expect("HMAC takes a key of any length");
+    mac.update(data.as_bytes());
+    mac.verify_slice(&bytes).is_ok()
+}

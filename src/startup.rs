@@ -19,6 +19,9 @@ use crate::db;
 use crate::domain::people::SETUP_LINK_HOURS;
 use crate::web::{self, AppState};
 
+/// How often each instance looks for email to send.
+const MAIL_POLL: Duration = Duration::from_secs(2);
+
 pub static MIGRATOR: Migrator = sqlx::migrate!("./migrations");
 
 fn unreachable(database_url: &str, err: impl std::fmt::Display) -> anyhow::Error {
@@ -91,7 +94,7 @@ pub fn app(pool: PgPool, config: AppConfig) -> axum::Router {
 
 /// Runs the server until SIGTERM or Ctrl-C; in-flight requests finish first.
 pub async fn serve(database_url: &str, server: ServerConfig) -> anyhow::Result<()> {
-    let config = server.app_config();
+    let config = server.app_config()?;
     let pool = prepare_database_with(database_url, server.db_pool_size).await?;
 
     if let Some(link) = first_admin_link(&pool, &config).await? {
@@ -108,6 +111,8 @@ pub async fn serve(database_url: &str, server: ServerConfig) -> anyhow::Result<(
     }
 
     spawn_housekeeping(pool.clone());
+    let config = Arc::new(config);
+    crate::mail::worker::spawn(pool.clone(), config.clone(), MAIL_POLL);
 
     let listener = tokio::net::TcpListener::bind(server.bind)
         .await
@@ -122,7 +127,7 @@ pub async fn serve(database_url: &str, server: ServerConfig) -> anyhow::Result<(
 
     axum::serve(
         listener,
-        app(pool, config).into_make_service_with_connect_info::<SocketAddr>(),
+        web::router(AppState { pool, config }).into_make_service_with_connect_info::<SocketAddr>(),
     )
     .with_graceful_shutdown(shutdown_signal())
     .await
@@ -148,6 +153,10 @@ fn spawn_housekeeping(pool: PgPool) {
             }
             if let Err(err) = db::sign_in::delete_old(&pool, now).await {
                 tracing::warn!(error = %err, "sign-in attempt cleanup failed");
+            }
+            let day_ago = now - chrono::Duration::days(1);
+            if let Err(err) = db::mail::delete_old_reset_requests(&pool, day_ago).await {
+                tracing::warn!(error = %err, "password reset request cleanup failed");
             }
         }
     });

@@ -45,6 +45,7 @@ async fn issue_link(
     let path = match purpose {
         Purpose::Invitation => "invite",
         Purpose::FirstAdmin => "setup",
+        Purpose::PasswordReset => "password/reset",
     };
     Ok(config.url_for(&format!("/{path}/{token}")))
 }

@@ -2,6 +2,7 @@
 
 pub mod events;
 pub mod insights;
+pub mod mail;
 pub mod people;
 pub mod quiz;
 pub mod recognition;

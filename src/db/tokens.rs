@@ -11,6 +11,7 @@ use super::DbResult;
 pub enum Purpose {
     Invitation,
     FirstAdmin,
+    PasswordReset,
 }
 
 impl Purpose {
@@ -18,6 +19,7 @@ impl Purpose {
         match self {
             Purpose::Invitation => "invitation",
             Purpose::FirstAdmin => "first_admin",
+            Purpose::PasswordReset => "password_reset",
         }
     }
 }

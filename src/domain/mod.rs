@@ -3,6 +3,7 @@
 pub mod csv_safe;
 pub mod events;
 pub mod insights;
+pub mod mail;
 pub mod pagination;
 pub mod password;
 pub mod people;

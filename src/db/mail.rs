@@ -1,0 +1,267 @@
+//! The outbox, people's mail opt-outs, password reset requests and signing keys.
+
+use std::net::IpAddr;
+
+use chrono::{DateTime, Utc};
+use sqlx::types::ipnetwork::IpNetwork;
+use sqlx::{FromRow, PgConnection, PgExecutor};
+use tracing::instrument;
+use uuid::Uuid;
+
+use super::{DbResult, Text};
+use crate::domain::mail::MailKind;
+
+/// A message to put in the outbox.
+#[derive(Debug, Clone)]
+pub struct NewMessage {
+    pub kind: MailKind,
+    pub person_id: Uuid,
+    pub to_address: String,
+    pub subject: String,
+    pub text_body: String,
+    pub html_body: String,
+    /// An iCalendar file and its METHOD (`REQUEST` or `CANCEL`).
+    pub calendar: Option<(String, &'static str)>,
+    /// Whether HR must never see its body (always true today: bodies are never shown).
+    pub private: bool,
+}
+
+/// A message as the workers send it.
+#[derive(Debug, Clone, FromRow)]
+pub struct OutboxMessage {
+    pub id: Uuid,
+    pub kind: Text<MailKind>,
+    pub person_id: Uuid,
+    pub to_address: String,
+    pub subject: String,
+    pub text_body: String,
+    pub html_body: String,
+    pub calendar: Option<String>,
+    pub calendar_method: Option<String>,
+    pub attempts: i32,
+}
+
+#[instrument(skip_all)]
+pub async fn enqueue(db: impl PgExecutor<'_>, message: &NewMessage) -> DbResult<Uuid> {
+    let id = Uuid::new_v4();
+    let (calendar, method) = match &message.calendar {
+        Some((ics, method)) => (Some(ics.as_str()), Some(*method)),
+        None => (None, None),
+    };
+    sqlx::query(
+        "INSERT INTO outbox (id, kind, person_id, to_address, subject, text_body, html_body, \
+         calendar, calendar_method, private) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
+    )
+    .bind(id)
+    .bind(message.kind.as_str())
+    .bind(message.person_id)
+    .bind(&message.to_address)
+    .bind(&message.subject)
+    .bind(&message.text_body)
+    .bind(&message.html_body)
+    .bind(calendar)
+    .bind(method)
+    .bind(message.private)
+    .execute(db)
+    .await?;
+    Ok(id)
+}
+
+/// Locks up to `limit` due messages for this transaction. Rows another worker holds are
+/// skipped, so concurrent workers never take the same message.
+#[instrument(skip_all)]
+pub async fn claim_due(
+    conn: &mut PgConnection,
+    now: DateTime<Utc>,
+    limit: i64,
+) -> DbResult<Vec<OutboxMessage>> {
+    Ok(sqlx::query_as(
+        "SELECT id, kind, person_id, to_address, subject, text_body, html_body, calendar, \
+         calendar_method, attempts FROM outbox \
+         WHERE status = 'queued' AND next_attempt_at <= $1 \
+         ORDER BY next_attempt_at LIMIT $2 FOR UPDATE SKIP LOCKED",
+    )
+    .bind(now)
+    .bind(limit)
+    .fetch_all(conn)
+    .await?)
+}
+
+pub async fn mark_sent(conn: &mut PgConnection, id: Uuid, now: DateTime<Utc>) -> DbResult<()> {
+    sqlx::query(
+        "UPDATE outbox SET status = 'sent', sent_at = $2, attempts = attempts + 1, \
+         last_error = NULL WHERE id = $1",
+    )
+    .bind(id)
+    .bind(now)
+    .execute(conn)
+    .await?;
+    Ok(())
+}
+
+/// Records a failed delivery: try again at `retry_at`, or mark failed when `None`.
+pub async fn mark_failed_attempt(
+    conn: &mut PgConnection,
+    id: Uuid,
+    error: &str,
+    retry_at: Option<DateTime<Utc>>,
+) -> DbResult<()> {
+    sqlx::query(
+        "UPDATE outbox SET attempts = attempts + 1, last_error = $2, \
+         status = CASE WHEN $3::timestamptz IS NULL THEN 'failed' ELSE 'queued' END, \
+         next_attempt_at = coalesce($3, next_attempt_at) WHERE id = $1",
+    )
+    .bind(id)
+    .bind(error.chars().take(1000).collect::<String>())
+    .bind(retry_at)
+    .execute(conn)
+    .await?;
+    Ok(())
+}
+
+/// How many messages are in each state.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct OutboxCounts {
+    pub queued: i64,
+    pub sent: i64,
+    pub failed: i64,
+}
+
+pub async fn counts(db: impl PgExecutor<'_>) -> DbResult<OutboxCounts> {
+    let (queued, sent, failed): (i64, i64, i64) = sqlx::query_as(
+        "SELECT count(*) FILTER (WHERE status = 'queued'), \
+                count(*) FILTER (WHERE status = 'sent'), \
+                count(*) FILTER (WHERE status = 'failed') FROM outbox",
+    )
+    .fetch_one(db)
+    .await?;
+    Ok(OutboxCounts {
+        queued,
+        sent,
+        failed,
+    })
+}
+
+/// A failed message as HR sees it: never its body.
+#[derive(Debug, Clone, FromRow)]
+pub struct FailedMessage {
+    pub id: Uuid,
+    pub kind: Text<MailKind>,
+    pub to_address: String,
+    pub attempts: i32,
+    pub last_error: Option<String>,
+    pub created_at: DateTime<Utc>,
+}
+
+pub async fn failed(db: impl PgExecutor<'_>, limit: i64) -> DbResult<Vec<FailedMessage>> {
+    Ok(sqlx::query_as(
+        "SELECT id, kind, to_address, attempts, last_error, created_at FROM outbox \
+         WHERE status = 'failed' ORDER BY created_at DESC LIMIT $1",
+    )
+    .bind(limit)
+    .fetch_all(db)
+    .await?)
+}
+
+/// Puts a failed message back in the queue for another round of tries. False if it isn't
+/// failed (already retried, or sent).
+pub async fn retry(db: impl PgExecutor<'_>, id: Uuid, now: DateTime<Utc>) -> DbResult<bool> {
+    let done = sqlx::query(
+        "UPDATE outbox SET status = 'queued', attempts = 0, next_attempt_at = $2 \
+         WHERE id = $1 AND status = 'failed'",
+    )
+    .bind(id)
+    .bind(now)
+    .execute(db)
+    .await?;
+    Ok(done.rows_affected() == 1)
+}
+
+/// The kinds of message a person turned off.
+pub async fn opt_outs(db: impl PgExecutor<'_>, person_id: Uuid) -> DbResult<Vec<MailKind>> {
+    let rows: Vec<(Text<MailKind>,)> =
+        sqlx::query_as("SELECT kind FROM mail_opt_outs WHERE person_id = $1")
+            .bind(person_id)
+            .fetch_all(db)
+            .await?;
+    Ok(rows.into_iter().map(|(kind,)| kind.0).collect())
+}
+
+pub async fn has_opted_out(
+    db: impl PgExecutor<'_>,
+    person_id: Uuid,
+    kind: MailKind,
+) -> DbResult<bool> {
+    Ok(sqlx::query_scalar(
+        "SELECT EXISTS (SELECT 1 FROM mail_opt_outs WHERE person_id = $1 AND kind = $2)",
+    )
+    .bind(person_id)
+    .bind(kind.as_str())
+    .fetch_one(db)
+    .await?)
+}
+
+/// Turns one kind of message off or on for a person.
+pub async fn set_opt_out(
+    db: impl PgExecutor<'_>,
+    person_id: Uuid,
+    kind: MailKind,
+    opted_out: bool,
+) -> DbResult<()> {
+    let sql = if opted_out {
+        "INSERT INTO mail_opt_outs (person_id, kind) VALUES ($1, $2) ON CONFLICT DO NOTHING"
+    } else {
+        "DELETE FROM mail_opt_outs WHERE person_id = $1 AND kind = $2"
+    };
+    sqlx::query(sql)
+        .bind(person_id)
+        .bind(kind.as_str())
+        .execute(db)
+        .await?;
+    Ok(())
+}
+
+/// Records a "forgot your password?" request and returns how many were made in the window
+/// for this email and from this address (this one included), in one statement.
+pub async fn record_reset_request(
+    db: impl PgExecutor<'_>,
+    email: &str,
+    ip: Option<IpAddr>,
+    since: DateTime<Utc>,
+) -> DbResult<(i64, i64)> {
+    let ip = ip.map(IpNetwork::from);
+    Ok(sqlx::query_as(
+        "WITH added AS (INSERT INTO password_reset_requests (email, ip) VALUES ($1, $2)) \
+         SELECT (SELECT count(*) + 1 FROM password_reset_requests WHERE email = $1 AND at > $3), \
+                (SELECT count(*) + 1 FROM password_reset_requests \
+                  WHERE $2::inet IS NOT NULL AND ip = $2 AND at > $3)",
+    )
+    .bind(email)
+    .bind(ip)
+    .bind(since)
+    .fetch_one(db)
+    .await?)
+}
+
+pub async fn delete_old_reset_requests(
+    db: impl PgExecutor<'_>,
+    before: DateTime<Utc>,
+) -> DbResult<u64> {
+    Ok(
+        sqlx::query("DELETE FROM password_reset_requests WHERE at < $1")
+            .bind(before)
+            .execute(db)
+            .await?
+            .rows_affected(),
+    )
+}
+
+/// The installation's key for signing links of a purpose (made by the migration).
+pub async fn signing_key(db: impl PgExecutor<'_>, purpose: &str) -> DbResult<Vec<u8>> {
+    Ok(
+        sqlx::query_scalar("SELECT key FROM signing_keys WHERE purpose = $1")
+            .bind(purpose)
+            .fetch_one(db)
+            .await?,
+    )
+}
