@@ -13,6 +13,9 @@ pub enum AppError {
     /// A single-use link that is unknown, used or expired.
     #[error("invalid link")]
     InvalidLink,
+    /// A password reset link that is unknown, used or expired.
+    #[error("expired reset link")]
+    ResetLinkExpired,
     #[error("forbidden")]
     Forbidden,
     /// The request conflicts with the current state, with a sentence saying how.
@@ -41,7 +44,9 @@ pub struct ErrorMessage(pub String);
 impl AppError {
     pub fn status_code(&self) -> StatusCode {
         match self {
-            AppError::NotFound | AppError::InvalidLink => StatusCode::NOT_FOUND,
+            AppError::NotFound | AppError::InvalidLink | AppError::ResetLinkExpired => {
+                StatusCode::NOT_FOUND
+            }
             AppError::Forbidden => StatusCode::FORBIDDEN,
             AppError::Conflict(_) => StatusCode::CONFLICT,
             AppError::InvalidInput | AppError::Taken { .. } => StatusCode::UNPROCESSABLE_ENTITY,
@@ -113,6 +118,13 @@ impl IntoResponse for AppError {
                 response.extensions_mut().insert(ErrorMessage(
                     "Some of what you entered can't be saved (an unusual character, or a date or \
                      number out of range). Nothing was changed. Go back, check the form and try again."
+                        .into(),
+                ));
+            }
+            AppError::ResetLinkExpired => {
+                response.extensions_mut().insert(ErrorMessage(
+                    "This password reset link doesn't work any more: each link works once, for \
+                     an hour. Ask for a new one from \"Forgot your password?\" on the sign-in page."
                         .into(),
                 ));
             }

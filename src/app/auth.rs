@@ -1,15 +1,21 @@
 //! Use cases for signing in: the throttled password check, with every attempt recorded in
-//! PostgreSQL so the limits hold across replicas.
+//! PostgreSQL so the limits hold across replicas, and resetting a forgotten password by email.
 
 use std::net::IpAddr;
 
-use chrono::{DateTime, Utc};
+use chrono::{DateTime, Duration, Utc};
 use sqlx::PgPool;
+use uuid::Uuid;
 
+use super::{mail, people};
+use crate::config::AppConfig;
 use crate::db;
+use crate::db::tokens::Purpose;
+use crate::domain::mail::MailKind;
 use crate::domain::people::Person;
 use crate::domain::sign_in::{self as rules, Throttle};
-use crate::error::AppResult;
+use crate::error::{AppError, AppResult};
+use crate::mail::compose;
 use crate::secrets;
 
 /// How a sign-in attempt ended.
@@ -48,4 +54,100 @@ pub async fn sign_in(
         Some(person) if matches => SignIn::Welcome(person),
         _ => SignIn::WrongCredentials,
     })
+}
+
+/// How a "forgot your password?" request ended. Both answers are the same whether or not an
+/// account has this email.
+#[derive(Debug, PartialEq, Eq)]
+pub enum ResetRequest {
+    /// If an active account has this email, a link is on its way.
+    Accepted,
+    /// Too many requests for this email or from this address: try again later.
+    Wait { minutes: i64 },
+}
+
+/// "Forgot your password?": throttled per email and per address; an active account with this
+/// email (already trimmed and lower-cased) gets a link valid for an hour. Sign-in throttling
+/// doesn't apply, so a paused account can always recover this way.
+pub async fn request_password_reset(
+    pool: &PgPool,
+    config: &AppConfig,
+    email: &str,
+    ip: Option<IpAddr>,
+    now: DateTime<Utc>,
+) -> AppResult<ResetRequest> {
+    let since = now - rules::RESET_WINDOW;
+    let (for_email, from_address) = db::mail::record_reset_request(pool, email, ip, since).await?;
+    if let Throttle::Wait { minutes } = rules::decide_reset(for_email, from_address) {
+        return Ok(ResetRequest::Wait { minutes });
+    }
+    if let Some((person, _)) = db::people::find_for_sign_in(pool, email).await?
+        && person.active
+    {
+        send_password_reset(pool, config, &person, now).await?;
+    }
+    Ok(ResetRequest::Accepted)
+}
+
+/// Emails a person a link to choose a new password (also HR's "send a password reset email":
+/// the link goes only to the person).
+pub async fn send_password_reset(
+    pool: &PgPool,
+    config: &AppConfig,
+    person: &Person,
+    now: DateTime<Utc>,
+) -> AppResult<()> {
+    let expires = now + Duration::minutes(rules::RESET_LINK_MINUTES);
+    let mut tx = pool.begin().await?;
+    let link = people::issue_link(
+        &mut tx,
+        config,
+        Purpose::PasswordReset,
+        Some(person.id),
+        expires,
+    )
+    .await?;
+    let content = compose::password_reset(person.first_name(), &link);
+    mail::queue(
+        &mut tx,
+        config,
+        person.into(),
+        MailKind::PasswordReset,
+        &content,
+        None,
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// The active person a valid reset link was made for.
+pub async fn reset_holder(pool: &PgPool, token: &str, now: DateTime<Utc>) -> AppResult<Person> {
+    let person_id = people::link_holder(pool, token, Purpose::PasswordReset, now)
+        .await
+        .map_err(|_| AppError::ResetLinkExpired)?
+        .ok_or(AppError::ResetLinkExpired)?;
+    match db::people::find(pool, person_id).await? {
+        Some(person) if person.active => Ok(person),
+        _ => Err(AppError::ResetLinkExpired),
+    }
+}
+
+/// Sets the new password and uses up the link in one transaction; every other session of the
+/// person ends. Returns the new session epoch.
+pub async fn reset_password(
+    pool: &PgPool,
+    token: &str,
+    person_id: Uuid,
+    password: String,
+    now: DateTime<Utc>,
+) -> AppResult<i32> {
+    let hash = secrets::hash_password(password).await?;
+    let mut tx = pool.begin().await?;
+    people::consume_link(&mut tx, token, Purpose::PasswordReset, now)
+        .await
+        .map_err(|_| AppError::ResetLinkExpired)?;
+    let epoch = db::people::set_password(&mut *tx, person_id, &hash).await?;
+    tx.commit().await?;
+    Ok(epoch)
 }

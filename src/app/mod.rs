@@ -4,6 +4,7 @@
 
 pub mod auth;
 pub mod events;
+pub mod mail;
 pub mod people;
 pub mod quiz;
 pub mod recognition;

@@ -6,18 +6,22 @@ use chrono::{DateTime, Duration, Utc};
 use sqlx::{PgConnection, PgPool};
 use uuid::Uuid;
 
+use super::mail::{self, Recipient};
 use crate::config::AppConfig;
 use crate::db;
 use crate::db::tokens::Purpose;
+use crate::domain::mail::MailKind;
 use crate::domain::people::{
     self as rules, ImportPlan, NewPerson, Person, RejectedRow, SETUP_LINK_HOURS,
 };
 use crate::error::{AppError, AppResult, OrNotFound};
+use crate::mail::compose;
 use crate::secrets;
 
 /// Someone imported from a CSV, with their invitation link.
 #[derive(Debug, Clone)]
 pub struct Imported {
+    pub id: Uuid,
     pub line: u64,
     pub name: String,
     pub email: String,
@@ -26,7 +30,7 @@ pub struct Imported {
 
 /// Stores a new single-use token (only its digest; older unused ones for the same person and
 /// purpose stop working) and returns the link that carries it.
-async fn issue_link(
+pub(crate) async fn issue_link(
     conn: &mut PgConnection,
     config: &AppConfig,
     purpose: Purpose,
@@ -61,6 +65,25 @@ pub async fn invite(
     issue_link(conn, config, Purpose::Invitation, Some(person_id), expires).await
 }
 
+/// A new invitation link, emailed to the person when Attune can send mail, in the caller's
+/// transaction. Returns the link and whether an email was queued.
+async fn invite_by_email(
+    conn: &mut PgConnection,
+    config: &AppConfig,
+    to: Recipient<'_>,
+    name: &str,
+    now: DateTime<Utc>,
+) -> AppResult<(String, bool)> {
+    let link = invite(conn, config, to.id, now).await?;
+    if config.mail.is_none() {
+        return Ok((link, false));
+    }
+    let first_name = name.split_whitespace().next().unwrap_or(name);
+    let content = compose::invitation(first_name, &link, rules::INVITATION_DAYS);
+    mail::queue(conn, config, to, MailKind::Invitation, &content, None).await?;
+    Ok((link, true))
+}
+
 /// While no HR admin exists, a one-time link to create the first one.
 pub async fn first_admin_link(
     pool: &PgPool,
@@ -76,33 +99,83 @@ pub async fn first_admin_link(
     Ok(Some(link))
 }
 
-/// Adds a person (without a password) and makes their invitation link, in one transaction.
-/// An email already in Attune is an [`AppError::Taken`] for the `email` field.
+/// Someone added by HR, with their invitation link and whether it was emailed to them.
+#[derive(Debug, Clone)]
+pub struct Invited {
+    pub id: Uuid,
+    pub link: String,
+    pub emailed: bool,
+}
+
+/// Adds a person (without a password) and makes their invitation link (emailed when Attune
+/// can send mail), in one transaction. An email already in Attune is an
+/// [`AppError::Taken`] for the `email` field.
 pub async fn add(
     pool: &PgPool,
     config: &AppConfig,
     person: &NewPerson,
     now: DateTime<Utc>,
-) -> AppResult<(Uuid, String)> {
+) -> AppResult<Invited> {
     let mut tx = pool.begin().await?;
     let id = db::people::insert(&mut *tx, person, None).await?;
-    let link = invite(&mut tx, config, id, now).await?;
+    let to = Recipient {
+        id,
+        email: person.email.as_str(),
+    };
+    let name = person.display_name.as_str();
+    let (link, emailed) = invite_by_email(&mut tx, config, to, name, now).await?;
     tx.commit().await?;
-    Ok((id, link))
+    Ok(Invited { id, link, emailed })
 }
 
-/// A new invitation link for someone who hasn't joined yet (older links stop working).
+/// Emails new invitations to people imported from a CSV who haven't joined (their earlier
+/// links stop working). Returns how many were sent.
+pub async fn send_invitations(
+    pool: &PgPool,
+    config: &AppConfig,
+    ids: &[Uuid],
+    now: DateTime<Utc>,
+) -> AppResult<usize> {
+    if config.mail.is_none() {
+        return Err(AppError::Conflict(MAIL_NOT_CONFIGURED.into()));
+    }
+    let mut tx = pool.begin().await?;
+    let mut sent = 0;
+    for &id in ids {
+        let Some(person) = db::people::find(&mut *tx, id).await? else {
+            continue;
+        };
+        if rules::may_invite(&person).is_ok() {
+            invite_by_email(&mut tx, config, (&person).into(), &person.display_name, now).await?;
+            sent += 1;
+        }
+    }
+    tx.commit().await?;
+    Ok(sent)
+}
+
+/// What HR reads when they ask for an email Attune can't send.
+pub const MAIL_NOT_CONFIGURED: &str = "Attune can't send email yet: ask whoever runs it to set \
+    ATTUNE_SMTP_URL. Until then, copy invitation links from each person's page.";
+
+/// A new invitation link for someone who hasn't joined yet (older links stop working),
+/// emailed to them when Attune can send mail.
 pub async fn reinvite(
     pool: &PgPool,
     config: &AppConfig,
     person: &Person,
     now: DateTime<Utc>,
-) -> AppResult<String> {
+) -> AppResult<Invited> {
     rules::may_invite(person).map_err(AppError::Conflict)?;
     let mut tx = pool.begin().await?;
-    let link = invite(&mut tx, config, person.id, now).await?;
+    let name = &person.display_name;
+    let (link, emailed) = invite_by_email(&mut tx, config, person.into(), name, now).await?;
     tx.commit().await?;
-    Ok(link)
+    Ok(Invited {
+        id: person.id,
+        link,
+        emailed,
+    })
 }
 
 /// Imports the accepted rows of a people CSV in one transaction: each new person gets an
@@ -119,6 +192,7 @@ pub async fn import(
     for (line, person) in plan.accepted {
         match db::people::insert_if_new(&mut *tx, &person).await? {
             Some(id) => imported.push(Imported {
+                id,
                 line,
                 name: person.display_name.as_str().to_string(),
                 email: person.email.as_str().to_string(),
@@ -169,7 +243,7 @@ pub async fn invited_person(pool: &PgPool, token: &str, now: DateTime<Utc>) -> A
 
 /// Uses up a link inside the caller's transaction; a link used meanwhile is
 /// [`AppError::InvalidLink`].
-async fn consume_link(
+pub(crate) async fn consume_link(
     conn: &mut PgConnection,
     token: &str,
     purpose: Purpose,

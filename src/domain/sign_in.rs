@@ -11,6 +11,27 @@ pub const ADDRESS_FAILURE_LIMIT: i64 = 30;
 /// permanent lockout an attacker could trigger.
 pub const WINDOW: Duration = Duration::minutes(15);
 
+/// How long a password reset link works.
+pub const RESET_LINK_MINUTES: i64 = 60;
+/// "Forgot your password?" requests for one email, and from one address, within
+/// [`RESET_WINDOW`] after which further requests wait.
+pub const RESET_EMAIL_LIMIT: i64 = 3;
+pub const RESET_ADDRESS_LIMIT: i64 = 20;
+pub const RESET_WINDOW: Duration = Duration::hours(1);
+
+/// Whether a password reset request may go ahead, given the requests made in the window
+/// (this one included) for its email and from its address. Refusals say the same whether or
+/// not the account exists.
+pub fn decide_reset(for_email: i64, from_address: i64) -> Throttle {
+    if for_email > RESET_EMAIL_LIMIT || from_address > RESET_ADDRESS_LIMIT {
+        Throttle::Wait {
+            minutes: RESET_WINDOW.num_minutes(),
+        }
+    } else {
+        Throttle::Allow
+    }
+}
+
 /// Recent failed attempts relevant to one sign-in.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct RecentFailures {
@@ -56,6 +77,20 @@ pub fn decide(failures: RecentFailures, now: DateTime<Utc>) -> Throttle {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn password_reset_requests_are_limited_per_email_and_per_address() {
+        assert_eq!(decide_reset(1, 1), Throttle::Allow);
+        assert_eq!(decide_reset(RESET_EMAIL_LIMIT, 1), Throttle::Allow);
+        assert!(matches!(
+            decide_reset(RESET_EMAIL_LIMIT + 1, 1),
+            Throttle::Wait { .. }
+        ));
+        assert!(matches!(
+            decide_reset(1, RESET_ADDRESS_LIMIT + 1),
+            Throttle::Wait { .. }
+        ));
+    }
 
     fn failures(account: i64, address: i64, known_device: bool) -> RecentFailures {
         let now = Utc::now();

@@ -1,4 +1,4 @@
-//! A person's own account: details, time zone and password.
+//! A person's own account: details, time zone, which emails they get, and password.
 
 use askama::Template;
 use askama_web::WebTemplate;
@@ -11,12 +11,14 @@ use tower_sessions::Session;
 use super::AppState;
 use super::auth::start_session;
 use super::chrome::{Chrome, flash};
-use super::extract::Invalid;
+use super::extract::{Invalid, ListForm};
 use super::forms::check_new_password;
 use super::guards::CurrentUser;
+use crate::app::mail;
 use crate::app::people as use_case;
 use crate::db;
 use crate::domain::FieldErrors;
+use crate::domain::mail::MailKind;
 use crate::domain::people::{Person, parse_time_zone};
 use crate::domain::time::zone_names;
 use crate::error::AppResult;
@@ -30,22 +32,50 @@ pub struct AccountPage {
     pub time_zone: String,
     pub time_zones: Vec<&'static str>,
     pub errors: FieldErrors,
+    /// Each kind of email the person may turn off, and whether they get it.
+    pub mail: Vec<(MailKind, bool)>,
+    pub can_email: bool,
 }
 
 impl AccountPage {
-    fn new(chrome: Chrome, person: &Person) -> Self {
-        AccountPage {
+    async fn load(state: &AppState, chrome: Chrome, person: &Person) -> AppResult<Self> {
+        Ok(AccountPage {
             chrome: chrome.at("account"),
             person: person.clone(),
             time_zone: person.time_zone.name().to_string(),
             time_zones: zone_names().collect(),
             errors: FieldErrors::new(),
-        }
+            mail: mail::preferences(&state.pool, person).await?,
+            can_email: state.config.mail.is_some(),
+        })
     }
 }
 
-pub async fn show(CurrentUser(person): CurrentUser, chrome: Chrome) -> AccountPage {
-    AccountPage::new(chrome, &person)
+pub async fn show(
+    State(state): State<AppState>,
+    CurrentUser(person): CurrentUser,
+    chrome: Chrome,
+) -> AppResult<AccountPage> {
+    AccountPage::load(&state, chrome, &person).await
+}
+
+#[derive(Debug, Deserialize)]
+pub struct MailForm {
+    #[serde(default)]
+    kind: Vec<String>,
+}
+
+/// Which kinds of email the person gets (ticked boxes; the rest are off).
+pub async fn change_mail(
+    State(state): State<AppState>,
+    CurrentUser(person): CurrentUser,
+    session: Session,
+    ListForm(form): ListForm<MailForm>,
+) -> AppResult<Redirect> {
+    let wanted: Vec<MailKind> = form.kind.iter().filter_map(|k| k.parse().ok()).collect();
+    mail::set_preferences(&state.pool, &person, &wanted).await?;
+    flash(&session, "success", "Your email choices are saved.").await?;
+    Ok(Redirect::to("/account#notifications"))
 }
 
 #[derive(Debug, Deserialize)]
@@ -82,7 +112,7 @@ pub async fn change_password(
     if !errors.is_empty() {
         let page = AccountPage {
             errors,
-            ..AccountPage::new(chrome, &person)
+            ..AccountPage::load(&state, chrome, &person).await?
         };
         return Ok(Invalid(page).into_response());
     }
@@ -128,7 +158,7 @@ pub async fn change_time_zone(
             let page = AccountPage {
                 time_zone: form.time_zone,
                 errors,
-                ..AccountPage::new(chrome, &person)
+                ..AccountPage::load(&state, chrome, &person).await?
             };
             Ok(Invalid(page).into_response())
         }
@@ -141,4 +171,5 @@ pub(super) fn routes() -> super::routes::Routes {
         .get("/account", show)
         .post("/account/password", change_password)
         .post("/account/time-zone", change_time_zone)
+        .post("/account/notifications", change_mail)
 }

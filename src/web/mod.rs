@@ -14,6 +14,7 @@ pub mod guards;
 pub mod health;
 pub mod home;
 pub mod insights;
+pub mod mail;
 pub mod people;
 pub mod quiz;
 pub mod recognition;
@@ -66,6 +67,7 @@ fn page_routes() -> Routes {
         .merge(home::routes())
         .merge(auth::routes())
         .merge(account::routes())
+        .merge(mail::routes())
         .merge(people::routes())
         .merge(resources::routes())
         .merge(admin::routes())

@@ -39,6 +39,20 @@ fn matrix() -> Vec<(Method, &'static str, [Expect; 4])> {
         (Method::GET, "/account", [SignIn, OK, OK, OK]),
         (Method::POST, "/account/password", [SignIn, INVALID, INVALID, INVALID]),
         (Method::POST, "/account/time-zone", [SignIn, SEE_OTHER, SEE_OTHER, SEE_OTHER]),
+        (Method::POST, "/account/notifications", [SignIn, SEE_OTHER, SEE_OTHER, SEE_OTHER]),
+        (Method::GET, "/password/forgot", [OK; 4]),
+        // An empty form names no email.
+        (Method::POST, "/password/forgot", [INVALID; 4]),
+        (Method::GET, "/password/reset/{token}", [NOT_FOUND; 4]),
+        (Method::POST, "/password/reset/{token}", [NOT_FOUND; 4]),
+        (Method::GET, "/unsubscribe/{token}", [NOT_FOUND; 4]),
+        (Method::POST, "/unsubscribe/{token}", [NOT_FOUND; 4]),
+        (Method::GET, "/admin/outbox", [SignIn, FORBIDDEN, FORBIDDEN, OK]),
+        // {id} is no message in the outbox.
+        (Method::POST, "/admin/outbox/{id}/retry", [SignIn, FORBIDDEN, FORBIDDEN, Status(409)]),
+        // This instance has no SMTP server: nothing can be emailed.
+        (Method::POST, "/admin/people/{id}/password-reset", [SignIn, FORBIDDEN, FORBIDDEN, Status(409)]),
+        (Method::POST, "/admin/people/import/invitations", [SignIn, FORBIDDEN, FORBIDDEN, Status(409)]),
         (Method::GET, "/admin/people", [SignIn, FORBIDDEN, FORBIDDEN, OK]),
         (Method::GET, "/admin/people/new", [SignIn, FORBIDDEN, FORBIDDEN, OK]),
         (Method::POST, "/admin/people", [SignIn, FORBIDDEN, FORBIDDEN, INVALID]),

@@ -12,6 +12,7 @@ mod cli;
 mod demo;
 mod events;
 mod insights;
+mod mail;
 mod people;
 mod quiz;
 mod recognition;

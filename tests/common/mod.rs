@@ -2,6 +2,8 @@
 //! with cookie-keeping clients, as a person's browser would.
 #![allow(dead_code)]
 
+pub mod smtp;
+
 use std::net::SocketAddr;
 
 use attune::config::AppConfig;
@@ -26,8 +28,36 @@ pub async fn spawn_app(pool: PgPool) -> TestApp {
     spawn_app_with(pool, None).await
 }
 
+/// Like [`spawn_app`], sending email through a real SMTP server with its own mail worker (as
+/// every running instance has).
+pub async fn spawn_app_with_mail(pool: PgPool, sink: &smtp::SmtpSink) -> TestApp {
+    spawn(pool, None, Some(sink)).await
+}
+
 /// Like [`spawn_app`], with a public base URL of its own (e.g. https, as behind a TLS proxy).
 pub async fn spawn_app_with(pool: PgPool, base_url: Option<&str>) -> TestApp {
+    spawn(pool, base_url, None).await
+}
+
+/// The settings the test server runs with, sending mail to `sink` when given.
+pub fn config_for(
+    address: &str,
+    base_url: Option<&str>,
+    sink: Option<&smtp::SmtpSink>,
+) -> AppConfig {
+    let mut config = AppConfig::for_base_url(base_url.unwrap_or(address).parse().unwrap());
+    config.mail = sink.map(|sink| {
+        attune::mail::MailConfig::parse(
+            &sink.url(),
+            Some("Attune <attune@example.test>"),
+            &config.base_url,
+        )
+        .expect("the sink's URL is a valid SMTP URL")
+    });
+    config
+}
+
+async fn spawn(pool: PgPool, base_url: Option<&str>, sink: Option<&smtp::SmtpSink>) -> TestApp {
     init_logs();
     attune::startup::migrate(&pool)
         .await
@@ -36,7 +66,14 @@ pub async fn spawn_app_with(pool: PgPool, base_url: Option<&str>) -> TestApp {
         .await
         .expect("a free port");
     let address = format!("http://{}", listener.local_addr().unwrap());
-    let config = AppConfig::for_base_url(base_url.unwrap_or(&address).parse().unwrap());
+    let config = config_for(&address, base_url, sink);
+    if config.mail.is_some() {
+        attune::mail::worker::spawn(
+            pool.clone(),
+            std::sync::Arc::new(config.clone()),
+            std::time::Duration::from_millis(100),
+        );
+    }
     let app = attune::startup::app(pool.clone(), config);
     tokio::spawn(async move {
         axum::serve(

@@ -1,8 +1,9 @@
 //! Who is signed in: the viewer middleware, sessions and the client address (here), the
-//! sign-in form and signing out (`sign_in.rs`), and joining through a setup or invitation
-//! link (`joining.rs`).
+//! sign-in form and signing out (`sign_in.rs`), joining through a setup or invitation link
+//! (`joining.rs`), and resetting a forgotten password by email (`password.rs`).
 
 mod joining;
+mod password;
 mod sign_in;
 
 use std::net::{IpAddr, SocketAddr};
@@ -136,4 +137,8 @@ pub(super) fn routes() -> super::routes::Routes {
         .post("/setup/{token}", joining::first_admin)
         .get("/invite/{token}", joining::invitation_page)
         .post("/invite/{token}", joining::accept_invitation)
+        .get("/password/forgot", password::forgot_page)
+        .post("/password/forgot", password::forgot)
+        .get("/password/reset/{token}", password::reset_page)
+        .post("/password/reset/{token}", password::reset)
 }

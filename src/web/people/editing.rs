@@ -16,7 +16,7 @@ use crate::db;
 use crate::domain::FieldErrors;
 use crate::domain::people::{self as rules, NewPerson, Person, PersonForm, Roles};
 use crate::domain::time::{utc_date_time, zone_names};
-use crate::error::AppResult;
+use crate::error::{AppError, AppResult};
 use crate::web::AppState;
 use crate::web::chrome::{Chrome, Flash, flash};
 use crate::web::extract::{Invalid, PathId, field_problem};
@@ -105,24 +105,32 @@ pub async fn create(
         },
         Err(errors) => Err(errors),
     };
-    let (person, (id, link)) = match added {
+    let (person, invited) = match added {
         Ok(added) => added,
         Err(errors) => {
             return Ok(Invalid(NewPage::new(chrome, form, roles, errors)).into_response());
         }
     };
     // The link is shown in this response only: tokens are never stored anywhere readable.
-    let created = use_case::find(&state.pool, id).await?;
+    let created = use_case::find(&state.pool, invited.id).await?;
     let mut chrome = chrome.at("people");
+    let name = person.display_name.as_str();
+    let text = if invited.emailed {
+        format!(
+            "{name} has been added and an invitation email is on its way to {}. The link is also below if you'd rather send it yourself.",
+            person.email
+        )
+    } else {
+        format!(
+            "{name} has been added. Send them the invitation link below so they can choose a password."
+        )
+    };
     chrome.flashes.push(Flash {
         kind: "success".into(),
-        text: format!(
-            "{} has been added. Send them the invitation link below so they can choose a password.",
-            person.display_name.as_str()
-        ),
+        text,
     });
     let page = ShowPage {
-        fresh_link: Some(link),
+        fresh_link: Some(invited.link),
         ..ShowPage::load(&state, chrome, created, &viewer).await?
     };
     Ok((StatusCode::CREATED, page).into_response())
@@ -142,6 +150,8 @@ pub struct ShowPage {
     pub fresh_link: Option<String>,
     /// When the current invitation expires, if one is pending.
     pub invitation_expires: Option<String>,
+    /// Whether Attune can send email (invitations and password resets by email).
+    pub can_email: bool,
 }
 
 impl ShowPage {
@@ -169,6 +179,7 @@ impl ShowPage {
             is_self: person.id == viewer.id,
             fresh_link: None,
             invitation_expires,
+            can_email: state.config.mail.is_some(),
             person,
         })
     }
@@ -253,15 +264,49 @@ pub async fn reinvite(
     PathId(id): PathId,
 ) -> AppResult<Response> {
     let person = use_case::find(&state.pool, id).await?;
-    let link = use_case::reinvite(&state.pool, &state.config, &person, Utc::now()).await?;
+    let invited = use_case::reinvite(&state.pool, &state.config, &person, Utc::now()).await?;
     let mut chrome = chrome.at("people");
+    let text = if invited.emailed {
+        format!(
+            "A new invitation email is on its way to {}. Any older link for this person no longer works.",
+            person.email
+        )
+    } else {
+        "A new invitation link has been created. Any older link for this person no longer works."
+            .to_string()
+    };
     chrome.flashes.push(Flash {
         kind: "success".into(),
-        text: "A new invitation link has been created. Any older link for this person no longer works.".into(),
+        text,
     });
     let page = ShowPage {
-        fresh_link: Some(link),
+        fresh_link: Some(invited.link),
         ..ShowPage::load(&state, chrome, person, &viewer).await?
     };
     Ok((StatusCode::CREATED, page).into_response())
+}
+
+/// HR sends an active person a link to choose a new password; the link goes only to them.
+pub async fn send_password_reset(
+    State(state): State<AppState>,
+    HrAdmin(_): HrAdmin,
+    session: Session,
+    PathId(id): PathId,
+) -> AppResult<Redirect> {
+    let person = use_case::find(&state.pool, id).await?;
+    if state.config.mail.is_none() {
+        return Err(AppError::Conflict(use_case::MAIL_NOT_CONFIGURED.into()));
+    }
+    if !person.active {
+        return Err(AppError::Conflict(
+            "Reactivate this person before sending them a password reset email.".into(),
+        ));
+    }
+    crate::app::auth::send_password_reset(&state.pool, &state.config, &person, Utc::now()).await?;
+    let message = format!(
+        "A password reset email is on its way to {}. The link in it works once, for an hour.",
+        person.email
+    );
+    flash(&session, "success", message).await?;
+    Ok(Redirect::to(&format!("/admin/people/{}", person.id)))
 }

@@ -4,15 +4,18 @@ use askama::Template;
 use askama_web::WebTemplate;
 use axum::extract::{Multipart, State};
 use axum::http::StatusCode;
-use axum::response::{IntoResponse, Response};
+use axum::response::{IntoResponse, Redirect, Response};
 use chrono::Utc;
+use serde::Deserialize;
+use tower_sessions::Session;
+use uuid::Uuid;
 
 use crate::app::people::{self as use_case, Imported};
 use crate::domain::people::{INVITATION_DAYS, RejectedRow, plan_import};
 use crate::error::AppResult;
 use crate::web::AppState;
-use crate::web::chrome::Chrome;
-use crate::web::extract::Invalid;
+use crate::web::chrome::{Chrome, flash};
+use crate::web::extract::{Invalid, ListForm};
 use crate::web::files::read_csv_upload;
 use crate::web::guards::HrAdmin;
 
@@ -37,6 +40,8 @@ pub struct ImportResultPage {
     pub imported: Vec<Imported>,
     pub rejected: Vec<RejectedRow>,
     pub invitation_days: i64,
+    /// Whether Attune can email the invitations.
+    pub can_email: bool,
 }
 
 pub async fn import(
@@ -72,6 +77,37 @@ pub async fn import(
         imported,
         rejected,
         invitation_days: INVITATION_DAYS,
+        can_email: state.config.mail.is_some(),
     };
     Ok((status, page).into_response())
+}
+
+#[derive(Debug, Deserialize)]
+pub struct SendForm {
+    #[serde(default)]
+    person: Vec<String>,
+}
+
+/// "Send invitations to the N new people": a new link for each, by email.
+pub async fn send_invitations(
+    State(state): State<AppState>,
+    HrAdmin(_): HrAdmin,
+    session: Session,
+    ListForm(form): ListForm<SendForm>,
+) -> AppResult<Redirect> {
+    let ids: Vec<Uuid> = form
+        .person
+        .iter()
+        .filter_map(|id| id.parse().ok())
+        .collect();
+    let sent = use_case::send_invitations(&state.pool, &state.config, &ids, Utc::now()).await?;
+    let message = match sent {
+        0 => {
+            "Everyone from that import has joined already, so no invitations were sent.".to_string()
+        }
+        1 => "An invitation email is on its way to 1 person.".to_string(),
+        n => format!("Invitation emails are on their way to {n} people."),
+    };
+    flash(&session, "success", message).await?;
+    Ok(Redirect::to("/admin/people?status=invited"))
 }

@@ -34,6 +34,11 @@ pub(super) fn routes() -> Routes {
         .post("/admin/people/{id}/deactivate", editing::deactivate)
         .post("/admin/people/{id}/reactivate", editing::reactivate)
         .post("/admin/people/{id}/invitation", editing::reinvite)
+        .post(
+            "/admin/people/{id}/password-reset",
+            editing::send_password_reset,
+        )
+        .post("/admin/people/import/invitations", import::send_invitations)
 }
 
 #[derive(Debug, Deserialize)]

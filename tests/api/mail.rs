@@ -1,0 +1,573 @@
+//! Email through a real SMTP server (aiosmtpd on loopback): invitations and password resets
+//! whose links work, one-click unsubscribe, HR's outbox, and the outbox's delivery guarantees
+//! (each message once with two workers racing, retries while the server is down, nothing lost
+//! when a worker dies mid-batch).
+
+use std::collections::{BTreeSet, HashMap};
+use std::sync::Arc;
+
+use attune::app::mail::{self as mail_use_case, Recipient};
+use attune::db;
+use attune::domain::mail::MailKind;
+use attune::mail::compose::Content;
+use attune::mail::worker::deliver_due;
+use chrono::{Duration, Utc};
+use reqwest::StatusCode;
+use sqlx::PgPool;
+use uuid::Uuid;
+
+use crate::common::smtp::SmtpSink;
+use crate::common::{self, location, spawn_app, spawn_app_with_mail, visible_text};
+
+/// Puts `count` messages for `person` in the outbox, as a use case would.
+async fn queue_messages(
+    pool: &PgPool,
+    config: &attune::config::AppConfig,
+    person: Uuid,
+    count: usize,
+) {
+    let mut tx = pool.begin().await.unwrap();
+    for n in 0..count {
+        let content = Content {
+            subject: format!("Message {n}"),
+            greeting: "Hello,".into(),
+            paragraphs: vec![format!("This is message number {n}.")],
+            ..Content::default()
+        };
+        let to = Recipient {
+            id: person,
+            email: "ada@example.com",
+        };
+        mail_use_case::queue(&mut tx, config, to, MailKind::Recognised, &content, None)
+            .await
+            .unwrap();
+    }
+    tx.commit().await.unwrap();
+}
+
+async fn status_counts(pool: &PgPool) -> HashMap<String, i64> {
+    sqlx::query_as::<_, (String, i64)>("SELECT status, count(*) FROM outbox GROUP BY status")
+        .fetch_all(pool)
+        .await
+        .unwrap()
+        .into_iter()
+        .collect()
+}
+
+#[sqlx::test]
+async fn an_invitation_email_arrives_and_its_link_lets_the_person_join(pool: PgPool) {
+    let sink = SmtpSink::start();
+    let app = spawn_app_with_mail(pool, &sink).await;
+    let hr = app.hr_admin("hr@example.com").await;
+    let (status, html) = hr
+        .post_html(
+            "/admin/people",
+            &[
+                ("email", "grace@example.com"),
+                ("display_name", "Grace Hopper"),
+                ("time_zone", "Europe/London"),
+            ],
+        )
+        .await;
+    assert_eq!(status, StatusCode::CREATED);
+    assert!(visible_text(&html).contains("an invitation email is on its way to grace@example.com"));
+
+    let delivered = sink.wait_for(1).await;
+    assert_eq!(delivered.len(), 1, "one invitation");
+    let email = &delivered[0];
+    assert_eq!(email.to(), "grace@example.com");
+    assert_eq!(email.subject(), "You're invited to Attune");
+    assert!(email.text().contains("Hello Grace,"));
+    assert!(email.html().contains("Choose your password"));
+    assert!(
+        email.message_id().ends_with("@127.0.0.1"),
+        "{}",
+        email.message_id()
+    );
+    assert!(
+        email.header("List-Unsubscribe").is_none(),
+        "invitations can't be turned off"
+    );
+
+    let link = email
+        .link(&format!("{}/invite/", app.address))
+        .expect("the email carries the invitation link");
+    let grace = app.browser();
+    let path = link.strip_prefix(&app.address).unwrap();
+    assert_eq!(grace.get(path).await.status(), StatusCode::OK);
+    let response = grace
+        .post(
+            path,
+            &[
+                ("password", common::PASSWORD),
+                ("password_confirmation", common::PASSWORD),
+            ],
+        )
+        .await;
+    assert_eq!(response.status(), StatusCode::SEE_OTHER);
+    assert_eq!(location(&response), "/");
+    let (_, home) = grace.get_html("/").await;
+    assert!(visible_text(&home).contains("Grace"));
+}
+
+#[sqlx::test]
+async fn imported_people_get_their_invitations_by_email_when_hr_sends_them(pool: PgPool) {
+    let sink = SmtpSink::start();
+    let app = spawn_app_with_mail(pool, &sink).await;
+    let hr = app.hr_admin("hr@example.com").await;
+    let csv = "email,name,department,office,time_zone\n\
+               ada@example.com,Ada Lovelace,Engineering,London,Europe/London\n\
+               alan@example.com,Alan Turing,Engineering,London,Europe/London\n";
+    let form = reqwest::multipart::Form::new().part(
+        "file",
+        reqwest::multipart::Part::text(csv).file_name("people.csv"),
+    );
+    let html = hr
+        .client
+        .post(hr.url("/admin/people/import"))
+        .header("origin", &hr.address)
+        .header("sec-fetch-site", "same-origin")
+        .multipart(form)
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(visible_text(&html).contains("Send invitations to the 2 new people"));
+    let ids: Vec<Uuid> =
+        sqlx::query_scalar("SELECT id FROM people WHERE email LIKE 'a%' ORDER BY email")
+            .fetch_all(&app.pool)
+            .await
+            .unwrap();
+    let ids: Vec<String> = ids.iter().map(Uuid::to_string).collect();
+    let form: Vec<(&str, &str)> = ids.iter().map(|id| ("person", id.as_str())).collect();
+    let response = hr.post("/admin/people/import/invitations", &form).await;
+    assert_eq!(response.status(), StatusCode::SEE_OTHER);
+    let (_, people) = hr.get_html(&location(&response)).await;
+    assert!(visible_text(&people).contains("Invitation emails are on their way to 2 people."));
+
+    let delivered = sink.wait_for(2).await;
+    let to: BTreeSet<String> = delivered.iter().map(|m| m.to()).collect();
+    assert_eq!(
+        to,
+        BTreeSet::from(["ada@example.com".into(), "alan@example.com".into()])
+    );
+}
+
+#[sqlx::test]
+async fn forgot_password_answers_the_same_for_unknown_emails_and_the_emailed_link_works_once(
+    pool: PgPool,
+) {
+    let sink = SmtpSink::start();
+    let app = spawn_app_with_mail(pool, &sink).await;
+    app.employee("ada@example.com").await;
+    let visitor = app.browser();
+    let login = visitor.get_html("/login").await.1;
+    assert!(login.contains("href=\"/password/forgot\""));
+
+    let (unknown_status, unknown) = visitor
+        .post_html("/password/forgot", &[("email", "nobody@example.com")])
+        .await;
+    let (known_status, known) = visitor
+        .post_html("/password/forgot", &[("email", "ADA@example.com ")])
+        .await;
+    assert_eq!(unknown_status, StatusCode::OK);
+    assert_eq!(known_status, StatusCode::OK);
+    let sentence = |html: &str, email: &str| visible_text(html).replace(email, "EMAIL");
+    assert_eq!(
+        sentence(&unknown, "nobody@example.com"),
+        sentence(&known, "ADA@example.com"),
+        "the same page whether or not the account exists"
+    );
+
+    let delivered = sink.wait_for(1).await;
+    tokio::time::sleep(std::time::Duration::from_millis(300)).await;
+    let delivered_now = sink.messages();
+    assert_eq!(
+        delivered_now.len(),
+        1,
+        "nothing is sent for an unknown email"
+    );
+    let email = &delivered[0];
+    assert_eq!(email.to(), "ada@example.com");
+    assert_eq!(email.subject(), "Reset your Attune password");
+    let link = email
+        .link(&format!("{}/password/reset/", app.address))
+        .unwrap();
+    let path = link.strip_prefix(&app.address).unwrap().to_string();
+
+    // Another device signed in as Ada is signed out by the reset.
+    let other_device = app.browser();
+    other_device
+        .sign_in("ada@example.com", common::PASSWORD)
+        .await;
+    assert_eq!(other_device.get("/account").await.status(), StatusCode::OK);
+
+    let ada = app.browser();
+    assert_eq!(ada.get(&path).await.status(), StatusCode::OK);
+    let (status, html) = ada
+        .post_html(
+            &path,
+            &[("password", "short"), ("password_confirmation", "short")],
+        )
+        .await;
+    assert_eq!(
+        status,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "the policy applies"
+    );
+    assert!(html.contains("aria-invalid=\"true\""));
+    let new_password = "violet kettle harbour 77";
+    let response = ada
+        .post(
+            &path,
+            &[
+                ("password", new_password),
+                ("password_confirmation", new_password),
+            ],
+        )
+        .await;
+    assert_eq!(response.status(), StatusCode::SEE_OTHER);
+    assert_eq!(location(&response), "/");
+    assert_eq!(
+        ada.get("/account").await.status(),
+        StatusCode::OK,
+        "signed in"
+    );
+    assert_eq!(
+        other_device.get("/account").await.status(),
+        StatusCode::SEE_OTHER,
+        "other sessions ended"
+    );
+    assert_eq!(
+        app.browser()
+            .sign_in("ada@example.com", new_password)
+            .await
+            .status(),
+        StatusCode::SEE_OTHER
+    );
+
+    let (used_status, used) = app.browser().get_html(&path).await;
+    assert_eq!(used_status, StatusCode::NOT_FOUND, "the link works once");
+    assert!(visible_text(&used).contains("doesn't work any more"));
+    assert!(visible_text(&used).contains("Forgot your password?"));
+}
+
+#[sqlx::test]
+async fn an_expired_reset_link_gets_a_clear_page_and_requests_are_throttled(pool: PgPool) {
+    let sink = SmtpSink::start();
+    let app = spawn_app_with_mail(pool, &sink).await;
+    app.employee("ada@example.com").await;
+    let visitor = app.browser();
+    visitor
+        .post("/password/forgot", &[("email", "ada@example.com")])
+        .await;
+    let link = sink.wait_for(1).await[0]
+        .link(&format!("{}/password/reset/", app.address))
+        .unwrap();
+    sqlx::query(
+        "UPDATE access_tokens SET created_at = now() - interval '2 hours', \
+         expires_at = now() - interval '1 hour' WHERE purpose = 'password_reset'",
+    )
+    .execute(&app.pool)
+    .await
+    .unwrap();
+    let (status, html) = visitor
+        .get_html(link.strip_prefix(&app.address).unwrap())
+        .await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+    assert!(visible_text(&html).contains("each link works once, for an hour"));
+
+    // Three requests an hour for one email; the fourth waits, whoever it is for.
+    for email in ["ada@example.com", "ada@example.com"] {
+        let (status, _) = visitor
+            .post_html("/password/forgot", &[("email", email)])
+            .await;
+        assert_eq!(status, StatusCode::OK);
+    }
+    let (status, html) = visitor
+        .post_html("/password/forgot", &[("email", "ada@example.com")])
+        .await;
+    assert_eq!(status, StatusCode::TOO_MANY_REQUESTS);
+    assert!(visible_text(&html).contains("please wait"));
+    for _ in 0..3 {
+        visitor
+            .post("/password/forgot", &[("email", "nobody@example.com")])
+            .await;
+    }
+    let (status, _) = visitor
+        .post_html("/password/forgot", &[("email", "nobody@example.com")])
+        .await;
+    assert_eq!(
+        status,
+        StatusCode::TOO_MANY_REQUESTS,
+        "unknown emails are throttled alike"
+    );
+    let (status, _) = visitor
+        .post_html("/password/forgot", &[("email", "not an email")])
+        .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+}
+
+#[sqlx::test]
+async fn hr_sends_a_reset_email_whose_link_only_the_person_sees(pool: PgPool) {
+    let sink = SmtpSink::start();
+    let app = spawn_app_with_mail(pool, &sink).await;
+    let ada = app
+        .create_person("ada@example.com", "Ada Lovelace", Default::default())
+        .await;
+    let hr = app.hr_admin("hr@example.com").await;
+    let (_, page) = hr.get_html(&format!("/admin/people/{ada}")).await;
+    assert!(visible_text(&page).contains("Send a password reset email"));
+    let response = hr
+        .post(&format!("/admin/people/{ada}/password-reset"), &[])
+        .await;
+    assert_eq!(response.status(), StatusCode::SEE_OTHER);
+    let (_, page) = hr.get_html(&location(&response)).await;
+    assert!(
+        visible_text(&page).contains("A password reset email is on its way to ada@example.com")
+    );
+    assert!(!page.contains("/password/reset/"), "HR never sees the link");
+    let delivered = sink.wait_for(1).await;
+    assert_eq!(delivered[0].to(), "ada@example.com");
+    assert!(
+        delivered[0]
+            .link(&format!("{}/password/reset/", app.address))
+            .is_some()
+    );
+}
+
+#[sqlx::test]
+async fn one_click_unsubscribe_stops_that_kind_and_account_can_turn_it_back_on(pool: PgPool) {
+    let sink = SmtpSink::start();
+    let app = spawn_app_with_mail(pool, &sink).await;
+    let ada_browser = app.employee("ada@example.com").await;
+    let ada: Uuid = sqlx::query_scalar("SELECT id FROM people WHERE email = 'ada@example.com'")
+        .fetch_one(&app.pool)
+        .await
+        .unwrap();
+    let config = common::config_for(&app.address, None, Some(&sink));
+    queue_messages(&app.pool, &config, ada, 1).await;
+    let email = &sink.wait_for(1).await[0];
+    assert_eq!(
+        email.header("List-Unsubscribe-Post").as_deref(),
+        Some("List-Unsubscribe=One-Click")
+    );
+    let header = email.header("List-Unsubscribe").expect("a one-click link");
+    let link = header.trim_start_matches('<').trim_end_matches('>');
+    assert!(
+        email.text().contains(link),
+        "the footer carries the same link"
+    );
+    assert!(email.text().contains("because a colleague recognised you"));
+    let path = link.strip_prefix(&app.address).unwrap();
+
+    // A mail client's one-click POST, with no session and no browser headers.
+    let client = reqwest::Client::new();
+    let response = client
+        .post(format!("{}{path}", app.address))
+        .form(&[("List-Unsubscribe", "One-Click")])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), StatusCode::OK);
+    assert!(visible_text(&response.text().await.unwrap()).contains("You're unsubscribed"));
+    queue_messages(&app.pool, &config, ada, 1).await;
+    assert_eq!(
+        sqlx::query_scalar::<_, i64>("SELECT count(*) FROM outbox")
+            .fetch_one(&app.pool)
+            .await
+            .unwrap(),
+        1,
+        "nothing more of that kind is queued"
+    );
+    let (_, account) = ada_browser.get_html("/account").await;
+    assert!(!account.contains("value=\"recognised\" checked"));
+
+    // A tampered link is not found.
+    let forged = path.replace("recognised", "weekly_digest");
+    assert_eq!(
+        app.browser().get(&forged).await.status(),
+        StatusCode::NOT_FOUND
+    );
+
+    // Back on from Account.
+    let response = ada_browser
+        .post(
+            "/account/notifications",
+            &[("kind", "recognised"), ("kind", "weekly_digest")],
+        )
+        .await;
+    assert_eq!(response.status(), StatusCode::SEE_OTHER);
+    let (_, account) = ada_browser.get_html("/account").await;
+    assert!(account.contains("value=\"recognised\" checked"));
+    assert!(
+        !account.contains("value=\"event_reminder\" checked"),
+        "unticked means off"
+    );
+}
+
+#[sqlx::test]
+async fn two_workers_racing_over_500_messages_deliver_each_exactly_once(pool: PgPool) {
+    let sink = SmtpSink::start();
+    let app = spawn_app(pool).await;
+    let ada = app
+        .create_person("ada@example.com", "Ada Lovelace", Default::default())
+        .await;
+    let config = Arc::new(common::config_for(&app.address, None, Some(&sink)));
+    queue_messages(&app.pool, &config, ada, 500).await;
+
+    let worker = |pool: PgPool, config: Arc<attune::config::AppConfig>| async move {
+        let mut tried = 0;
+        loop {
+            let n = deliver_due(&pool, &config, Utc::now()).await.unwrap();
+            if n == 0 {
+                return tried;
+            }
+            tried += n;
+        }
+    };
+    let (a, b) = tokio::join!(
+        tokio::spawn(worker(app.pool.clone(), config.clone())),
+        tokio::spawn(worker(app.pool.clone(), config.clone())),
+    );
+    let (a, b) = (a.unwrap(), b.unwrap());
+    assert_eq!(a + b, 500, "the workers shared the work: {a} + {b}");
+    assert!(a > 0 && b > 0, "both workers took part: {a} + {b}");
+
+    let delivered = sink.wait_for(500).await;
+    assert_eq!(delivered.len(), 500);
+    let ids: BTreeSet<String> = delivered.iter().map(|m| m.message_id()).collect();
+    assert_eq!(ids.len(), 500, "no message was delivered twice");
+    assert_eq!(status_counts(&app.pool).await.get("sent"), Some(&500));
+}
+
+#[sqlx::test]
+async fn messages_wait_while_the_smtp_server_is_down_and_arrive_once_it_is_back(pool: PgPool) {
+    let mut sink = SmtpSink::start();
+    let app = spawn_app(pool).await;
+    let ada = app
+        .create_person("ada@example.com", "Ada Lovelace", Default::default())
+        .await;
+    let config = common::config_for(&app.address, None, Some(&sink));
+    sink.stop();
+    queue_messages(&app.pool, &config, ada, 3).await;
+    assert_eq!(
+        deliver_due(&app.pool, &config, Utc::now()).await.unwrap(),
+        3
+    );
+    let (attempts, error): (i32, Option<String>) =
+        sqlx::query_as("SELECT max(attempts), max(last_error) FROM outbox WHERE status = 'queued'")
+            .fetch_one(&app.pool)
+            .await
+            .unwrap();
+    assert_eq!(attempts, 1);
+    assert!(error.is_some(), "the reason is kept");
+    assert_eq!(
+        deliver_due(&app.pool, &config, Utc::now()).await.unwrap(),
+        0,
+        "not retried before the backoff"
+    );
+
+    sink.resume();
+    let later = Utc::now() + Duration::minutes(2);
+    assert_eq!(deliver_due(&app.pool, &config, later).await.unwrap(), 3);
+    assert_eq!(sink.wait_for(3).await.len(), 3);
+    assert_eq!(status_counts(&app.pool).await.get("sent"), Some(&3));
+
+    // After every try, a message is failed and HR sees the server's answer, then retries it.
+    sink.stop();
+    queue_messages(&app.pool, &config, ada, 1).await;
+    for minutes in 0..attune::domain::mail::MAX_ATTEMPTS {
+        let at = Utc::now() + Duration::hours(i64::from(minutes) * 3);
+        deliver_due(&app.pool, &config, at).await.unwrap();
+    }
+    assert_eq!(status_counts(&app.pool).await.get("failed"), Some(&1));
+    let hr = app.hr_admin("hr@example.com").await;
+    let (_, outbox) = hr.get_html("/admin/outbox").await;
+    let text = visible_text(&outbox);
+    assert!(
+        text.contains("Mail is not configured"),
+        "this test server itself sends no mail"
+    );
+    assert!(text.contains("Recognition: a colleague recognised me"));
+    assert!(text.contains("ada@example.com"));
+    assert!(
+        !text.contains("This is message number"),
+        "HR never sees a body"
+    );
+    let id: Uuid = sqlx::query_scalar("SELECT id FROM outbox WHERE status = 'failed'")
+        .fetch_one(&app.pool)
+        .await
+        .unwrap();
+    let response = hr.post(&format!("/admin/outbox/{id}/retry"), &[]).await;
+    assert_eq!(response.status(), StatusCode::SEE_OTHER);
+    sink.resume();
+    deliver_due(&app.pool, &config, Utc::now()).await.unwrap();
+    assert_eq!(status_counts(&app.pool).await.get("sent"), Some(&4));
+    assert_eq!(
+        hr.post(&format!("/admin/outbox/{id}/retry"), &[])
+            .await
+            .status(),
+        StatusCode::CONFLICT,
+        "a sent message isn't retried"
+    );
+}
+
+#[sqlx::test]
+async fn a_worker_killed_mid_batch_loses_nothing(pool: PgPool) {
+    let sink = SmtpSink::start();
+    let app = spawn_app(pool).await;
+    let ada = app
+        .create_person("ada@example.com", "Ada Lovelace", Default::default())
+        .await;
+    let config = Arc::new(common::config_for(&app.address, None, Some(&sink)));
+    queue_messages(&app.pool, &config, ada, 40).await;
+
+    let (pool, config2) = (app.pool.clone(), config.clone());
+    let doomed = tokio::spawn(async move { deliver_due(&pool, &config2, Utc::now()).await });
+    sink.wait_for(5).await;
+    doomed.abort();
+    let _ = doomed.await;
+    let before = sink.messages().len();
+    assert!(before < 40, "the worker died mid-batch ({before} sent)");
+
+    while deliver_due(&app.pool, &config, Utc::now()).await.unwrap() > 0 {}
+    let delivered = sink.wait_for(40).await;
+    let ids: BTreeSet<String> = delivered.iter().map(|m| m.message_id()).collect();
+    assert_eq!(ids.len(), 40, "every message arrived");
+    assert_eq!(status_counts(&app.pool).await.get("sent"), Some(&40));
+    // At least once: what the dead worker sent comes again with the same Message-ID.
+    assert!(delivered.len() >= 40);
+}
+
+#[sqlx::test]
+async fn without_smtp_messages_wait_and_links_stay_copyable(pool: PgPool) {
+    let app = spawn_app(pool).await;
+    let hr = app.hr_admin("hr@example.com").await;
+    let (status, html) = hr
+        .post_html(
+            "/admin/people",
+            &[
+                ("email", "grace@example.com"),
+                ("display_name", "Grace Hopper"),
+                ("time_zone", "UTC"),
+            ],
+        )
+        .await;
+    assert_eq!(status, StatusCode::CREATED);
+    assert!(common::find_link(&html, &format!("{}/invite/", app.address)).is_some());
+    app.employee("ada@example.com").await;
+    app.browser()
+        .post("/password/forgot", &[("email", "ada@example.com")])
+        .await;
+    assert_eq!(
+        status_counts(&app.pool).await.get("queued"),
+        Some(&1),
+        "the reset waits"
+    );
+    let (_, outbox) = hr.get_html("/admin/outbox").await;
+    assert!(visible_text(&outbox).contains("Mail is not configured"));
+    db::mail::counts(&app.pool).await.unwrap();
+}
