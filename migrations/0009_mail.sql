@@ -39,12 +39,14 @@ CREATE INDEX outbox_due_idx ON outbox (next_attempt_at) WHERE status = 'queued';
 CREATE INDEX outbox_failed_idx ON outbox (created_at DESC) WHERE status = 'failed';
 CREATE INDEX outbox_person_idx ON outbox (person_id);
 
--- Kinds of message a person turned off (everything is on until they say otherwise; security
--- mail such as password resets can't be turned off).
-CREATE TABLE mail_opt_outs (
+-- What a person chose for a kind of message. Without a row the kind's default applies (most
+-- are on; the weekly digest is opt-in); security mail such as password resets can't be
+-- turned off and has no row.
+CREATE TABLE mail_preferences (
     person_id  uuid NOT NULL REFERENCES people (id) ON DELETE CASCADE,
     kind       text NOT NULL,
-    created_at timestamptz NOT NULL DEFAULT now(),
+    wanted     boolean NOT NULL,
+    updated_at timestamptz NOT NULL DEFAULT now(),
     PRIMARY KEY (person_id, kind)
 );
 

@@ -40,7 +40,8 @@ pub async fn queue(
     calendar: Option<(String, &'static str)>,
 ) -> AppResult<bool> {
     let unsubscribe = if kind.can_opt_out() {
-        if db::mail::has_opted_out(&mut *conn, to.id, kind).await? {
+        let wanted = db::mail::preference(&mut *conn, to.id, kind).await?;
+        if !wanted.unwrap_or(kind.on_by_default()) {
             return Ok(false);
         }
         let key = db::mail::signing_key(&mut *conn, "unsubscribe").await?;
@@ -65,9 +66,12 @@ pub async fn queue(
 
 /// Each kind a person may turn off, and whether they get it.
 pub async fn preferences(pool: &PgPool, person: &Person) -> AppResult<Vec<(MailKind, bool)>> {
-    let off = db::mail::opt_outs(pool, person.id).await?;
+    let chosen = db::mail::preferences(pool, person.id).await?;
     Ok(MailKind::optional()
-        .map(|kind| (kind, !off.contains(&kind)))
+        .map(|kind| {
+            let choice = chosen.iter().find(|(k, _)| *k == kind).map(|(_, w)| *w);
+            (kind, choice.unwrap_or(kind.on_by_default()))
+        })
         .collect())
 }
 
@@ -75,7 +79,7 @@ pub async fn preferences(pool: &PgPool, person: &Person) -> AppResult<Vec<(MailK
 pub async fn set_preferences(pool: &PgPool, person: &Person, wanted: &[MailKind]) -> AppResult<()> {
     let mut tx = pool.begin().await?;
     for kind in MailKind::optional() {
-        db::mail::set_opt_out(&mut *tx, person.id, kind, !wanted.contains(&kind)).await?;
+        db::mail::set_preference(&mut *tx, person.id, kind, wanted.contains(&kind)).await?;
     }
     tx.commit().await?;
     Ok(())
@@ -91,7 +95,7 @@ pub async fn unsubscribe(pool: &PgPool, token: &str) -> AppResult<Option<MailKin
     if db::people::find(pool, person_id).await?.is_none() {
         return Ok(None);
     }
-    db::mail::set_opt_out(pool, person_id, kind, true).await?;
+    db::mail::set_preference(pool, person_id, kind, false).await?;
     Ok(Some(kind))
 }
 

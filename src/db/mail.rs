@@ -177,47 +177,55 @@ pub async fn retry(db: impl PgExecutor<'_>, id: Uuid, now: DateTime<Utc>) -> DbR
     Ok(done.rows_affected() == 1)
 }
 
-/// The kinds of message a person turned off.
-pub async fn opt_outs(db: impl PgExecutor<'_>, person_id: Uuid) -> DbResult<Vec<MailKind>> {
-    let rows: Vec<(Text<MailKind>,)> =
-        sqlx::query_as("SELECT kind FROM mail_opt_outs WHERE person_id = $1")
+/// The choices a person made: (kind, wanted). Kinds without a row follow their default.
+pub async fn preferences(
+    db: impl PgExecutor<'_>,
+    person_id: Uuid,
+) -> DbResult<Vec<(MailKind, bool)>> {
+    let rows: Vec<(Text<MailKind>, bool)> =
+        sqlx::query_as("SELECT kind, wanted FROM mail_preferences WHERE person_id = $1")
             .bind(person_id)
             .fetch_all(db)
             .await?;
-    Ok(rows.into_iter().map(|(kind,)| kind.0).collect())
+    Ok(rows
+        .into_iter()
+        .map(|(kind, wanted)| (kind.0, wanted))
+        .collect())
 }
 
-pub async fn has_opted_out(
+/// The person's choice for one kind, if they made one.
+pub async fn preference(
     db: impl PgExecutor<'_>,
     person_id: Uuid,
     kind: MailKind,
-) -> DbResult<bool> {
-    Ok(sqlx::query_scalar(
-        "SELECT EXISTS (SELECT 1 FROM mail_opt_outs WHERE person_id = $1 AND kind = $2)",
+) -> DbResult<Option<bool>> {
+    Ok(
+        sqlx::query_scalar(
+            "SELECT wanted FROM mail_preferences WHERE person_id = $1 AND kind = $2",
+        )
+        .bind(person_id)
+        .bind(kind.as_str())
+        .fetch_optional(db)
+        .await?,
+    )
+}
+
+/// Records whether a person wants one kind of message.
+pub async fn set_preference(
+    db: impl PgExecutor<'_>,
+    person_id: Uuid,
+    kind: MailKind,
+    wanted: bool,
+) -> DbResult<()> {
+    sqlx::query(
+        "INSERT INTO mail_preferences (person_id, kind, wanted) VALUES ($1, $2, $3) \
+         ON CONFLICT (person_id, kind) DO UPDATE SET wanted = $3, updated_at = now()",
     )
     .bind(person_id)
     .bind(kind.as_str())
-    .fetch_one(db)
-    .await?)
-}
-
-/// Turns one kind of message off or on for a person.
-pub async fn set_opt_out(
-    db: impl PgExecutor<'_>,
-    person_id: Uuid,
-    kind: MailKind,
-    opted_out: bool,
-) -> DbResult<()> {
-    let sql = if opted_out {
-        "INSERT INTO mail_opt_outs (person_id, kind) VALUES ($1, $2) ON CONFLICT DO NOTHING"
-    } else {
-        "DELETE FROM mail_opt_outs WHERE person_id = $1 AND kind = $2"
-    };
-    sqlx::query(sql)
-        .bind(person_id)
-        .bind(kind.as_str())
-        .execute(db)
-        .await?;
+    .bind(wanted)
+    .execute(db)
+    .await?;
     Ok(())
 }
 

@@ -43,6 +43,12 @@ impl MailKind {
         !matches!(self, MailKind::Invitation | MailKind::PasswordReset)
     }
 
+    /// Whether a person gets this kind before choosing: everything but the weekly digest,
+    /// which people ask for.
+    pub fn on_by_default(self) -> bool {
+        self != MailKind::WeeklyDigest
+    }
+
     /// The preference a person sees for this kind, under Account.
     pub fn preference_label(self) -> &'static str {
         match self {

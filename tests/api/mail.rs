@@ -347,6 +347,15 @@ async fn one_click_unsubscribe_stops_that_kind_and_account_can_turn_it_back_on(p
         .fetch_one(&app.pool)
         .await
         .unwrap();
+    let (_, account) = ada_browser.get_html("/account").await;
+    assert!(
+        account.contains("value=\"recognised\" checked"),
+        "on until turned off"
+    );
+    assert!(
+        !account.contains("value=\"weekly_digest\" checked"),
+        "the digest is opt-in"
+    );
     let config = common::config_for(&app.address, None, Some(&sink));
     queue_messages(&app.pool, &config, ada, 1).await;
     let email = &sink.wait_for(1).await[0];
