@@ -630,3 +630,47 @@ async fn a_nomination_is_approved_appears_on_the_wall_and_is_appreciated(pool: P
     assert_accessible(&browser, "the received page").await;
     browser.close().await;
 }
+
+#[sqlx::test]
+async fn a_forgotten_password_is_reset_from_the_emailed_link(pool: PgPool) {
+    let sink = common::smtp::SmtpSink::start();
+    let app = common::spawn_app_with_mail(pool, &sink).await;
+    app.create_person("erin@example.com", "Erin Example", Roles::default())
+        .await;
+
+    let browser = Browser::start(&app.address).await;
+    browser.goto("/login").await;
+    browser.click("Forgot your password?").await;
+    assert_eq!(browser.path().await, "/password/forgot");
+    assert_accessible(&browser, "the forgot-password page").await;
+    browser.fill("Work email", "erin@example.com").await;
+    browser.click("Send me a link").await;
+    browser
+        .assert_text("an email with a link to choose a new password is on its way")
+        .await;
+    screenshot(&browser, "password-forgot-sent").await;
+    assert_accessible(&browser, "the forgot-password confirmation").await;
+    assert_fits_phone(&browser, "password-forgot-sent").await;
+
+    let delivered = sink.wait_for(1).await;
+    let link = delivered[0]
+        .link(&format!("{}/password/reset/", app.address))
+        .expect("the email carries a reset link");
+    browser.goto(&link).await;
+    browser.assert_text("Choose a new password").await;
+    assert_accessible(&browser, "the new-password page").await;
+    let password = "amber orchard lantern 58";
+    browser.fill("New password", password).await;
+    browser.fill("Type the new password again", password).await;
+    browser.click("Save and sign in").await;
+    assert_eq!(browser.path().await, "/", "signed in, on the home page");
+    browser
+        .assert_text("Your new password is set and you're signed in")
+        .await;
+    screenshot(&browser, "password-reset-done").await;
+
+    sign_out(&browser).await;
+    sign_in(&browser, "erin@example.com", password).await;
+    assert_eq!(browser.path().await, "/", "the new password signs in");
+    browser.close().await;
+}
