@@ -16,6 +16,7 @@ RUN mkdir src benches \
  && echo 'fn main() {}' > src/main.rs \
  && touch src/lib.rs \
  && echo 'fn main() {}' > benches/recommendations.rs \
+ && echo 'fn main() {}' > benches/mail.rs \
  && cargo build --release --locked \
  && rm -rf src
 

@@ -5,6 +5,7 @@
 pub mod auth;
 pub mod events;
 pub mod mail;
+pub mod notifications;
 pub mod people;
 pub mod quiz;
 pub mod recognition;

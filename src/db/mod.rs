@@ -3,6 +3,7 @@
 pub mod events;
 pub mod insights;
 pub mod mail;
+pub mod notifications;
 pub mod people;
 pub mod quiz;
 pub mod recognition;

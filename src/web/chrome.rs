@@ -12,9 +12,10 @@ use crate::error::AppError;
 
 const FLASH_KEY: &str = "flash";
 
-/// The signed-in person for this request, if any (resolved once by `auth::resolve_viewer`).
+/// The signed-in person for this request, if any, and their unread notifications (resolved
+/// once by `auth::resolve_viewer`).
 #[derive(Debug, Clone, Default)]
-pub struct Viewer(pub Option<Arc<Person>>);
+pub struct Viewer(pub Option<Arc<Person>>, pub i64);
 
 /// The person as the navigation needs them.
 #[derive(Debug, Clone)]
@@ -22,14 +23,17 @@ pub struct NavUser {
     pub name: String,
     pub is_organizer: bool,
     pub is_hr: bool,
+    /// Unread notifications, for the count in the navigation.
+    pub unread: i64,
 }
 
 impl NavUser {
-    fn from_person(person: &Person) -> Self {
+    fn from_person(person: &Person, unread: i64) -> Self {
         NavUser {
             name: person.display_name.clone(),
             is_organizer: person.is_organizer(),
             is_hr: person.is_hr_admin(),
+            unread,
         }
     }
 }
@@ -80,7 +84,10 @@ impl Chrome {
     /// Layout for an error page: navigation only, flashes stay for the next real page.
     pub fn for_viewer(viewer: &Viewer) -> Self {
         Chrome {
-            user: viewer.0.as_deref().map(NavUser::from_person),
+            user: viewer
+                .0
+                .as_deref()
+                .map(|person| NavUser::from_person(person, viewer.1)),
             flashes: Vec::new(),
             current: "",
         }

@@ -15,6 +15,7 @@ pub mod health;
 pub mod home;
 pub mod insights;
 pub mod mail;
+pub mod notifications;
 pub mod people;
 pub mod quiz;
 pub mod recognition;
@@ -68,6 +69,7 @@ fn page_routes() -> Routes {
         .merge(auth::routes())
         .merge(account::routes())
         .merge(mail::routes())
+        .merge(notifications::routes())
         .merge(people::routes())
         .merge(resources::routes())
         .merge(admin::routes())

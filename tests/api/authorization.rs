@@ -48,6 +48,10 @@ fn matrix() -> Vec<(Method, &'static str, [Expect; 4])> {
         (Method::GET, "/unsubscribe/{token}", [NOT_FOUND; 4]),
         (Method::POST, "/unsubscribe/{token}", [NOT_FOUND; 4]),
         (Method::GET, "/admin/outbox", [SignIn, FORBIDDEN, FORBIDDEN, OK]),
+        (Method::GET, "/notifications", [SignIn, OK, OK, OK]),
+        (Method::POST, "/notifications/read", [SignIn, SEE_OTHER, SEE_OTHER, SEE_OTHER]),
+        // {id} is no notification of theirs.
+        (Method::POST, "/notifications/{id}/open", [SignIn, NOT_FOUND, NOT_FOUND, NOT_FOUND]),
         // {id} is no message in the outbox.
         (Method::POST, "/admin/outbox/{id}/retry", [SignIn, FORBIDDEN, FORBIDDEN, Status(409)]),
         // This instance has no SMTP server: nothing can be emailed.

@@ -13,6 +13,7 @@ mod demo;
 mod events;
 mod insights;
 mod mail;
+mod notifications;
 mod people;
 mod quiz;
 mod recognition;

@@ -53,21 +53,21 @@ pub async fn resolve_viewer(
 
 async fn load_viewer(state: &AppState, session: &Session) -> AppResult<Viewer> {
     let Some(record) = session.get::<AuthRecord>(AUTH_KEY).await? else {
-        return Ok(Viewer(None));
+        return Ok(Viewer::default());
     };
-    let person = db::people::find(&state.pool, record.person_id).await?;
+    let person = db::people::find_viewer(&state.pool, record.person_id).await?;
     let age = Utc::now().timestamp() - record.signed_in_at;
     match person {
-        Some(person)
+        Some((person, unread))
             if person.active
                 && person.session_epoch == record.epoch
                 && age < state.config.session_absolute.num_seconds() =>
         {
-            Ok(Viewer(Some(Arc::new(person))))
+            Ok(Viewer(Some(Arc::new(person)), unread))
         }
         _ => {
             session.flush().await?;
-            Ok(Viewer(None))
+            Ok(Viewer::default())
         }
     }
 }
