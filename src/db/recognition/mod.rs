@@ -132,3 +132,48 @@ pub(super) fn person_ref(
         office,
     }
 }
+
+/// Which rows of a list to read, newest or oldest first: `condition` may use `$1` (the
+/// viewer) and `$2` (the person the list is about).
+pub(super) struct Listing<'a> {
+    pub viewer: Uuid,
+    pub subject: Uuid,
+    pub condition: &'a str,
+    pub order: &'a str,
+    pub limit: i64,
+    pub offset: i64,
+}
+
+/// The rows of a listing and how many match in all.
+pub(super) async fn read_listing(
+    db: impl PgExecutor<'_> + Copy,
+    listing: Listing<'_>,
+) -> DbResult<(Vec<Recognition>, i64)> {
+    let Listing {
+        viewer,
+        subject,
+        condition,
+        order,
+        limit,
+        offset,
+    } = listing;
+    let total: i64 = sqlx::query_scalar(&format!(
+        "SELECT count(*) FROM recognitions r \
+         WHERE $1::uuid IS NOT NULL AND $2::uuid IS NOT NULL AND {condition}"
+    ))
+    .bind(viewer)
+    .bind(subject)
+    .fetch_one(db)
+    .await?;
+    let rows: Vec<RecognitionRow> = sqlx::query_as(&format!(
+        "{SELECT} WHERE $2::uuid IS NOT NULL AND {condition} \
+         ORDER BY {order} LIMIT $3 OFFSET $4"
+    ))
+    .bind(viewer)
+    .bind(subject)
+    .bind(limit)
+    .bind(offset)
+    .fetch_all(db)
+    .await?;
+    Ok((rows.into_iter().map(Recognition::from).collect(), total))
+}

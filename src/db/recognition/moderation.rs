@@ -5,7 +5,7 @@ use sqlx::{PgConnection, PgExecutor};
 use tracing::instrument;
 use uuid::Uuid;
 
-use super::{RecognitionRow, SELECT};
+use super::{Listing, read_listing};
 use crate::db::DbResult;
 use crate::domain::pagination::PageRequest;
 use crate::domain::recognition::Recognition;
@@ -36,20 +36,15 @@ async fn queue(
     condition: &str,
     page: PageRequest,
 ) -> DbResult<(Vec<Recognition>, i64)> {
-    let total: i64 = sqlx::query_scalar(&format!(
-        "SELECT count(*) FROM recognitions r WHERE {condition}"
-    ))
-    .fetch_one(db)
-    .await?;
-    let rows: Vec<RecognitionRow> = sqlx::query_as(&format!(
-        "{SELECT} WHERE {condition} ORDER BY r.created_at, r.id LIMIT $2 OFFSET $3"
-    ))
-    .bind(viewer)
-    .bind(page.limit())
-    .bind(page.offset())
-    .fetch_all(db)
-    .await?;
-    Ok((rows.into_iter().map(Recognition::from).collect(), total))
+    let listing = Listing {
+        viewer,
+        subject: viewer,
+        condition,
+        order: "r.created_at, r.id",
+        limit: page.limit(),
+        offset: page.offset(),
+    };
+    read_listing(db, listing).await
 }
 
 /// How many nominations wait for approval and how many posts for review.

@@ -5,7 +5,7 @@ use sqlx::{PgConnection, PgExecutor};
 use tracing::instrument;
 use uuid::Uuid;
 
-use super::{ON_WALL, RecognitionRow, SELECT};
+use super::{Listing, ON_WALL, RecognitionRow, SELECT, read_listing};
 use crate::db::DbResult;
 use crate::domain::pagination::PageRequest;
 use crate::domain::recognition::{PreviousReport, Recognition};
@@ -99,23 +99,15 @@ pub async fn for_person(
         PersonList::Given => "r.nominator_id = $2".to_string(),
         PersonList::Profile => format!("r.recipient_id = $2 AND {ON_WALL}"),
     };
-    let total: i64 = sqlx::query_scalar(&format!(
-        "SELECT count(*) FROM recognitions r WHERE $1::uuid IS NOT NULL AND {condition}"
-    ))
-    .bind(viewer)
-    .bind(person)
-    .fetch_one(db)
-    .await?;
-    let rows: Vec<RecognitionRow> = sqlx::query_as(&format!(
-        "{SELECT} WHERE {condition} ORDER BY r.created_at DESC, r.id DESC LIMIT $3 OFFSET $4"
-    ))
-    .bind(viewer)
-    .bind(person)
-    .bind(page.limit())
-    .bind(page.offset())
-    .fetch_all(db)
-    .await?;
-    Ok((rows.into_iter().map(Recognition::from).collect(), total))
+    let listing = Listing {
+        viewer,
+        subject: person,
+        condition: &condition,
+        order: "r.created_at DESC, r.id DESC",
+        limit: page.limit(),
+        offset: page.offset(),
+    };
+    read_listing(db, listing).await
 }
 
 /// Published recognitions the recipient hasn't seen yet (newest first) and how many.
@@ -127,22 +119,15 @@ pub async fn unseen_received(
 ) -> DbResult<(Vec<Recognition>, i64)> {
     let condition =
         "r.recipient_id = $2 AND r.status = 'published' AND r.recipient_seen_at IS NULL";
-    let total: i64 = sqlx::query_scalar(&format!(
-        "SELECT count(*) FROM recognitions r WHERE $1::uuid IS NOT NULL AND {condition}"
-    ))
-    .bind(person)
-    .bind(person)
-    .fetch_one(db)
-    .await?;
-    let rows: Vec<RecognitionRow> = sqlx::query_as(&format!(
-        "{SELECT} WHERE {condition} ORDER BY r.created_at DESC LIMIT $3"
-    ))
-    .bind(person)
-    .bind(person)
-    .bind(limit)
-    .fetch_all(db)
-    .await?;
-    Ok((rows.into_iter().map(Recognition::from).collect(), total))
+    let listing = Listing {
+        viewer: person,
+        subject: person,
+        condition,
+        order: "r.created_at DESC",
+        limit,
+        offset: 0,
+    };
+    read_listing(db, listing).await
 }
 
 /// The recipient has seen every recognition published for them so far.
