@@ -90,17 +90,13 @@ pub struct BehaviourEditPage {
     pub errors: FieldErrors,
 }
 
-async fn find_behaviour(state: &AppState, id: Uuid) -> AppResult<Behaviour> {
-    store::find_behaviour(&state.pool, id).await?.or_404()
-}
-
 pub async fn edit_behaviour(
     State(state): State<AppState>,
     HrAdmin(_): HrAdmin,
     chrome: Chrome,
     PathId(id): PathId,
 ) -> AppResult<BehaviourEditPage> {
-    let behaviour = find_behaviour(&state, id).await?;
+    let behaviour = store::find_behaviour(&state.pool, id).await?.or_404()?;
     Ok(BehaviourEditPage {
         chrome: chrome.at("recognition"),
         label: behaviour.label.clone(),
@@ -117,7 +113,7 @@ pub async fn update_behaviour(
     PathId(id): PathId,
     Form(form): Form<BehaviourForm>,
 ) -> AppResult<Response> {
-    let behaviour = find_behaviour(&state, id).await?;
+    let behaviour = store::find_behaviour(&state.pool, id).await?.or_404()?;
     let mut errors = FieldErrors::new();
     match rules::parse_behaviour_label(&form.label) {
         Ok(label) => match use_case::rename_behaviour(&state.pool, behaviour.id, &label).await {
@@ -151,7 +147,7 @@ pub async fn move_behaviour(
     PathId(id): PathId,
     Form(form): Form<MoveForm>,
 ) -> AppResult<Response> {
-    let behaviour = find_behaviour(&state, id).await?;
+    let behaviour = store::find_behaviour(&state.pool, id).await?.or_404()?;
     let up = match form.direction.as_str() {
         "up" => true,
         "down" => false,
@@ -175,7 +171,7 @@ async fn set_retired(
     id: Uuid,
     retired: bool,
 ) -> AppResult<Redirect> {
-    let behaviour = find_behaviour(state, id).await?;
+    let behaviour = store::find_behaviour(&state.pool, id).await?.or_404()?;
     use_case::set_behaviour_retired(&state.pool, behaviour.id, retired).await?;
     let message = if retired {
         format!(

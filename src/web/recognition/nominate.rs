@@ -266,6 +266,21 @@ fn thank_you(status: Status, visibility: Visibility, name: &str) -> String {
     }
 }
 
+impl NominationFields {
+    /// The form as typed, and the submission key (a new one when it was lost).
+    fn into_form(self) -> (NominationForm, Uuid) {
+        let key = Uuid::parse_str(self.submission_key.trim()).unwrap_or_else(|_| Uuid::new_v4());
+        let form = NominationForm {
+            recipient: self.recipient,
+            behaviours: self.behaviours,
+            story: self.story,
+            happened_on: self.happened_on,
+            visibility: self.visibility,
+        };
+        (form, key)
+    }
+}
+
 pub async fn create(
     State(state): State<AppState>,
     CurrentUser(person): CurrentUser,
@@ -273,15 +288,7 @@ pub async fn create(
     chrome: Chrome,
     ListForm(fields): ListForm<NominationFields>,
 ) -> AppResult<Response> {
-    let submission_key =
-        Uuid::parse_str(fields.submission_key.trim()).unwrap_or_else(|_| Uuid::new_v4());
-    let form = NominationForm {
-        recipient: fields.recipient,
-        behaviours: fields.behaviours,
-        story: fields.story,
-        happened_on: fields.happened_on,
-        visibility: fields.visibility,
-    };
+    let (form, submission_key) = fields.into_form();
     let now = Utc::now();
     let choosable: Vec<Uuid> = store::behaviours(&state.pool)
         .await?
@@ -290,28 +297,41 @@ pub async fn create(
         .map(|b| b.id)
         .collect();
     let today = time::today_in(person.time_zone, now);
-    let errors = match Nomination::parse(&form, today, &choosable) {
-        Ok(nomination) => {
-            match use_case::nominate(&state.pool, &person, &nomination, submission_key, now).await?
-            {
-                Nominated::AlreadySent(id) => {
-                    return Ok(Redirect::to(&format!("/recognition/{id}")).into_response());
-                }
-                Nominated::Sent {
-                    id,
-                    status,
-                    recipient,
-                } => {
-                    let message = thank_you(status, nomination.visibility, &recipient);
-                    flash(&session, "success", message).await?;
-                    return Ok(Redirect::to(&format!("/recognition/{id}")).into_response());
-                }
-                Nominated::Refused(refusal) => refusal_errors(&refusal, &person),
-            }
+    let nomination = match Nomination::parse(&form, today, &choosable) {
+        Ok(nomination) => nomination,
+        Err(errors) => {
+            return show_again(&state, &person, chrome, form, errors, submission_key).await;
         }
-        Err(errors) => errors,
     };
-    // Shown again with what was typed; the colleague stays chosen if they can be.
+    match use_case::nominate(&state.pool, &person, &nomination, submission_key, now).await? {
+        Nominated::AlreadySent(id) => {
+            Ok(Redirect::to(&format!("/recognition/{id}")).into_response())
+        }
+        Nominated::Sent {
+            id,
+            status,
+            recipient,
+        } => {
+            let message = thank_you(status, nomination.visibility, &recipient);
+            flash(&session, "success", message).await?;
+            Ok(Redirect::to(&format!("/recognition/{id}")).into_response())
+        }
+        Nominated::Refused(refusal) => {
+            let errors = refusal_errors(&refusal, &person);
+            show_again(&state, &person, chrome, form, errors, submission_key).await
+        }
+    }
+}
+
+/// The form shown again with what was typed; the colleague stays chosen if they can be.
+async fn show_again(
+    state: &AppState,
+    person: &Person,
+    chrome: Chrome,
+    form: NominationForm,
+    errors: FieldErrors,
+    submission_key: Uuid,
+) -> AppResult<Response> {
     let chosen = match Uuid::parse_str(form.recipient.trim()) {
         Ok(id) => db::people::find(&state.pool, id).await?,
         Err(_) => None,
@@ -327,7 +347,7 @@ pub async fn create(
         errors,
         submission_key,
     };
-    Ok(Invalid(new_page(&state, &person, chrome, draft).await?).into_response())
+    Ok(Invalid(new_page(state, person, chrome, draft).await?).into_response())
 }
 
 fn refusal_errors(refusal: &Refusal, person: &Person) -> FieldErrors {
