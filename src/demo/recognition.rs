@@ -3,7 +3,7 @@
 //! its recipient, one reported, and past spotlight rounds. A few people are left
 //! unrecognised so the fairness view has something to show.
 
-use std::collections::{BTreeMap, HashSet};
+use std::collections::HashSet;
 
 use chrono::{Duration, Utc};
 use rand::Rng;
@@ -190,22 +190,7 @@ pub async fn seed(
     let this_week = recognition::week_start(now.date_naive());
     for weeks_ago in (1..=4).rev() {
         let week = this_week - Duration::weeks(weeks_ago);
-        if !db::recognition::claim_spotlight_round(&mut *conn, week, 2).await? {
-            continue;
-        }
-        let mut departments: BTreeMap<String, Vec<recognition::Candidate>> = BTreeMap::new();
-        for (department, candidate) in db::recognition::spotlight_candidates(&mut *conn).await? {
-            departments.entry(department).or_default().push(candidate);
-        }
-        let invited: Vec<(String, Uuid)> = departments
-            .iter()
-            .flat_map(|(department, candidates)| {
-                recognition::choose_spotlight(candidates, 2)
-                    .into_iter()
-                    .map(move |id| (department.clone(), id))
-            })
-            .collect();
-        db::recognition::insert_spotlight_invitations(&mut *conn, week, &invited).await?;
+        crate::app::recognition::run_spotlight_round(&mut *conn, week, 2).await?;
     }
     Ok(())
 }

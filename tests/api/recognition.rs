@@ -5,11 +5,8 @@
 use crate::common;
 
 use std::collections::HashMap;
-use std::sync::Arc;
 
-use attune::config::AppConfig;
 use attune::domain::people::Roles;
-use attune::web::AppState;
 use chrono::{Duration, TimeZone, Utc};
 use common::{Browser, TestApp, location, spawn_app, visible_text};
 use reqwest::StatusCode;
@@ -1403,13 +1400,6 @@ async fn recognition_settings_are_validated_and_kept(pool: PgPool) {
     );
 }
 
-fn state_for(app: &TestApp) -> AppState {
-    AppState {
-        pool: app.pool.clone(),
-        config: Arc::new(AppConfig::for_base_url(app.address.parse().unwrap())),
-    }
-}
-
 #[sqlx::test]
 async fn spotlight_nominators_rotate_so_everyone_has_a_turn_before_anyone_repeats(pool: PgPool) {
     let app = spawn_app(pool.clone()).await;
@@ -1440,15 +1430,14 @@ async fn spotlight_nominators_rotate_so_everyone_has_a_turn_before_anyone_repeat
             .await,
         );
     }
-    let state = state_for(&app);
     let monday = Utc.with_ymd_and_hms(2026, 1, 5, 9, 0, 0).unwrap();
 
     // Several replicas computing the same week at once agree on one round.
     let racers: Vec<_> = (0..6)
         .map(|_| {
-            let state = state.clone();
+            let pool = pool.clone();
             tokio::spawn(async move {
-                attune::web::recognition::ensure_spotlight_round(&state, monday)
+                attune::app::recognition::ensure_spotlight_round(&pool, monday)
                     .await
                     .unwrap()
             })
@@ -1468,10 +1457,10 @@ async fn spotlight_nominators_rotate_so_everyone_has_a_turn_before_anyone_repeat
     let mut times: HashMap<Uuid, i64> = HashMap::new();
     for week in 0..12 {
         let now = monday + Duration::weeks(week) + Duration::hours(30);
-        attune::web::recognition::ensure_spotlight_round(&state, now)
+        attune::app::recognition::ensure_spotlight_round(&pool, now)
             .await
             .unwrap();
-        attune::web::recognition::ensure_spotlight_round(&state, now)
+        attune::app::recognition::ensure_spotlight_round(&pool, now)
             .await
             .unwrap();
         let invited: Vec<(Uuid, String)> = sqlx::query_as(
@@ -1780,4 +1769,76 @@ async fn behaviours_added_and_moved_at_the_same_moment_keep_distinct_positions(p
         .await;
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(visible_text(&html).contains("already on the list"));
+}
+
+/// The wall rule is written twice: in Rust (`Recognition::on_wall`) and in the SQL of the wall
+/// query (which the partial wall indexes match). Every combination of status, visibility,
+/// hidden by the recipient and under review: the SQL selects exactly those Rust puts on the
+/// wall.
+#[sqlx::test]
+async fn the_wall_query_and_the_wall_rule_agree_on_every_state(pool: PgPool) {
+    use attune::db::recognition::{self as store, WallFilter};
+    use attune::domain::pagination::PageRequest;
+
+    let app = spawn_app(pool.clone()).await;
+    let ada = app
+        .create_person("ada@example.com", "Ada Lovelace", Roles::default())
+        .await;
+    let ben = app
+        .create_person("ben@example.com", "Ben Okafor", Roles::default())
+        .await;
+    let mut ids = Vec::new();
+    for status in ["pending", "published", "rejected", "removed"] {
+        for visibility in ["wall", "private"] {
+            for hidden in [false, true] {
+                for under_review in [false, true] {
+                    let id = Uuid::new_v4();
+                    sqlx::query(
+                        "INSERT INTO recognitions (id, nominator_id, recipient_id, story, \
+                         happened_on, visibility, status, rejection_reason, hidden_by_recipient, \
+                         under_review, nominator_department, nominator_office, \
+                         recipient_department, recipient_office, submission_key) \
+                         VALUES ($1, $2, $3, $4, current_date, $5, $6, \
+                         CASE WHEN $6 = 'rejected' THEN 'Not this time.' END, $7, $8, \
+                         '', '', '', '', gen_random_uuid())",
+                    )
+                    .bind(id)
+                    .bind(ada)
+                    .bind(ben)
+                    .bind(STORY)
+                    .bind(visibility)
+                    .bind(status)
+                    .bind(hidden)
+                    .bind(under_review)
+                    .execute(&pool)
+                    .await
+                    .unwrap();
+                    ids.push(id);
+                }
+            }
+        }
+    }
+    assert_eq!(ids.len(), 32);
+
+    let mut by_rule = Vec::new();
+    for id in &ids {
+        let recognition = store::find(&pool, ada, *id).await.unwrap().unwrap();
+        if recognition.on_wall() {
+            by_rule.push(*id);
+        }
+    }
+    let (on_wall, total) = store::wall(
+        &pool,
+        ada,
+        &WallFilter::default(),
+        PageRequest::parse(None, 100),
+    )
+    .await
+    .unwrap();
+    let mut by_sql: Vec<Uuid> = on_wall.iter().map(|r| r.id).collect();
+    by_sql.sort();
+    by_rule.sort();
+    assert!(!by_rule.is_empty());
+    assert_eq!(by_sql, by_rule);
+    assert_eq!(total, i64::try_from(by_rule.len()).unwrap());
 }

@@ -1,0 +1,152 @@
+//! HR's figures, the fairness view and the exports.
+
+use chrono::{DateTime, Utc};
+use sqlx::{FromRow, PgExecutor};
+use tracing::instrument;
+use uuid::Uuid;
+
+use super::{RecognitionRow, SELECT};
+use crate::db::DbResult;
+use crate::domain::pagination::PageRequest;
+use crate::domain::recognition::{DateRange, PersonRef, Recognition};
+
+/// Everything nominated in a date range (by when it was made), oldest first, for the export.
+/// The range is at most a year (checked by `DateRange::parse`). Private recognitions come
+/// with their text: HR's export must go through `to_hr_csv`, which leaves it out.
+#[instrument(skip_all)]
+pub async fn in_range(db: impl PgExecutor<'_>, range: DateRange) -> DbResult<Vec<Recognition>> {
+    let (start, end) = range.instants();
+    let rows: Vec<RecognitionRow> = sqlx::query_as(&format!(
+        "{SELECT} WHERE r.created_at >= $2 AND r.created_at < $3 ORDER BY r.created_at, r.id"
+    ))
+    .bind(Uuid::nil())
+    .bind(start)
+    .bind(end)
+    .fetch_all(db)
+    .await?;
+    Ok(rows.into_iter().map(Recognition::from).collect())
+}
+
+/// Every published recognition a person received, oldest first (their own export).
+#[instrument(skip_all)]
+pub async fn all_received(db: impl PgExecutor<'_>, person: Uuid) -> DbResult<Vec<Recognition>> {
+    let rows: Vec<RecognitionRow> = sqlx::query_as(&format!(
+        "{SELECT} WHERE r.recipient_id = $2 AND r.status = 'published' ORDER BY r.created_at, r.id"
+    ))
+    .bind(person)
+    .bind(person)
+    .fetch_all(db)
+    .await?;
+    Ok(rows.into_iter().map(Recognition::from).collect())
+}
+
+/// Recognition figures for one department or office.
+#[derive(Debug, Clone, PartialEq, Eq, FromRow)]
+pub struct GroupFigures {
+    pub name: String,
+    /// Active people there now.
+    pub people: i64,
+    pub given: i64,
+    pub received: i64,
+    /// Received from someone in another department.
+    pub cross_team: i64,
+}
+
+/// How recognitions are grouped in the fairness view.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Grouping {
+    Department,
+    Office,
+}
+
+/// Published recognitions given and received per department or office in a date range.
+#[instrument(skip_all)]
+pub async fn figures(
+    db: impl PgExecutor<'_>,
+    grouping: Grouping,
+    range: DateRange,
+) -> DbResult<Vec<GroupFigures>> {
+    let (column, nominator, recipient) = match grouping {
+        Grouping::Department => ("department", "nominator_department", "recipient_department"),
+        Grouping::Office => ("office", "nominator_office", "recipient_office"),
+    };
+    let (start, end) = range.instants();
+    Ok(sqlx::query_as(&format!(
+        "WITH r AS (SELECT * FROM recognitions WHERE status = 'published' \
+                    AND created_at >= $1 AND created_at < $2), \
+              people_here AS (SELECT {column} AS name, count(*) AS people FROM people \
+                              WHERE active GROUP BY 1), \
+              given AS (SELECT {nominator} AS name, count(*) AS given FROM r GROUP BY 1), \
+              received AS (SELECT {recipient} AS name, count(*) AS received, \
+                           count(*) FILTER (WHERE cross_team) AS cross_team FROM r GROUP BY 1) \
+         SELECT name, coalesce(people, 0) AS people, coalesce(given, 0) AS given, \
+                coalesce(received, 0) AS received, coalesce(cross_team, 0) AS cross_team \
+         FROM people_here FULL JOIN given USING (name) FULL JOIN received USING (name) \
+         ORDER BY name = '', name"
+    ))
+    .bind(start)
+    .bind(end)
+    .fetch_all(db)
+    .await?)
+}
+
+#[derive(FromRow)]
+pub(super) struct UnrecognisedRow {
+    id: Uuid,
+    display_name: String,
+    department: String,
+    office: String,
+    last: Option<DateTime<Utc>>,
+}
+
+impl From<UnrecognisedRow> for Unrecognised {
+    fn from(row: UnrecognisedRow) -> Self {
+        Unrecognised {
+            person: PersonRef {
+                id: row.id,
+                name: row.display_name,
+                department: row.department,
+                office: row.office,
+            },
+            last: row.last,
+        }
+    }
+}
+
+/// Someone not recognised lately, with when they last were.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Unrecognised {
+    pub person: PersonRef,
+    pub last: Option<DateTime<Utc>>,
+}
+
+/// One page of active people with no published recognition received since `since`, those
+/// recognised longest ago (or never) first.
+#[instrument(skip_all)]
+pub async fn unrecognised(
+    db: impl PgExecutor<'_> + Copy,
+    since: DateTime<Utc>,
+    department: Option<&str>,
+    page: PageRequest,
+) -> DbResult<(Vec<Unrecognised>, i64)> {
+    let from = "FROM people p LEFT JOIN LATERAL (SELECT max(created_at) AS last FROM recognitions r \
+                WHERE r.recipient_id = p.id AND r.status = 'published') lr ON true \
+                WHERE p.active AND (lr.last IS NULL OR lr.last < $1) \
+                AND ($2::text IS NULL OR p.department = $2)";
+    let total: i64 = sqlx::query_scalar(&format!("SELECT count(*) {from}"))
+        .bind(since)
+        .bind(department)
+        .fetch_one(db)
+        .await?;
+    let rows: Vec<UnrecognisedRow> = sqlx::query_as(&format!(
+        "SELECT p.id, p.display_name, p.department, p.office, lr.last {from} \
+         ORDER BY lr.last NULLS FIRST, lower(p.display_name), p.id LIMIT $3 OFFSET $4"
+    ))
+    .bind(since)
+    .bind(department)
+    .bind(page.limit())
+    .bind(page.offset())
+    .fetch_all(db)
+    .await?;
+    Ok((rows.into_iter().map(Unrecognised::from).collect(), total))
+}
