@@ -8,12 +8,16 @@ use chrono::{DateTime, Duration, NaiveDate, Utc};
 use sqlx::{PgConnection, PgPool};
 use uuid::Uuid;
 
+use super::notifications::{Email, notify};
+use crate::config::AppConfig;
 use crate::db::{self, recognition as store};
+use crate::domain::mail::MailKind;
 use crate::domain::people::Person;
 use crate::domain::recognition::{
     self as rules, Nomination, RecipientFacts, Recognition, Refusal, ReportRefusal, Status,
 };
 use crate::error::{AppError, AppResult, OrNotFound};
+use crate::mail::compose;
 
 /// What a pending nomination's review says when someone reviewed it first.
 const ALREADY_REVIEWED: &str = "This nomination has already been reviewed.";
@@ -90,6 +94,7 @@ pub enum Nominated {
 /// HR depends on the approval setting.
 pub async fn nominate(
     pool: &PgPool,
+    config: &AppConfig,
     nominator: &Person,
     nomination: &Nomination,
     submission_key: Uuid,
@@ -141,6 +146,9 @@ pub async fn nominate(
         now,
     )
     .await?;
+    if status == Status::Published {
+        tell_recipient(&mut tx, config, id, &nominator.display_name, &recipient).await?;
+    }
     tx.commit().await?;
     Ok(Nominated::Sent {
         id,
@@ -180,25 +188,86 @@ pub async fn find_pending(pool: &PgPool, viewer: Uuid, id: Uuid) -> AppResult<Re
     Ok(recognition)
 }
 
-/// Publishes a pending nomination.
-pub async fn approve(pool: &PgPool, id: Uuid, reviewer: Uuid, now: DateTime<Utc>) -> AppResult<()> {
-    if !store::approve(pool, id, reviewer, now).await? {
+/// Tells a recipient they were recognised: in the app, and by email unless they turned it off.
+/// The message names who, not what they wrote: that stays in Attune.
+async fn tell_recipient(
+    conn: &mut PgConnection,
+    config: &AppConfig,
+    id: Uuid,
+    nominator: &str,
+    recipient: &Person,
+) -> AppResult<()> {
+    let link = format!("/recognition/{id}");
+    let text = format!("{nominator} recognised you. Read what they wrote.");
+    let content = compose::recognised(recipient.first_name(), nominator, &config.url_for(&link));
+    let email = Email {
+        content: &content,
+        calendar: None,
+    };
+    notify(
+        conn,
+        config,
+        recipient,
+        MailKind::Recognised,
+        &text,
+        &link,
+        Some(email),
+    )
+    .await
+}
+
+/// Publishes a pending nomination and tells its recipient.
+pub async fn approve(
+    pool: &PgPool,
+    config: &AppConfig,
+    recognition: &Recognition,
+    reviewer: Uuid,
+    now: DateTime<Utc>,
+) -> AppResult<()> {
+    let mut tx = pool.begin().await?;
+    if !store::approve(&mut *tx, recognition.id, reviewer, now).await? {
         return Err(AppError::Conflict(ALREADY_REVIEWED.into()));
     }
+    if let Some(recipient) = db::people::find(&mut *tx, recognition.recipient.id).await? {
+        let nominator = &recognition.nominator.name;
+        tell_recipient(&mut tx, config, recognition.id, nominator, &recipient).await?;
+    }
+    tx.commit().await?;
     Ok(())
 }
 
-/// Declines a pending nomination with a reason the nominator reads.
+/// Declines a pending nomination with a reason the nominator reads (on Given, in a
+/// notification and, unless they turned it off, by email).
 pub async fn reject(
     pool: &PgPool,
-    id: Uuid,
+    config: &AppConfig,
+    recognition: &Recognition,
     reviewer: Uuid,
     reason: &str,
     now: DateTime<Utc>,
 ) -> AppResult<()> {
-    if !store::reject(pool, id, reviewer, reason, now).await? {
+    let mut tx = pool.begin().await?;
+    if !store::reject(&mut *tx, recognition.id, reviewer, reason, now).await? {
         return Err(AppError::Conflict(ALREADY_REVIEWED.into()));
     }
+    if let Some(nominator) = db::people::find(&mut *tx, recognition.nominator.id).await? {
+        let recipient = &recognition.recipient.name;
+        let link = "/recognition/given";
+        let text = format!("HR declined your recognition of {recipient}, and said why.");
+        let content = compose::nomination_declined(
+            nominator.first_name(),
+            recipient,
+            reason,
+            &config.url_for(link),
+        );
+        let email = Email {
+            content: &content,
+            calendar: None,
+        };
+        let kind = MailKind::NominationDeclined;
+        notify(&mut tx, config, &nominator, kind, &text, link, Some(email)).await?;
+    }
+    tx.commit().await?;
     Ok(())
 }
 

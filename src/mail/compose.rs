@@ -126,6 +126,34 @@ pub fn password_reset(first_name: &str, link: &str) -> Content {
     }
 }
 
+/// A colleague recognised the reader (what they wrote stays in Attune).
+pub fn recognised(first_name: &str, nominator: &str, link: &str) -> Content {
+    Content {
+        subject: format!("{nominator} recognised you"),
+        greeting: format!("Hello {first_name},"),
+        paragraphs: vec![format!(
+            "{nominator} noticed something you did for a colleague and took the time to say so \
+             in Attune."
+        )],
+        action: Some(("Read what they wrote".into(), link.into())),
+        details: Vec::new(),
+    }
+}
+
+/// HR declined the reader's nomination, with their reason.
+pub fn nomination_declined(first_name: &str, recipient: &str, reason: &str, link: &str) -> Content {
+    Content {
+        subject: format!("Your recognition of {recipient} wasn't published"),
+        greeting: format!("Hello {first_name},"),
+        paragraphs: vec![
+            format!("Thank you for recognising {recipient}. HR reviewed it and didn't publish it."),
+            "You can recognise them again for something else they did.".into(),
+        ],
+        action: Some(("See your recognitions".into(), link.into())),
+        details: vec![("HR's reason".into(), reason.into())],
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -580,3 +580,90 @@ async fn without_smtp_messages_wait_and_links_stay_copyable(pool: PgPool) {
     assert!(visible_text(&outbox).contains("Mail is not configured"));
     db::mail::counts(&app.pool).await.unwrap();
 }
+
+/// Ada recognises Ben through the form; returns the recognition id.
+async fn recognise_ben(ada: &common::Browser, pool: &PgPool, ben: Uuid) -> String {
+    let behaviour: Uuid =
+        sqlx::query_scalar("SELECT id FROM recognition_behaviours ORDER BY position LIMIT 1")
+            .fetch_one(pool)
+            .await
+            .unwrap();
+    let today = Utc::now()
+        .with_timezone(&chrono_tz::Europe::London)
+        .format("%Y-%m-%d")
+        .to_string();
+    let response = ada
+        .post(
+            "/recognition",
+            &[
+                ("recipient", ben.to_string().as_str()),
+                ("behaviours", behaviour.to_string().as_str()),
+                (
+                    "story",
+                    "Ben noticed I was stuck on the migration, sat with me for an hour and asked good questions.",
+                ),
+                ("happened_on", today.as_str()),
+                ("visibility", "wall"),
+            ],
+        )
+        .await;
+    location(&response)
+        .strip_prefix("/recognition/")
+        .expect("the recognition is made")
+        .to_string()
+}
+
+#[sqlx::test]
+async fn recognitions_reach_their_recipient_and_declines_their_nominator(pool: PgPool) {
+    let sink = SmtpSink::start();
+    let app = spawn_app_with_mail(pool, &sink).await;
+    let ada = app.employee("ada@example.com").await;
+    let ben_browser = app.employee("ben@example.com").await;
+    let ben: Uuid = sqlx::query_scalar("SELECT id FROM people WHERE email = 'ben@example.com'")
+        .fetch_one(&app.pool)
+        .await
+        .unwrap();
+
+    let id = recognise_ben(&ada, &app.pool, ben).await;
+    let email = &sink.wait_for(1).await[0];
+    assert_eq!(email.to(), "ben@example.com");
+    assert_eq!(email.subject(), "ada recognised you");
+    let link = format!("{}/recognition/{id}", app.address);
+    assert!(email.text().contains(&link));
+    assert!(
+        !email.text().contains("migration"),
+        "what Ada wrote stays in Attune"
+    );
+    let (_, home) = ben_browser.get_html("/").await;
+    assert!(visible_text(&home).contains("Notifications 1 unread"));
+    let (_, page) = ben_browser.get_html("/notifications").await;
+    assert!(visible_text(&page).contains("ada recognised you. Read what they wrote."));
+
+    // With approval on, nothing reaches Ben until HR decides; a decline reaches Ada.
+    sqlx::query("UPDATE program_settings SET recognition_requires_approval = true")
+        .execute(&app.pool)
+        .await
+        .unwrap();
+    sqlx::query("DELETE FROM recognitions")
+        .execute(&app.pool)
+        .await
+        .unwrap();
+    let second = recognise_ben(&ada, &app.pool, ben).await;
+    let hr = app.hr_admin("hr@example.com").await;
+    let response = hr
+        .post(
+            &format!("/admin/recognition/{second}/reject"),
+            &[("reason", "Please thank Ben in person too.")],
+        )
+        .await;
+    assert_eq!(response.status(), StatusCode::SEE_OTHER);
+    let delivered = sink.wait_for(2).await;
+    assert_eq!(delivered.len(), 2, "Ben got nothing for the pending one");
+    let declined = &delivered[1];
+    assert_eq!(declined.to(), "ada@example.com");
+    assert!(declined.text().contains("Please thank Ben in person too."));
+    assert!(
+        declined.header("List-Unsubscribe").is_some(),
+        "declines can be turned off"
+    );
+}

@@ -129,7 +129,14 @@ pub async fn approve(
     PathId(id): PathId,
 ) -> AppResult<Redirect> {
     let recognition = use_case::find_pending(&state.pool, viewer.id, id).await?;
-    use_case::approve(&state.pool, recognition.id, viewer.id, Utc::now()).await?;
+    use_case::approve(
+        &state.pool,
+        &state.config,
+        &recognition,
+        viewer.id,
+        Utc::now(),
+    )
+    .await?;
     let message = format!(
         "Published. {} can see the recognition from {} now.",
         recognition.recipient.name, recognition.nominator.name
@@ -195,7 +202,8 @@ pub async fn reject(
             .into_response());
         }
     };
-    use_case::reject(&state.pool, recognition.id, viewer.id, &reason, Utc::now()).await?;
+    let (pool, config) = (&state.pool, &state.config);
+    use_case::reject(pool, config, &recognition, viewer.id, &reason, Utc::now()).await?;
     let message = format!(
         "Not published. {} will see your reason with their nomination.",
         recognition.nominator.name

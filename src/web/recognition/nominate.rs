@@ -303,7 +303,8 @@ pub async fn create(
             return show_again(&state, &person, chrome, form, errors, submission_key).await;
         }
     };
-    match use_case::nominate(&state.pool, &person, &nomination, submission_key, now).await? {
+    let (pool, config) = (&state.pool, &state.config);
+    match use_case::nominate(pool, config, &person, &nomination, submission_key, now).await? {
         Nominated::AlreadySent(id) => {
             Ok(Redirect::to(&format!("/recognition/{id}")).into_response())
         }
