@@ -8,7 +8,7 @@ use sqlx::{FromRow, PgConnection, PgExecutor};
 use tracing::instrument;
 use uuid::Uuid;
 
-use super::DbResult;
+use super::{DbResult, Text};
 use crate::domain::pagination::PageRequest;
 use crate::domain::resources::{
     Engagement, EventDetails, Kind, PlanStatus, Resource, ResourceInput,
@@ -19,11 +19,12 @@ use crate::domain::teq::Aspect;
 struct ResourceRow {
     id: Uuid,
     title: String,
-    kind: String,
+    kind: Text<Kind>,
     url: String,
     description: String,
     minutes: i32,
-    aspects: Vec<String>,
+    #[sqlx(try_from = "Vec<String>")]
+    aspects: Aspects,
     max_aspect_percent: Option<i16>,
     max_total: Option<i16>,
     departments: Vec<String>,
@@ -31,8 +32,25 @@ struct ResourceRow {
     review_by: Option<NaiveDate>,
     archived: bool,
     event_starts_at: Option<DateTime<Utc>>,
-    event_time_zone: Option<String>,
+    event_time_zone: Option<Text<Tz>>,
     event_place: Option<String>,
+}
+
+/// A resource's aspects as stored (slugs), sorted and without repeats; an unknown slug fails.
+struct Aspects(Vec<Aspect>);
+
+impl TryFrom<Vec<String>> for Aspects {
+    type Error = strum::ParseError;
+
+    fn try_from(slugs: Vec<String>) -> Result<Self, Self::Error> {
+        let mut aspects = slugs
+            .iter()
+            .map(|slug| slug.parse::<Aspect>())
+            .collect::<Result<Vec<_>, _>>()?;
+        aspects.sort();
+        aspects.dedup();
+        Ok(Aspects(aspects))
+    }
 }
 
 impl From<ResourceRow> for Resource {
@@ -40,7 +58,7 @@ impl From<ResourceRow> for Resource {
         let event = match (row.event_starts_at, row.event_time_zone, row.event_place) {
             (Some(starts_at), Some(zone), Some(place)) => Some(EventDetails {
                 starts_at,
-                time_zone: zone.parse::<Tz>().unwrap_or(Tz::UTC),
+                time_zone: zone.0,
                 place,
             }),
             _ => None,
@@ -48,20 +66,11 @@ impl From<ResourceRow> for Resource {
         Resource {
             id: row.id,
             title: row.title,
-            kind: Kind::from_slug(&row.kind).unwrap_or(Kind::Article),
+            kind: row.kind.0,
             url: row.url,
             description: row.description,
             minutes: row.minutes,
-            aspects: {
-                let mut aspects: Vec<Aspect> = row
-                    .aspects
-                    .iter()
-                    .filter_map(|a| Aspect::from_slug(a))
-                    .collect();
-                aspects.sort();
-                aspects.dedup();
-                aspects
-            },
+            aspects: row.aspects.0,
             max_aspect_percent: row.max_aspect_percent,
             max_total: row.max_total,
             departments: row.departments,
@@ -374,7 +383,7 @@ pub async fn plan_statuses(
     person_id: Uuid,
     ids: &[Uuid],
 ) -> DbResult<HashMap<Uuid, PlanStatus>> {
-    let rows: Vec<(Uuid, String)> = sqlx::query_as(
+    let rows: Vec<(Uuid, Text<PlanStatus>)> = sqlx::query_as(
         "SELECT resource_id, status FROM plan_items WHERE person_id = $1 AND resource_id = ANY ($2)",
     )
     .bind(person_id)
@@ -383,7 +392,7 @@ pub async fn plan_statuses(
     .await?;
     Ok(rows
         .into_iter()
-        .map(|(id, status)| (id, PlanStatus::parse(&status)))
+        .map(|(id, status)| (id, status.0))
         .collect())
 }
 
@@ -396,11 +405,7 @@ pub async fn set_plan_status(
     status: PlanStatus,
     today: NaiveDate,
 ) -> DbResult<()> {
-    let (status, done_on) = match status {
-        PlanStatus::Saved => ("saved", None),
-        PlanStatus::Done => ("done", Some(today)),
-        PlanStatus::Dismissed => ("dismissed", None),
-    };
+    let done_on = (status == PlanStatus::Done).then_some(today);
     sqlx::query(
         "INSERT INTO plan_items (person_id, resource_id, status, done_on) VALUES ($1, $2, $3, $4) \
          ON CONFLICT (person_id, resource_id) DO UPDATE SET status = EXCLUDED.status, \
@@ -409,7 +414,7 @@ pub async fn set_plan_status(
     )
     .bind(person_id)
     .bind(resource_id)
-    .bind(status)
+    .bind(status.as_str())
     .bind(done_on)
     .execute(db)
     .await?;
@@ -470,7 +475,7 @@ pub async fn plan(
     struct Row {
         #[sqlx(flatten)]
         resource: ResourceRow,
-        status: String,
+        status: Text<PlanStatus>,
         done_on: Option<NaiveDate>,
         helpful: Option<bool>,
     }
@@ -488,7 +493,7 @@ pub async fn plan(
         .into_iter()
         .map(|row| PlanEntry {
             resource: Resource::from(row.resource),
-            status: PlanStatus::parse(&row.status),
+            status: row.status.0,
             done_on: row.done_on,
             helpful: row.helpful,
         })

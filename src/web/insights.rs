@@ -15,6 +15,7 @@ use crate::domain::insights::{
 };
 use crate::domain::quiz::{Attempt, percent_of};
 use crate::domain::teq::Aspect;
+use crate::domain::time::weekday_date;
 use crate::error::AppResult;
 
 /// A breakdown row as the page shows it.
@@ -121,7 +122,7 @@ pub async fn show(
             },
         ],
         aspect_names: Aspect::ALL.iter().map(|a| a.name()).collect(),
-        as_of: as_of.format("%A %-d %B %Y").to_string(),
+        as_of: weekday_date(as_of.date_naive()),
     })
 }
 

@@ -3,24 +3,25 @@
 use askama::Template;
 use askama_web::WebTemplate;
 use axum::Form;
-use axum::extract::{Path, State};
-use axum::http::StatusCode;
+use axum::extract::State;
 use axum::response::{IntoResponse, Redirect, Response};
 use chrono::Utc;
 use tower_sessions::Session;
 use uuid::Uuid;
 
+use super::AppState;
 use super::charts::{self, BarChart, LineChart};
 use super::chrome::{Chrome, flash};
+use super::extract::{Invalid, PathId};
 use super::guards::CurrentUser;
-use super::resources::{RecommendationView, recommend_for};
-use super::{AppState, path_id};
+use super::resources::{RecommendationView, recommendations};
+use crate::app;
 use crate::db;
 use crate::domain::people::Person;
 use crate::domain::quiz::{self, Attempt, RawAnswers};
-use crate::domain::teq::{self, Answers, Aspect, ITEMS, Response as Choice};
+use crate::domain::teq::{self, Answers, Aspect, ITEMS, IncompleteAnswers, Response as Choice};
 use crate::domain::time::local_date;
-use crate::error::{AppError, AppResult};
+use crate::error::{AppError, AppResult, OrNotFound};
 
 /// At most this many attempts are listed (more than a decade of monthly retakes).
 const HISTORY_LIMIT: i64 = 120;
@@ -96,6 +97,25 @@ impl TakePage {
             has_attempts: false,
         }
     }
+
+    /// The form shown again after a submission with items unanswered or invalid, keeping its
+    /// submission key.
+    fn incomplete(
+        chrome: Chrome,
+        raw: &RawAnswers,
+        incomplete: &IncompleteAnswers,
+        submission_key: Option<Uuid>,
+    ) -> Self {
+        let mut missing = incomplete.missing.clone();
+        missing.extend(&incomplete.invalid);
+        missing.sort_unstable();
+        let mut page = TakePage::new(chrome, raw, &missing);
+        page.problem = Some(incomplete.to_string());
+        if let Some(key) = submission_key {
+            page.submission_key = key;
+        }
+        page
+    }
 }
 
 fn draft_to_raw(draft: Option<[Option<i16>; 16]>) -> RawAnswers {
@@ -139,83 +159,31 @@ pub async fn submit(
             .map(|(_, v)| v.as_str())
     };
     let raw = quiz::answers_from_form(fields.iter().map(|(k, v)| (k.as_str(), v.as_str())));
-    let saving = field("action") == Some("save");
+    let submission_key = field("submission_key").and_then(|k| Uuid::parse_str(k).ok());
 
     // Whatever happens next, the valid answers given so far are kept.
     db::quiz::save_draft(&state.pool, person.id, &quiz::draft_values(&raw)).await?;
-    if saving {
-        flash(
-            &session,
-            "success",
-            format!(
-                "Your answers are saved ({} of 16). Come back to this page any time to finish.",
-                quiz::answered_count(&raw)
-            ),
-        )
-        .await?;
+    if field("action") == Some("save") {
+        let message = format!(
+            "Your answers are saved ({} of 16). Come back to this page any time to finish.",
+            quiz::answered_count(&raw)
+        );
+        flash(&session, "success", message).await?;
         return Ok(Redirect::to("/quiz").into_response());
     }
-
     let answers = match Answers::parse(&raw) {
         Ok(answers) => answers,
         Err(incomplete) => {
-            let mut missing = incomplete.missing.clone();
-            missing.extend(&incomplete.invalid);
-            missing.sort_unstable();
-            let mut page = TakePage::new(chrome, &raw, &missing);
-            page.problem = Some(incomplete.to_string());
-            if let Some(key) = field("submission_key").and_then(|k| Uuid::parse_str(k).ok()) {
-                page.submission_key = key;
-            }
-            return Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response());
+            let page = TakePage::incomplete(chrome, &raw, &incomplete, submission_key);
+            return Ok(Invalid(page).into_response());
         }
     };
-    let submission_key = field("submission_key")
-        .and_then(|k| Uuid::parse_str(k).ok())
-        .unwrap_or_else(Uuid::new_v4);
-
-    let now = Utc::now();
-    let settings = db::settings::get(&state.pool).await?;
-    let mut tx = state.pool.begin().await?;
-    // Lock the person's row so two submissions at once are checked one after the other.
-    db::people::lock(&mut *tx, person.id).await?;
-    let latest = db::quiz::latest(&mut *tx, person.id).await?;
-    let score = teq::score(&answers);
-    let (id, created) = match quiz::may_take(
-        latest.as_ref().map(|a| a.taken_at),
-        settings.retake_interval_days,
-        now,
-    ) {
-        Ok(()) => {
-            db::quiz::insert_attempt(&mut tx, person.id, submission_key, &answers, &score, now)
-                .await?
-        }
-        // The same form sent twice: show the attempt it created.
-        Err(_) if latest.is_some() => {
-            match db::quiz::find_by_submission_key(&mut *tx, person.id, submission_key).await? {
-                Some(id) => (id, false),
-                None => {
-                    return Err(AppError::Conflict(format!(
-                        "You took the quiz recently. You can take it again from {}.",
-                        local_date(
-                            quiz::retake_opens(
-                                latest.map(|a| a.taken_at).unwrap_or(now),
-                                settings.retake_interval_days
-                            ),
-                            person.time_zone
-                        )
-                    )));
-                }
-            }
-        }
-        Err(_) => unreachable!("a retake can only be closed after an attempt"),
-    };
-    db::quiz::delete_draft(&mut *tx, person.id).await?;
-    tx.commit().await?;
-    if created {
+    let key = submission_key.unwrap_or_else(Uuid::new_v4);
+    let submitted = app::quiz::submit(&state.pool, &person, &answers, key, Utc::now()).await?;
+    if submitted.created {
         flash(&session, "success", "Thank you. Here are your results.").await?;
     }
-    Ok(Redirect::to(&format!("/quiz/attempts/{id}")).into_response())
+    Ok(Redirect::to(&format!("/quiz/attempts/{}", submitted.attempt_id)).into_response())
 }
 
 /// An aspect with its explanation, for the results page.
@@ -245,19 +213,19 @@ pub struct ResultsPage {
     pub return_to: String,
 }
 
-async fn own_attempt(state: &AppState, person: &Person, id: &str) -> AppResult<Attempt> {
-    db::quiz::find_own(&state.pool, person.id, path_id(id)?)
+async fn own_attempt(state: &AppState, person: &Person, id: Uuid) -> AppResult<Attempt> {
+    db::quiz::find_own(&state.pool, person.id, id)
         .await?
-        .ok_or(AppError::NotFound)
+        .or_404()
 }
 
 pub async fn results(
     State(state): State<AppState>,
     CurrentUser(person): CurrentUser,
     chrome: Chrome,
-    Path(id): Path<String>,
+    PathId(id): PathId,
 ) -> AppResult<ResultsPage> {
-    let attempt = own_attempt(&state, &person, &id).await?;
+    let attempt = own_attempt(&state, &person, id).await?;
     let previous = db::quiz::previous(&state.pool, person.id, attempt.taken_at).await?;
     let aspects = attempt
         .aspects
@@ -273,7 +241,7 @@ pub async fn results(
         .collect();
     let weakest = weakest_aspect(&attempt).name();
     let latest = db::quiz::latest(&state.pool, person.id).await?;
-    let recommendations = recommend_for(&state, &person, latest.as_ref()).await?;
+    let recommendations = recommendations(&state.pool, &person, latest.as_ref()).await?;
     Ok(ResultsPage {
         recommendations,
         is_latest: latest.is_some_and(|l| l.id == attempt.id),
@@ -359,9 +327,9 @@ pub async fn confirm_delete(
     State(state): State<AppState>,
     CurrentUser(person): CurrentUser,
     chrome: Chrome,
-    Path(id): Path<String>,
+    PathId(id): PathId,
 ) -> AppResult<DeletePage> {
-    let attempt = own_attempt(&state, &person, &id).await?;
+    let attempt = own_attempt(&state, &person, id).await?;
     Ok(DeletePage {
         chrome: chrome.at("quiz"),
         taken_on: local_date(attempt.taken_at, person.time_zone),
@@ -373,9 +341,9 @@ pub async fn delete(
     State(state): State<AppState>,
     CurrentUser(person): CurrentUser,
     session: Session,
-    Path(id): Path<String>,
+    PathId(id): PathId,
 ) -> AppResult<Redirect> {
-    if !db::quiz::delete_own(&state.pool, person.id, path_id(&id)?).await? {
+    if !db::quiz::delete_own(&state.pool, person.id, id).await? {
         return Err(AppError::NotFound);
     }
     flash(

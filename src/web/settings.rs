@@ -4,13 +4,13 @@ use askama::Template;
 use askama_web::WebTemplate;
 use axum::Form;
 use axum::extract::State;
-use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use serde::Deserialize;
 use tower_sessions::Session;
 
 use super::AppState;
 use super::chrome::{Chrome, flash};
+use super::extract::Invalid;
 use super::guards::HrAdmin;
 use crate::db;
 use crate::db::settings::ProgramSettings;
@@ -134,7 +134,7 @@ pub async fn update(
                     .unwrap_or_else(|| current.spotlight_per_department.to_string()),
                 errors,
             };
-            Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response())
+            Ok(Invalid(page).into_response())
         }
     }
 }
