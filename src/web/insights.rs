@@ -12,6 +12,7 @@ use crate::db;
 use crate::db::insights::{GroupBy, Participation};
 use crate::domain::insights::{
     ANONYMITY_THRESHOLD, GroupFigures, Shown, figures_as_of, protect, protect_overall,
+    share_percent,
 };
 use crate::domain::quiz::{Attempt, percent_of};
 use crate::domain::teq::Aspect;
@@ -96,12 +97,7 @@ pub async fn show(
         db::insights::latest_results(&state.pool, GroupBy::Office, as_of).await?,
         ANONYMITY_THRESHOLD,
     );
-    let participation_percent = if participation.active_people > 0 {
-        (participation.took_quiz * 100 + participation.active_people / 2)
-            / participation.active_people
-    } else {
-        0
-    };
+    let participation_percent = share_percent(participation.took_quiz, participation.active_people);
     Ok(InsightsPage {
         chrome: chrome.at("insights"),
         participation,

@@ -5,10 +5,11 @@ use crate::common;
 
 use std::collections::BTreeSet;
 
+use crate::insights::add_person;
 use attune::db::resources::CandidateQuery;
-use attune::domain::people::{DisplayName, Email, NewPerson, Roles};
+use attune::domain::people::Roles;
 use attune::domain::resources::{EventDetails, Kind, PlanStatus, Profile, ResourceInput, eligible};
-use attune::domain::teq::{Answers, Score, score};
+use attune::domain::teq::Score;
 use chrono::{Duration, Utc};
 use common::{Browser, location, spawn_app, take_quiz, visible_text};
 use reqwest::StatusCode;
@@ -472,41 +473,6 @@ fn eligibility_case(title: &str, aspects: &[attune::domain::teq::Aspect]) -> Res
     }
 }
 
-async fn person_for_eligibility(
-    pool: &PgPool,
-    name: &str,
-    department: &str,
-    office: &str,
-    answers: Option<[i64; 16]>,
-) -> uuid::Uuid {
-    let person = NewPerson {
-        email: Email::parse(&format!("{name}@example.com")).unwrap(),
-        display_name: DisplayName::parse(name).unwrap(),
-        department: department.into(),
-        office: office.into(),
-        time_zone: chrono_tz::Tz::UTC,
-        roles: Roles::default(),
-    };
-    let id = attune::db::people::insert(pool, &person, None)
-        .await
-        .unwrap();
-    if let Some(values) = answers {
-        let answers = Answers::parse(&values.map(Some)).unwrap();
-        let mut conn = pool.acquire().await.unwrap();
-        attune::db::quiz::insert_attempt(
-            &mut conn,
-            id,
-            uuid::Uuid::new_v4(),
-            &answers,
-            &score(&answers),
-            Utc::now() - Duration::days(3),
-        )
-        .await
-        .unwrap();
-    }
-    id
-}
-
 /// The candidate query (SQL, for speed) and the ranking's `eligible` rule plus the plan
 /// exclusions (Rust) must agree on every rule: targeting by department, office, total and
 /// aspect percentage, archived, needs review, past events, finished and dismissed.
@@ -614,10 +580,28 @@ async fn the_candidate_query_selects_exactly_what_the_eligibility_rule_accepts(p
         low_comprehension[14],
     ) = (0, 4, 4);
     let people = [
-        person_for_eligibility(&pool, "Ana", "Finance", "London", Some(low_comprehension)).await,
-        person_for_eligibility(&pool, "Ben", "Sales", "Toronto", None).await,
-        person_for_eligibility(&pool, "Cy", "Engineering", "Singapore", Some(scored(4))).await,
-        person_for_eligibility(&pool, "Dee", "Support", "london", Some(scored(1))).await,
+        add_person(
+            &pool,
+            "ana",
+            "Ana",
+            "Finance",
+            "London",
+            Some(low_comprehension),
+            3,
+        )
+        .await,
+        add_person(&pool, "ben", "Ben", "Sales", "Toronto", None, 3).await,
+        add_person(
+            &pool,
+            "cy",
+            "Cy",
+            "Engineering",
+            "Singapore",
+            Some(scored(4)),
+            3,
+        )
+        .await,
+        add_person(&pool, "dee", "Dee", "Support", "london", Some(scored(1)), 3).await,
     ];
     for (title, status) in [
         ("finished", PlanStatus::Done),

@@ -14,7 +14,9 @@ pub use plans::{
 
 use chrono::{DateTime, NaiveDate, Utc};
 use chrono_tz::Tz;
-use sqlx::{FromRow, PgConnection, PgExecutor};
+use sqlx::postgres::PgArguments;
+use sqlx::query::Query;
+use sqlx::{FromRow, PgConnection, PgExecutor, Postgres};
 use tracing::instrument;
 use uuid::Uuid;
 
@@ -98,61 +100,55 @@ fn aspect_slugs(aspects: &[Aspect]) -> Vec<String> {
     aspects.iter().map(|a| a.slug().to_string()).collect()
 }
 
+/// Binds the id and every field of `input` as `$1` … `$15`, in the column order of
+/// [`insert`] and [`update`].
+fn bind_resource<'q>(
+    query: Query<'q, Postgres, PgArguments>,
+    id: Uuid,
+    input: &'q ResourceInput,
+) -> Query<'q, Postgres, PgArguments> {
+    let event = input.event.as_ref();
+    query
+        .bind(id)
+        .bind(&input.title)
+        .bind(input.kind.slug())
+        .bind(&input.url)
+        .bind(&input.description)
+        .bind(input.minutes)
+        .bind(aspect_slugs(&input.aspects))
+        .bind(input.max_aspect_percent)
+        .bind(input.max_total)
+        .bind(&input.departments)
+        .bind(&input.offices)
+        .bind(input.review_by)
+        .bind(event.map(|e| e.starts_at))
+        .bind(event.map(|e| e.time_zone.name()))
+        .bind(event.map(|e| e.place.as_str()))
+}
+
 /// Creates a resource with the given id (import keeps ids so a file round-trips).
 #[instrument(skip_all)]
 pub async fn insert(db: impl PgExecutor<'_>, id: Uuid, input: &ResourceInput) -> DbResult<()> {
-    sqlx::query(
+    let query = sqlx::query(
         "INSERT INTO resources (id, title, kind, url, description, minutes, aspects, \
          max_aspect_percent, max_total, departments, offices, review_by, event_starts_at, \
          event_time_zone, event_place) \
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)",
-    )
-    .bind(id)
-    .bind(&input.title)
-    .bind(input.kind.slug())
-    .bind(&input.url)
-    .bind(&input.description)
-    .bind(input.minutes)
-    .bind(aspect_slugs(&input.aspects))
-    .bind(input.max_aspect_percent)
-    .bind(input.max_total)
-    .bind(&input.departments)
-    .bind(&input.offices)
-    .bind(input.review_by)
-    .bind(input.event.as_ref().map(|e| e.starts_at))
-    .bind(input.event.as_ref().map(|e| e.time_zone.name()))
-    .bind(input.event.as_ref().map(|e| e.place.clone()))
-    .execute(db)
-    .await?;
+    );
+    bind_resource(query, id, input).execute(db).await?;
     Ok(())
 }
 
 /// Updates a resource; false when there is no such resource.
 #[instrument(skip_all)]
 pub async fn update(db: impl PgExecutor<'_>, id: Uuid, input: &ResourceInput) -> DbResult<bool> {
-    let result = sqlx::query(
+    let query = sqlx::query(
         "UPDATE resources SET title = $2, kind = $3, url = $4, description = $5, minutes = $6, \
          aspects = $7, max_aspect_percent = $8, max_total = $9, departments = $10, offices = $11, \
          review_by = $12, event_starts_at = $13, event_time_zone = $14, event_place = $15, \
          updated_at = now() WHERE id = $1",
-    )
-    .bind(id)
-    .bind(&input.title)
-    .bind(input.kind.slug())
-    .bind(&input.url)
-    .bind(&input.description)
-    .bind(input.minutes)
-    .bind(aspect_slugs(&input.aspects))
-    .bind(input.max_aspect_percent)
-    .bind(input.max_total)
-    .bind(&input.departments)
-    .bind(&input.offices)
-    .bind(input.review_by)
-    .bind(input.event.as_ref().map(|e| e.starts_at))
-    .bind(input.event.as_ref().map(|e| e.time_zone.name()))
-    .bind(input.event.as_ref().map(|e| e.place.clone()))
-    .execute(db)
-    .await?;
+    );
+    let result = bind_resource(query, id, input).execute(db).await?;
     Ok(result.rows_affected() == 1)
 }
 

@@ -12,4 +12,4 @@ pub mod teq;
 
 pub use answers::{RawAnswers, answered_count, answers_from_form, draft_values};
 pub use attempt::{Attempt, percent_of};
-pub use retake::{may_take, retake_opens};
+pub use retake::{may_take, parse_retake_interval, retake_opens};

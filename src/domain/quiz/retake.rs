@@ -2,6 +2,14 @@
 
 use chrono::{DateTime, Duration, Utc};
 
+/// Reads the retake interval HR sets: whole days from 0 to 365.
+pub fn parse_retake_interval(raw: &str) -> Result<i32, String> {
+    match raw.trim().parse::<i32>() {
+        Ok(days) if (0..=365).contains(&days) => Ok(days),
+        _ => Err("Enter a whole number of days from 0 to 365.".into()),
+    }
+}
+
 /// When a person may take the quiz again, given their latest attempt.
 pub fn retake_opens(last_taken: DateTime<Utc>, interval_days: i32) -> DateTime<Utc> {
     last_taken + Duration::days(i64::from(interval_days.max(0)))
@@ -36,5 +44,14 @@ mod tests {
         );
         assert_eq!(may_take(Some(last), 10, now), Ok(()));
         assert_eq!(may_take(Some(now), 0, now), Ok(()));
+    }
+
+    #[test]
+    fn the_interval_is_whole_days_up_to_a_year() {
+        assert_eq!(parse_retake_interval(" 30 "), Ok(30));
+        assert_eq!(parse_retake_interval("0"), Ok(0));
+        for bad in ["366", "-1", "2.5", "", "monthly"] {
+            assert!(parse_retake_interval(bad).is_err(), "{bad}");
+        }
     }
 }
