@@ -13,7 +13,7 @@ use crate::domain::quiz::Attempt;
 use crate::domain::resources::{
     self as rules, ImportRow, PlanAction, PlanStatus, Profile, Resource,
 };
-use crate::domain::teq::{Aspect, Score};
+use crate::domain::teq::Aspect;
 use crate::error::{AppError, AppResult, OrNotFound};
 
 /// Candidates read per aspect: enough for ranking and kind diversity, never the whole library.
@@ -37,16 +37,7 @@ pub async fn recommend_for(
 ) -> AppResult<Vec<Recommended>> {
     let now = Utc::now();
     let order: Vec<Aspect> = latest
-        .map(|attempt| {
-            Score {
-                total: attempt.total,
-                aspects: attempt.aspects,
-            }
-            .weakest_first()
-            .iter()
-            .map(|a| a.aspect)
-            .collect()
-        })
+        .map(|attempt| attempt.weakest_first().map(|a| a.aspect).to_vec())
         .unwrap_or_default();
     let candidates = db::resources::candidates(
         pool,

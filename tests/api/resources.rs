@@ -9,7 +9,6 @@ use crate::insights::add_person;
 use attune::db::resources::CandidateQuery;
 use attune::domain::people::Roles;
 use attune::domain::resources::{EventDetails, Kind, PlanStatus, Profile, ResourceInput, eligible};
-use attune::domain::teq::Score;
 use chrono::{Duration, Utc};
 use common::{Browser, location, spawn_app, take_quiz, visible_text};
 use reqwest::StatusCode;
@@ -625,14 +624,7 @@ async fn the_candidate_query_selects_exactly_what_the_eligibility_rule_accepts(p
         let latest = attune::db::quiz::latest(&pool, person_id).await.unwrap();
         let order: Vec<_> = latest
             .iter()
-            .flat_map(|a| {
-                Score {
-                    total: a.total,
-                    aspects: a.aspects,
-                }
-                .weakest_first()
-                .map(|s| s.aspect)
-            })
+            .flat_map(|a| a.weakest_first().map(|s| s.aspect))
             .collect();
         let sql: BTreeSet<String> = attune::db::resources::candidates(
             &pool,

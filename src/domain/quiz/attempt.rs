@@ -31,6 +31,11 @@ impl Attempt {
         scores
     }
 
+    /// The aspects weakest first (see [`teq::weakest_first`]).
+    pub fn weakest_first(&self) -> [AspectScore; 4] {
+        teq::weakest_first(self.aspects)
+    }
+
     /// Change in total since an earlier attempt.
     pub fn change_since(&self, earlier: &Attempt) -> teq::Change {
         teq::compare(earlier.total, self.total)

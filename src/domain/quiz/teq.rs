@@ -487,10 +487,15 @@ impl Score {
     /// Aspects sorted weakest first (lowest mean; ties broken by
     /// [`Aspect::ALL`] order). Used to choose recommendations.
     pub fn weakest_first(&self) -> [AspectScore; 4] {
-        let mut sorted = self.aspects;
-        sorted.sort_by(|a, b| a.mean.total_cmp(&b.mean).then(a.aspect.cmp(&b.aspect)));
-        sorted
+        weakest_first(self.aspects)
     }
+}
+
+/// Aspect scores sorted weakest first (lowest mean; ties broken by [`Aspect::ALL`] order).
+pub fn weakest_first(aspects: [AspectScore; 4]) -> [AspectScore; 4] {
+    let mut sorted = aspects;
+    sorted.sort_by(|a, b| a.mean.total_cmp(&b.mean).then(a.aspect.cmp(&b.aspect)));
+    sorted
 }
 
 /// A neutral sentence placing a total relative to "a typical range of about

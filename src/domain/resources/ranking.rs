@@ -7,7 +7,7 @@ use chrono::{DateTime, Utc};
 use uuid::Uuid;
 
 use super::Resource;
-use crate::domain::teq::{Aspect, AspectScore};
+use crate::domain::teq::{self, Aspect, AspectScore};
 
 /// At most this many recommendations are shown at a time.
 pub const MAX_RECOMMENDATIONS: usize = 6;
@@ -32,9 +32,10 @@ impl Profile<'_> {
     /// Aspects weakest first (lowest mean; ties in the questionnaire's order).
     fn weakest_first(&self) -> Option<Vec<Aspect>> {
         self.aspects.map(|scores| {
-            let mut sorted = scores;
-            sorted.sort_by(|a, b| a.mean.total_cmp(&b.mean).then(a.aspect.cmp(&b.aspect)));
-            sorted.iter().map(|s| s.aspect).collect()
+            teq::weakest_first(scores)
+                .iter()
+                .map(|s| s.aspect)
+                .collect()
         })
     }
 }

@@ -3,7 +3,6 @@
 use askama::Template;
 use askama_web::WebTemplate;
 use axum::extract::{Multipart, State};
-use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use chrono::Utc;
 use uuid::Uuid;
@@ -92,12 +91,6 @@ pub async fn import(
         Err(problem) => return Ok(refuse(chrome, &problem)),
     };
     let counts = app::resources::import(&state.pool, &rows).await?;
-    // Nothing imported and something refused: the file as a whole was not accepted.
-    let status = if rows.is_empty() && !rejected.is_empty() {
-        StatusCode::UNPROCESSABLE_ENTITY
-    } else {
-        StatusCode::OK
-    };
     let page = ImportPage {
         chrome,
         problem: None,
@@ -107,5 +100,10 @@ pub async fn import(
             rejected,
         }),
     };
-    Ok((status, page).into_response())
+    // Nothing imported and something refused: the file as a whole was not accepted.
+    if rows.is_empty() && page.result.as_ref().is_some_and(|r| !r.rejected.is_empty()) {
+        Ok(Invalid(page).into_response())
+    } else {
+        Ok(page.into_response())
+    }
 }
