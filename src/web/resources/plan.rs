@@ -87,12 +87,11 @@ pub async fn update_plan(
     PathId(id): PathId,
     Form(form): Form<PlanActionForm>,
 ) -> AppResult<Redirect> {
-    let action = PlanAction::parse(&form.action);
-    if action.is_none() {
-        // Only a resource that exists has actions: anything else is still a 404.
+    let Some(action) = PlanAction::parse(&form.action) else {
+        // Only a resource that exists has actions: for anything else this is still a 404.
         db::resources::find(&state.pool, id).await?.or_404()?;
-    }
-    let action = action.ok_or_else(|| AppError::Conflict("That action isn't available.".into()))?;
+        return Err(AppError::Conflict("That action isn't available.".into()));
+    };
     let today = Utc::now().date_naive();
     let resource = app::resources::update_plan(&state.pool, person.id, id, action, today).await?;
     flash(&session, "success", done_message(action, &resource.title)).await?;
