@@ -8,11 +8,9 @@
 //! signed-in results page over HTTP, which shows those recommendations. Prints percentiles.
 
 use std::net::SocketAddr;
-use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use attune::config::AppConfig;
-use attune::web::AppState;
 use sqlx::PgPool;
 use sqlx::migrate::MigrateDatabase;
 use uuid::Uuid;
@@ -52,10 +50,6 @@ async fn run() -> anyhow::Result<()> {
         started.elapsed()
     );
 
-    let state = AppState {
-        pool: pool.clone(),
-        config: Arc::new(AppConfig::for_base_url("http://127.0.0.1".parse()?)),
-    };
     let ids: Vec<Uuid> =
         sqlx::query_scalar("SELECT person_id FROM quiz_attempts ORDER BY random() LIMIT $1")
             .bind(SAMPLES as i64)
@@ -66,7 +60,7 @@ async fn run() -> anyhow::Result<()> {
         let person = attune::db::people::find(&pool, *id).await?.expect("seeded");
         let t = Instant::now();
         let latest = attune::db::quiz::latest(&pool, person.id).await?;
-        let recs = attune::web::resources::recommend_for(&state, &person, latest.as_ref())
+        let recs = attune::app::resources::recommend_for(&pool, &person, latest.as_ref())
             .await
             .map_err(|e| anyhow::anyhow!("{e}"))?;
         timings.push(t.elapsed());

@@ -1,1 +1,133 @@
-//! Use cases for resources.
+//! Use cases for resources: recommending, changing a plan, importing the library.
+
+use std::collections::HashSet;
+
+use chrono::{NaiveDate, Utc};
+use sqlx::PgPool;
+use uuid::Uuid;
+
+use crate::db;
+use crate::db::resources::CandidateQuery;
+use crate::domain::people::Person;
+use crate::domain::quiz::Attempt;
+use crate::domain::resources::{
+    self as rules, ImportRow, PlanAction, PlanStatus, Profile, Resource,
+};
+use crate::domain::teq::Aspect;
+use crate::error::{AppError, AppResult, OrNotFound};
+
+/// Candidates read per aspect: enough for ranking and kind diversity, never the whole library.
+const CANDIDATES_PER_ASPECT: i64 = 12;
+
+/// A resource recommended to a person, with the reason and whether it is saved in their plan.
+#[derive(Debug, Clone)]
+pub struct Recommended {
+    pub resource: Resource,
+    pub reason: String,
+    pub saved: bool,
+}
+
+/// Recommendations for a person from their latest quiz result (or a starter selection): the
+/// candidate query narrows the library, the domain ranking chooses, and each chosen resource
+/// is counted as recommended to them.
+pub async fn recommend_for(
+    pool: &PgPool,
+    person: &Person,
+    latest: Option<&Attempt>,
+) -> AppResult<Vec<Recommended>> {
+    let now = Utc::now();
+    let order: Vec<Aspect> = latest
+        .map(|attempt| attempt.weakest_first().map(|a| a.aspect).to_vec())
+        .unwrap_or_default();
+    let candidates = db::resources::candidates(
+        pool,
+        &CandidateQuery {
+            person_id: person.id,
+            aspects: &order,
+            percents: latest.map(|a| a.aspects.map(|s| i16::from(s.percent))),
+            total: latest.map(|a| i16::from(a.total)),
+            department: &person.department,
+            office: &person.office,
+            now,
+            per_aspect: CANDIDATES_PER_ASPECT,
+        },
+    )
+    .await?;
+    let ids: Vec<Uuid> = candidates.iter().map(|r| r.id).collect();
+    let statuses = db::resources::plan_statuses(pool, person.id, &ids).await?;
+    let excluded: HashSet<Uuid> = statuses
+        .iter()
+        .filter(|(_, status)| status.keeps_out_of_recommendations())
+        .map(|(id, _)| *id)
+        .collect();
+    let profile = Profile {
+        total: latest.map(|a| a.total),
+        aspects: latest.map(|a| a.aspects),
+        department: &person.department,
+        office: &person.office,
+    };
+    let chosen = rules::recommend(&candidates, &profile, &excluded, now);
+    let chosen_ids: Vec<Uuid> = chosen.iter().map(|r| r.resource_id).collect();
+    db::resources::record_impressions(pool, person.id, &chosen_ids).await?;
+    Ok(chosen
+        .into_iter()
+        .filter_map(|rec| {
+            let resource = candidates.iter().find(|r| r.id == rec.resource_id)?.clone();
+            Some(Recommended {
+                saved: statuses.get(&resource.id) == Some(&PlanStatus::Saved),
+                reason: rec.reason,
+                resource,
+            })
+        })
+        .collect())
+}
+
+/// Saves, finishes, dismisses, removes or rates a resource in a person's plan; returns the
+/// resource. Rating something not marked done is refused.
+pub async fn update_plan(
+    pool: &PgPool,
+    person_id: Uuid,
+    resource_id: Uuid,
+    action: PlanAction,
+    today: NaiveDate,
+) -> AppResult<Resource> {
+    let resource = db::resources::find(pool, resource_id).await?.or_404()?;
+    match action {
+        PlanAction::Set(status) => {
+            db::resources::set_plan_status(pool, person_id, resource_id, status, today).await?;
+        }
+        PlanAction::Remove => db::resources::remove_from_plan(pool, person_id, resource_id).await?,
+        PlanAction::Rate { helpful } => {
+            if !db::resources::rate(pool, person_id, resource_id, helpful).await? {
+                return Err(AppError::Conflict(
+                    "Mark it as done before rating it.".into(),
+                ));
+            }
+        }
+    }
+    Ok(resource)
+}
+
+/// What an import changed.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct ImportCounts {
+    pub created: usize,
+    pub updated: usize,
+}
+
+/// Writes the rows of a library CSV in one transaction: a row whose id exists updates that
+/// resource, any other row creates one (with the row's id when it has one).
+pub async fn import(pool: &PgPool, rows: &[ImportRow]) -> AppResult<ImportCounts> {
+    let mut counts = ImportCounts::default();
+    let mut tx = pool.begin().await?;
+    for row in rows {
+        let id = row.id.unwrap_or_else(Uuid::new_v4);
+        if db::resources::upsert(&mut tx, id, &row.input, row.archived).await? {
+            counts.created += 1;
+        } else {
+            counts.updated += 1;
+        }
+    }
+    tx.commit().await?;
+    Ok(counts)
+}

@@ -14,7 +14,8 @@ struct AttemptRow {
     id: Uuid,
     taken_at: DateTime<Utc>,
     instrument_version: i16,
-    total: i16,
+    #[sqlx(try_from = "i16")]
+    total: u8,
     emotional_contagion: f64,
     emotion_comprehension: f64,
     sympathetic_arousal: f64,
@@ -27,7 +28,7 @@ impl From<AttemptRow> for Attempt {
             id: row.id,
             taken_at: row.taken_at,
             instrument_version: row.instrument_version,
-            total: u8::try_from(row.total).unwrap_or(0),
+            total: row.total,
             aspects: Attempt::aspect_scores([
                 row.emotional_contagion,
                 row.emotion_comprehension,

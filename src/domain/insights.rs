@@ -92,9 +92,25 @@ pub fn figures_as_of(now: DateTime<Utc>) -> DateTime<Utc> {
     Utc.from_utc_datetime(&monday.and_hms_opt(0, 0, 0).expect("midnight exists"))
 }
 
+/// `part` as a whole percentage of `whole` (halves round up); 0 when `whole` is 0.
+pub fn share_percent(part: i64, whole: i64) -> i64 {
+    if whole > 0 {
+        (part * 100 + whole / 2) / whole
+    } else {
+        0
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn shares_round_half_up_and_never_divide_by_zero() {
+        assert_eq!(share_percent(1, 8), 13);
+        assert_eq!(share_percent(2, 3), 67);
+        assert_eq!(share_percent(0, 0), 0);
+    }
 
     #[test]
     fn figures_change_on_mondays() {

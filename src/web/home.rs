@@ -9,7 +9,7 @@ use super::chrome::Chrome;
 use super::events::{self, HomeStoryNights};
 use super::guards::CurrentUser;
 use super::recognition::{self, HomePanel};
-use super::resources::{RecommendationView, recommend_for};
+use super::resources::{RecommendationView, recommendations};
 use crate::db;
 use crate::db::people::PeopleSummary;
 use crate::domain::people::Person;
@@ -42,7 +42,7 @@ pub async fn home(
     };
     let recognition = recognition::home_panel(&state, &person).await?;
     let latest = db::quiz::latest(&state.pool, person.id).await?;
-    let recommendations = recommend_for(&state, &person, latest.as_ref()).await?;
+    let recommendations = recommendations(&state.pool, &person, latest.as_ref()).await?;
     Ok(HomePage {
         chrome: chrome.at("home"),
         recognition,

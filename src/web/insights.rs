@@ -12,9 +12,11 @@ use crate::db;
 use crate::db::insights::{GroupBy, Participation};
 use crate::domain::insights::{
     ANONYMITY_THRESHOLD, GroupFigures, Shown, figures_as_of, protect, protect_overall,
+    share_percent,
 };
 use crate::domain::quiz::{Attempt, percent_of};
 use crate::domain::teq::Aspect;
+use crate::domain::time::weekday_date;
 use crate::error::AppResult;
 
 /// A breakdown row as the page shows it.
@@ -95,12 +97,7 @@ pub async fn show(
         db::insights::latest_results(&state.pool, GroupBy::Office, as_of).await?,
         ANONYMITY_THRESHOLD,
     );
-    let participation_percent = if participation.active_people > 0 {
-        (participation.took_quiz * 100 + participation.active_people / 2)
-            / participation.active_people
-    } else {
-        0
-    };
+    let participation_percent = share_percent(participation.took_quiz, participation.active_people);
     Ok(InsightsPage {
         chrome: chrome.at("insights"),
         participation,
@@ -121,7 +118,7 @@ pub async fn show(
             },
         ],
         aspect_names: Aspect::ALL.iter().map(|a| a.name()).collect(),
-        as_of: as_of.format("%A %-d %B %Y").to_string(),
+        as_of: weekday_date(as_of.date_naive()),
     })
 }
 

@@ -4,18 +4,18 @@ use askama::Template;
 use askama_web::WebTemplate;
 use axum::Form;
 use axum::extract::State;
-use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use serde::Deserialize;
 use tower_sessions::Session;
 
 use super::AppState;
 use super::chrome::{Chrome, flash};
+use super::extract::Invalid;
 use super::guards::HrAdmin;
 use crate::db;
 use crate::db::settings::ProgramSettings;
 use crate::domain::FieldErrors;
-use crate::domain::recognition;
+use crate::domain::{quiz, recognition};
 use crate::error::AppResult;
 
 #[derive(Template, WebTemplate)]
@@ -65,14 +65,6 @@ pub struct SettingsForm {
     spotlight_per_department: Option<String>,
 }
 
-/// Reads the retake interval: whole days from 0 to 365.
-fn parse_interval(raw: &str) -> Result<i32, String> {
-    match raw.trim().parse::<i32>() {
-        Ok(days) if (0..=365).contains(&days) => Ok(days),
-        _ => Err("Enter a whole number of days from 0 to 365.".into()),
-    }
-}
-
 /// Reads every setting, keeping the stored value of any field not sent.
 fn parse_settings(
     form: &SettingsForm,
@@ -80,7 +72,7 @@ fn parse_settings(
 ) -> Result<ProgramSettings, FieldErrors> {
     let mut errors = FieldErrors::new();
     let mut settings = current;
-    match parse_interval(&form.retake_interval_days) {
+    match quiz::parse_retake_interval(&form.retake_interval_days) {
         Ok(days) => settings.retake_interval_days = days,
         Err(message) => errors.add("retake_interval_days", message),
     }
@@ -134,7 +126,7 @@ pub async fn update(
                     .unwrap_or_else(|| current.spotlight_per_department.to_string()),
                 errors,
             };
-            Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response())
+            Ok(Invalid(page).into_response())
         }
     }
 }

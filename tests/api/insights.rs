@@ -10,29 +10,57 @@ use sqlx::PgPool;
 
 /// Adds a person in a department with one quiz attempt where every answer is `answer`.
 async fn person_with_result(pool: &PgPool, n: usize, department: &str, answer: i64) {
+    let name = format!("Person {n}");
+    let answers = Some([answer; 16]);
+    add_person(
+        pool,
+        &format!("p{n}"),
+        &name,
+        department,
+        "London",
+        answers,
+        10,
+    )
+    .await;
+}
+
+/// Adds a person (email `<handle>@example.com`) and, when `answers` are given, one quiz attempt
+/// taken `days_ago`.
+pub(crate) async fn add_person(
+    pool: &PgPool,
+    handle: &str,
+    name: &str,
+    department: &str,
+    office: &str,
+    answers: Option<[i64; 16]>,
+    days_ago: i64,
+) -> uuid::Uuid {
     let person = NewPerson {
-        email: Email::parse(&format!("p{n}@example.com")).unwrap(),
-        display_name: DisplayName::parse(&format!("Person {n}")).unwrap(),
+        email: Email::parse(&format!("{handle}@example.com")).unwrap(),
+        display_name: DisplayName::parse(name).unwrap(),
         department: department.into(),
-        office: "London".into(),
+        office: office.into(),
         time_zone: chrono_tz::Tz::UTC,
         roles: Roles::default(),
     };
     let id = attune::db::people::insert(pool, &person, None)
         .await
         .unwrap();
-    let answers = Answers::parse(&[Some(answer); 16]).unwrap();
-    let mut conn = pool.acquire().await.unwrap();
-    attune::db::quiz::insert_attempt(
-        &mut conn,
-        id,
-        uuid::Uuid::new_v4(),
-        &answers,
-        &score(&answers),
-        chrono::Utc::now() - chrono::Duration::days(10),
-    )
-    .await
-    .unwrap();
+    if let Some(values) = answers {
+        let answers = Answers::parse(&values.map(Some)).unwrap();
+        let mut conn = pool.acquire().await.unwrap();
+        attune::db::quiz::insert_attempt(
+            &mut conn,
+            id,
+            uuid::Uuid::new_v4(),
+            &answers,
+            &score(&answers),
+            chrono::Utc::now() - chrono::Duration::days(days_ago),
+        )
+        .await
+        .unwrap();
+    }
+    id
 }
 
 #[sqlx::test]

@@ -3,7 +3,13 @@
 
 use crate::common;
 
+use std::collections::BTreeSet;
+
+use crate::insights::add_person;
+use attune::db::resources::CandidateQuery;
 use attune::domain::people::Roles;
+use attune::domain::resources::{EventDetails, Kind, PlanStatus, Profile, ResourceInput, eligible};
+use chrono::{Duration, Utc};
 use common::{Browser, location, spawn_app, take_quiz, visible_text};
 use reqwest::StatusCode;
 use reqwest::multipart::{Form, Part};
@@ -446,4 +452,265 @@ async fn unusual_characters_and_dates_get_a_clear_answer_not_an_error(pool: PgPo
         .await;
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(visible_text(&html).contains("Enter your work email address"));
+}
+
+/// A resource for the eligibility comparison: open to everyone unless a case says otherwise.
+fn eligibility_case(title: &str, aspects: &[attune::domain::teq::Aspect]) -> ResourceInput {
+    ResourceInput {
+        title: title.into(),
+        kind: Kind::Article,
+        url: "https://example.com/case".into(),
+        description: String::new(),
+        minutes: 10,
+        aspects: aspects.to_vec(),
+        max_aspect_percent: None,
+        max_total: None,
+        departments: vec![],
+        offices: vec![],
+        review_by: None,
+        event: None,
+    }
+}
+
+/// The candidate query (SQL, for speed) and the ranking's `eligible` rule plus the plan
+/// exclusions (Rust) must agree on every rule: targeting by department, office, total and
+/// aspect percentage, archived, needs review, past events, finished and dismissed.
+#[sqlx::test]
+async fn the_candidate_query_selects_exactly_what_the_eligibility_rule_accepts(pool: PgPool) {
+    use attune::domain::teq::Aspect::*;
+    let now = Utc::now();
+    let today = now.date_naive();
+    let event = |hours: i64| EventDetails {
+        starts_at: now + Duration::hours(hours),
+        time_zone: chrono_tz::Tz::UTC,
+        place: "Room 1".into(),
+    };
+    let mut cases: Vec<(ResourceInput, bool)> = Vec::new();
+    let mut case = |title: &str,
+                    aspects: &[attune::domain::teq::Aspect],
+                    edit: &dyn Fn(&mut ResourceInput)| {
+        let mut input = eligibility_case(title, aspects);
+        edit(&mut input);
+        cases.push((input, false));
+    };
+    case("everyone", &[EmotionComprehension], &|_| {});
+    case(
+        "two aspects",
+        &[EmotionalContagion, ConspecificAltruism],
+        &|_| {},
+    );
+    case("review tomorrow", &[SympatheticArousal], &|r| {
+        r.review_by = Some(today + Duration::days(1))
+    });
+    case("review today", &[SympatheticArousal], &|r| {
+        r.review_by = Some(today)
+    });
+    case("review passed", &[SympatheticArousal], &|r| {
+        r.review_by = Some(today - Duration::days(1))
+    });
+    case("event ahead", &[EmotionalContagion], &|r| {
+        r.kind = Kind::ErgEvent;
+        r.event = Some(event(2));
+    });
+    case("event past", &[EmotionalContagion], &|r| {
+        r.kind = Kind::ErgEvent;
+        r.event = Some(event(-2));
+    });
+    case("finance", &[EmotionComprehension], &|r| {
+        r.departments = vec!["Finance".into()]
+    });
+    case("finance lower case", &[EmotionComprehension], &|r| {
+        r.departments = vec!["finance".into()]
+    });
+    case("sales or support", &[EmotionComprehension], &|r| {
+        r.departments = vec!["Sales".into(), "Support".into()]
+    });
+    case("london", &[ConspecificAltruism], &|r| {
+        r.offices = vec!["London".into()]
+    });
+    case("toronto", &[ConspecificAltruism], &|r| {
+        r.offices = vec!["TORONTO".into()]
+    });
+    case("total up to 40", &[ConspecificAltruism], &|r| {
+        r.max_total = Some(40)
+    });
+    case("total up to 20", &[ConspecificAltruism], &|r| {
+        r.max_total = Some(20)
+    });
+    case("comprehension up to 40%", &[EmotionComprehension], &|r| {
+        r.max_aspect_percent = Some(40)
+    });
+    case("contagion up to 40%", &[EmotionalContagion], &|r| {
+        r.max_aspect_percent = Some(40)
+    });
+    case(
+        "either up to 40%",
+        &[EmotionalContagion, EmotionComprehension],
+        &|r| r.max_aspect_percent = Some(40),
+    );
+    case("finished", &[EmotionComprehension], &|_| {});
+    case("dismissed", &[EmotionComprehension], &|_| {});
+    case("saved", &[EmotionComprehension], &|_| {});
+    case("archived", &[EmotionComprehension], &|_| {});
+    let mut ids = std::collections::HashMap::new();
+    for (input, _) in &cases {
+        let id = uuid::Uuid::new_v4();
+        attune::db::resources::insert(&pool, id, input)
+            .await
+            .unwrap();
+        ids.insert(input.title.clone(), id);
+    }
+    attune::db::resources::set_archived(&pool, ids["archived"], true)
+        .await
+        .unwrap();
+
+    // Answers that score `value` on every item (reversed items answered the other way round).
+    let scored = |value: i64| {
+        let mut answers = [value; 16];
+        for item in [2, 4, 7, 10, 11, 12, 14, 15] {
+            answers[item - 1] = 4 - value;
+        }
+        answers
+    };
+    let mut low_comprehension = [2; 16];
+    (
+        low_comprehension[7],
+        low_comprehension[11],
+        low_comprehension[14],
+    ) = (0, 4, 4);
+    let people = [
+        add_person(
+            &pool,
+            "ana",
+            "Ana",
+            "Finance",
+            "London",
+            Some(low_comprehension),
+            3,
+        )
+        .await,
+        add_person(&pool, "ben", "Ben", "Sales", "Toronto", None, 3).await,
+        add_person(
+            &pool,
+            "cy",
+            "Cy",
+            "Engineering",
+            "Singapore",
+            Some(scored(4)),
+            3,
+        )
+        .await,
+        add_person(&pool, "dee", "Dee", "Support", "london", Some(scored(1)), 3).await,
+    ];
+    for (title, status) in [
+        ("finished", PlanStatus::Done),
+        ("dismissed", PlanStatus::Dismissed),
+        ("saved", PlanStatus::Saved),
+    ] {
+        attune::db::resources::set_plan_status(&pool, people[0], ids[title], status, today)
+            .await
+            .unwrap();
+    }
+
+    let library = attune::db::resources::batch_after(&pool, uuid::Uuid::nil(), 10_000)
+        .await
+        .unwrap();
+    let title_of = |id: &uuid::Uuid| library.iter().find(|r| r.id == *id).unwrap().title.clone();
+    for person_id in people {
+        let person = attune::db::people::find(&pool, person_id)
+            .await
+            .unwrap()
+            .unwrap();
+        let latest = attune::db::quiz::latest(&pool, person_id).await.unwrap();
+        let order: Vec<_> = latest
+            .iter()
+            .flat_map(|a| a.weakest_first().map(|s| s.aspect))
+            .collect();
+        let sql: BTreeSet<String> = attune::db::resources::candidates(
+            &pool,
+            &CandidateQuery {
+                person_id,
+                aspects: &order,
+                percents: latest
+                    .as_ref()
+                    .map(|a| a.aspects.map(|s| i16::from(s.percent))),
+                total: latest.as_ref().map(|a| i16::from(a.total)),
+                department: &person.department,
+                office: &person.office,
+                now,
+                per_aspect: 10_000,
+            },
+        )
+        .await
+        .unwrap()
+        .iter()
+        .map(|r| r.title.clone())
+        .collect();
+        let statuses = attune::db::resources::plan_statuses(
+            &pool,
+            person_id,
+            &library.iter().map(|r| r.id).collect::<Vec<_>>(),
+        )
+        .await
+        .unwrap();
+        let profile = Profile {
+            total: latest.as_ref().map(|a| a.total),
+            aspects: latest.as_ref().map(|a| a.aspects),
+            department: &person.department,
+            office: &person.office,
+        };
+        let rust: BTreeSet<String> = library
+            .iter()
+            .filter(|r| eligible(r, &profile, now))
+            .filter(|r| {
+                !statuses
+                    .get(&r.id)
+                    .is_some_and(|s| s.keeps_out_of_recommendations())
+            })
+            .map(|r| title_of(&r.id))
+            .collect();
+        assert_eq!(sql, rust, "{}", person.display_name);
+        for (input, accepted) in cases.iter_mut() {
+            *accepted |= rust.contains(&input.title);
+        }
+        let expect = |title: &str| rust.contains(title);
+        match person.display_name.as_str() {
+            "Ana" => {
+                assert!(expect("finance") && expect("finance lower case") && expect("london"));
+                assert!(expect("comprehension up to 40%") && expect("either up to 40%"));
+                assert!(expect("total up to 40") && expect("saved"));
+                assert!(!expect("finished") && !expect("dismissed") && !expect("toronto"));
+                assert!(!expect("contagion up to 40%") && !expect("total up to 20"));
+            }
+            "Ben" => {
+                assert!(expect("sales or support") && expect("toronto") && expect("finished"));
+                assert!(!expect("finance") && !expect("total up to 40"));
+                assert!(!expect("comprehension up to 40%"));
+            }
+            "Cy" => {
+                assert!(!expect("total up to 40") && !expect("london"));
+                assert!(!expect("comprehension up to 40%") && !expect("either up to 40%"));
+            }
+            _ => {
+                assert!(expect("total up to 20") && expect("contagion up to 40%"));
+                assert!(expect("london") && expect("sales or support") && !expect("finance"));
+            }
+        }
+        for never in ["archived", "review passed", "event past"] {
+            assert!(!expect(never), "{never}");
+        }
+        for always in ["everyone", "review today", "review tomorrow", "event ahead"] {
+            assert!(expect(always), "{always}");
+        }
+    }
+    let never_accepted: Vec<&str> = cases
+        .iter()
+        .filter(|(_, accepted)| !accepted)
+        .map(|(input, _)| input.title.as_str())
+        .collect();
+    assert_eq!(
+        never_accepted,
+        ["review passed", "event past", "archived"],
+        "every other case is accepted for someone"
+    );
 }

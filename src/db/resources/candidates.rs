@@ -1,0 +1,129 @@
+//! Recommendation candidates: the SQL side of the eligibility rule (see
+//! `domain::resources::eligible`; `tests/api/resources.rs` checks they agree), and the
+//! impressions that count what was recommended.
+
+use chrono::{DateTime, Utc};
+use sqlx::{FromRow, PgExecutor};
+use tracing::instrument;
+use uuid::Uuid;
+
+use super::{COLUMNS, ResourceRow};
+use crate::db::DbResult;
+use crate::domain::resources::Resource;
+use crate::domain::teq::Aspect;
+
+/// Ranking within an aspect: targeted resources (`focus`, a generated column) are the most
+/// specific match, so they come first; then resources focused on fewer aspects, then the newest.
+const ORDER: &str = "r.focus DESC, r.aspect_count, r.created_at DESC, r.id";
+
+/// What the recommendation query needs to know about the person.
+pub struct CandidateQuery<'a> {
+    pub person_id: Uuid,
+    /// Aspects weakest first; empty for someone without a quiz result.
+    pub aspects: &'a [Aspect],
+    /// The person's percentage per aspect, in `Aspect::ALL` order (None without a result).
+    pub percents: Option<[i16; 4]>,
+    pub total: Option<i16>,
+    pub department: &'a str,
+    pub office: &'a str,
+    pub now: DateTime<Utc>,
+    pub per_aspect: i64,
+}
+
+/// Recommendation candidates for one person: active, reviewed, upcoming resources matching
+/// their targeting and not finished or dismissed, at most `per_aspect` for each aspect in
+/// weakest-first order. A partial index per aspect keeps this fast on a large library; the
+/// domain ranking makes the final choice.
+#[instrument(skip_all)]
+pub async fn candidates(
+    db: impl PgExecutor<'_>,
+    q: &CandidateQuery<'_>,
+) -> DbResult<Vec<Resource>> {
+    let percents = q.percents.unwrap_or([-1; 4]);
+    let eligible = "NOT r.archived \
+        AND (r.review_by IS NULL OR r.review_by >= ($1::timestamptz AT TIME ZONE 'UTC')::date) \
+        AND (r.event_starts_at IS NULL OR r.event_starts_at > $1) \
+        AND (cardinality(r.departments) = 0 OR lower($2) = ANY (SELECT lower(d) FROM unnest(r.departments) d)) \
+        AND (cardinality(r.offices) = 0 OR lower($3) = ANY (SELECT lower(o) FROM unnest(r.offices) o)) \
+        AND (r.max_total IS NULL OR $4::smallint <= r.max_total) \
+        AND (r.max_aspect_percent IS NULL \
+             OR ('emotional-contagion' = ANY (r.aspects) AND $5 BETWEEN 0 AND r.max_aspect_percent) \
+             OR ('emotion-comprehension' = ANY (r.aspects) AND $6 BETWEEN 0 AND r.max_aspect_percent) \
+             OR ('sympathetic-arousal' = ANY (r.aspects) AND $7 BETWEEN 0 AND r.max_aspect_percent) \
+             OR ('conspecific-altruism' = ANY (r.aspects) AND $8 BETWEEN 0 AND r.max_aspect_percent)) \
+        AND NOT EXISTS (SELECT 1 FROM plan_items p WHERE p.person_id = $9 \
+                        AND p.resource_id = r.id AND p.status IN ('done', 'dismissed'))";
+    let slugs: Vec<&str> = if q.aspects.is_empty() {
+        Aspect::ALL.iter().map(|a| a.slug()).collect()
+    } else {
+        q.aspects.iter().map(|a| a.slug()).collect()
+    };
+    // One bucket per aspect, in weakest-first order. Each names its aspect literally so that
+    // PostgreSQL uses that aspect's partial index (migrations/0006), which already returns
+    // resources in ranking order; duplicates across buckets are removed after.
+    let buckets: Vec<String> = slugs
+        .iter()
+        .enumerate()
+        .filter(|(_, slug)| Aspect::from_slug(slug).is_some())
+        .map(|(i, slug)| {
+            format!(
+                "(SELECT {bucket}::int8 AS bucket, {COLUMNS}, r.focus, r.aspect_count, r.created_at \
+                 FROM resources r WHERE NOT r.archived AND r.aspects @> ARRAY['{slug}'] \
+                 AND {eligible} ORDER BY {ORDER} LIMIT $10)",
+                bucket = i + 1,
+            )
+        })
+        .collect();
+    let rows: Vec<(i64, ResourceRow)> = {
+        #[derive(FromRow)]
+        struct Ranked {
+            bucket: i64,
+            #[sqlx(flatten)]
+            row: ResourceRow,
+        }
+        let ranked: Vec<Ranked> = sqlx::query_as(&format!(
+            "SELECT * FROM ({}) candidates ORDER BY bucket, focus DESC, aspect_count, created_at DESC, id",
+            buckets.join(" UNION ALL ")
+        ))
+        .bind(q.now)
+        .bind(q.department)
+        .bind(q.office)
+        .bind(q.total)
+        .bind(percents[0])
+        .bind(percents[1])
+        .bind(percents[2])
+        .bind(percents[3])
+        .bind(q.person_id)
+        .bind(q.per_aspect)
+        .fetch_all(db)
+        .await?;
+        ranked.into_iter().map(|r| (r.bucket, r.row)).collect()
+    };
+    let mut seen = std::collections::HashSet::new();
+    Ok(rows
+        .into_iter()
+        .filter(|(_, row)| seen.insert(row.id))
+        .map(|(_, row)| Resource::from(row))
+        .collect())
+}
+
+/// Notes that these resources were recommended to the person (once per person).
+#[instrument(skip_all)]
+pub async fn record_impressions(
+    db: impl PgExecutor<'_>,
+    person_id: Uuid,
+    ids: &[Uuid],
+) -> DbResult<()> {
+    if ids.is_empty() {
+        return Ok(());
+    }
+    sqlx::query(
+        "INSERT INTO resource_impressions (resource_id, person_id) \
+         SELECT unnest($1::uuid[]), $2 ON CONFLICT DO NOTHING",
+    )
+    .bind(ids)
+    .bind(person_id)
+    .execute(db)
+    .await?;
+    Ok(())
+}
