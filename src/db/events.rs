@@ -10,7 +10,7 @@ use sqlx::{FromRow, PgConnection, PgExecutor};
 use tracing::instrument;
 use uuid::Uuid;
 
-use super::DbResult;
+use super::{DbResult, Text};
 use crate::domain::events::{
     Attendee, Decision, Event, EventInput, EventStatus, Notice, NoticeKind, Pitch, PitchInput,
     PitchStatus, ReceivedNote, Rsvp, RsvpStatus,
@@ -25,7 +25,7 @@ struct EventRow {
     description: String,
     starts_at: DateTime<Utc>,
     ends_at: DateTime<Utc>,
-    time_zone: String,
+    time_zone: Text<Tz>,
     office: String,
     room: String,
     video_url: String,
@@ -33,7 +33,7 @@ struct EventRow {
     storyteller_slots: i32,
     minutes_per_story: i32,
     pitch_deadline: DateTime<Utc>,
-    status: String,
+    status: Text<EventStatus>,
     published: bool,
     lineup_published: bool,
     sequence: i32,
@@ -52,7 +52,7 @@ impl From<EventRow> for Event {
             description: row.description,
             starts_at: row.starts_at,
             ends_at: row.ends_at,
-            time_zone: row.time_zone.parse().unwrap_or(Tz::UTC),
+            time_zone: row.time_zone.0,
             office: row.office,
             room: row.room,
             video_url: row.video_url,
@@ -60,7 +60,7 @@ impl From<EventRow> for Event {
             storyteller_slots: row.storyteller_slots,
             minutes_per_story: row.minutes_per_story,
             pitch_deadline: row.pitch_deadline,
-            status: EventStatus::parse(&row.status).unwrap_or(EventStatus::Draft),
+            status: row.status.0,
             published: row.published,
             lineup_published: row.lineup_published,
             sequence: row.sequence,
@@ -263,7 +263,7 @@ pub async fn list(
     struct Row {
         #[sqlx(flatten)]
         event: EventRow,
-        mine: Option<String>,
+        mine: Option<Text<RsvpStatus>>,
     }
     let rows: Vec<Row> = sqlx::query_as(&format!(
         "SELECT {COLUMNS}, mine.status AS mine FROM events e \
@@ -283,7 +283,7 @@ pub async fn list(
         rows.into_iter()
             .map(|row| Listed {
                 event: Event::from(row.event),
-                mine: row.mine.as_deref().and_then(RsvpStatus::parse),
+                mine: row.mine.map(|mine| mine.0),
             })
             .collect(),
         total,
@@ -333,7 +333,7 @@ pub async fn upcoming_for(
     struct Row {
         #[sqlx(flatten)]
         event: EventRow,
-        mine: String,
+        mine: Text<RsvpStatus>,
     }
     let rows: Vec<Row> = sqlx::query_as(&format!(
         "SELECT {COLUMNS}, r.status AS mine FROM event_rsvps r JOIN events e ON e.id = r.event_id \
@@ -349,7 +349,7 @@ pub async fn upcoming_for(
         .into_iter()
         .map(|row| Listed {
             event: Event::from(row.event),
-            mine: RsvpStatus::parse(&row.mine),
+            mine: Some(row.mine.0),
         })
         .collect())
 }
@@ -363,7 +363,7 @@ pub async fn find_rsvp(
     event_id: Uuid,
     person_id: Uuid,
 ) -> DbResult<Option<Rsvp>> {
-    let row: Option<(String, bool, Option<i64>)> = sqlx::query_as(
+    let row: Option<(Text<RsvpStatus>, bool, Option<i64>)> = sqlx::query_as(
         "SELECT r.status, r.attended, CASE WHEN r.status = 'waitlisted' THEN \
          (SELECT count(*) FROM event_rsvps w WHERE w.event_id = r.event_id \
           AND w.status = 'waitlisted' AND w.id <= r.id) END \
@@ -373,12 +373,10 @@ pub async fn find_rsvp(
     .bind(person_id)
     .fetch_optional(db)
     .await?;
-    Ok(row.and_then(|(status, attended, position)| {
-        Some(Rsvp {
-            status: RsvpStatus::parse(&status)?,
-            position,
-            attended,
-        })
+    Ok(row.map(|(status, attended, position)| Rsvp {
+        status: status.0,
+        position,
+        attended,
     }))
 }
 
@@ -409,14 +407,14 @@ pub async fn delete_rsvp(
     event_id: Uuid,
     person_id: Uuid,
 ) -> DbResult<Option<RsvpStatus>> {
-    let status: Option<String> = sqlx::query_scalar(
+    let status: Option<Text<RsvpStatus>> = sqlx::query_scalar(
         "DELETE FROM event_rsvps WHERE event_id = $1 AND person_id = $2 RETURNING status",
     )
     .bind(event_id)
     .bind(person_id)
     .fetch_optional(conn)
     .await?;
-    Ok(status.as_deref().and_then(RsvpStatus::parse))
+    Ok(status.map(|status| status.0))
 }
 
 /// Moves the first `count` people on the waitlist to going, leaving each a notice.
@@ -444,7 +442,7 @@ pub async fn attendees(
     event_id: Uuid,
     limit: i64,
 ) -> DbResult<Vec<Attendee>> {
-    let rows: Vec<(Uuid, String, String, String, i64, bool)> = sqlx::query_as(
+    let rows: Vec<(Uuid, String, String, Text<RsvpStatus>, i64, bool)> = sqlx::query_as(
         "SELECT r.person_id, p.display_name, p.office, r.status, \
          row_number() OVER (PARTITION BY r.status ORDER BY r.id), r.attended \
          FROM event_rsvps r JOIN people p ON p.id = r.person_id \
@@ -456,17 +454,16 @@ pub async fn attendees(
     .await?;
     Ok(rows
         .into_iter()
-        .filter_map(|(person_id, name, office, status, number, attended)| {
-            let status = RsvpStatus::parse(&status)?;
-            Some(Attendee {
+        .map(
+            |(person_id, name, office, Text(status), number, attended)| Attendee {
                 person_id,
                 name,
                 office,
                 status,
                 position: (status == RsvpStatus::Waitlisted).then_some(number),
                 attended,
-            })
-        })
+            },
+        )
         .collect())
 }
 
@@ -491,7 +488,7 @@ pub async fn set_attendance(
 /// The notices waiting for a person, cleared as they are read.
 #[instrument(skip_all)]
 pub async fn take_notices(db: impl PgExecutor<'_>, person_id: Uuid) -> DbResult<Vec<Notice>> {
-    let rows: Vec<(Uuid, String, String)> = sqlx::query_as(
+    let rows: Vec<(Uuid, String, Text<NoticeKind>)> = sqlx::query_as(
         "WITH waiting AS (SELECT id, notice FROM event_rsvps \
                           WHERE person_id = $1 AND notice IS NOT NULL FOR UPDATE), \
               cleared AS (UPDATE event_rsvps r SET notice = NULL FROM waiting \
@@ -504,12 +501,10 @@ pub async fn take_notices(db: impl PgExecutor<'_>, person_id: Uuid) -> DbResult<
     .await?;
     Ok(rows
         .into_iter()
-        .filter_map(|(event_id, title, kind)| {
-            Some(Notice {
-                event_id,
-                title,
-                kind: NoticeKind::parse(&kind)?,
-            })
+        .map(|(event_id, title, kind)| Notice {
+            event_id,
+            title,
+            kind: kind.0,
         })
         .collect())
 }
@@ -527,7 +522,7 @@ struct PitchRow {
     minutes: i32,
     content_note: String,
     recording_consent: bool,
-    status: String,
+    status: Text<PitchStatus>,
     organizer_message: String,
     lineup_position: Option<i32>,
 }
@@ -544,7 +539,7 @@ impl From<PitchRow> for Pitch {
             minutes: row.minutes,
             content_note: row.content_note,
             recording_consent: row.recording_consent,
-            status: PitchStatus::parse(&row.status).unwrap_or(PitchStatus::Submitted),
+            status: row.status.0,
             organizer_message: row.organizer_message,
             lineup_position: row.lineup_position,
         }

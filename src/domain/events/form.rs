@@ -7,6 +7,7 @@ use super::event::Event;
 use super::fields::*;
 use crate::domain::FieldErrors;
 use crate::domain::people::parse_time_zone;
+use crate::domain::time::{clock_on_date, datetime_local};
 
 /// Reads a date and time as typed in a `datetime-local` field, in the given zone.
 pub fn parse_local(raw: &str, zone: Tz, what: &str) -> Result<DateTime<Utc>, String> {
@@ -33,15 +34,10 @@ pub fn parse_local(raw: &str, zone: Tz, what: &str) -> Result<DateTime<Utc>, Str
         LocalResult::Ambiguous(earlier, _) => Ok(earlier.with_timezone(&Utc)),
         LocalResult::None => Err(format!(
             "{} doesn't exist in {}: the clocks change then. Choose a time an hour later.",
-            naive.format("%H:%M on %-d %B %Y"),
+            clock_on_date(naive),
             zone.name()
         )),
     }
-}
-
-/// A moment as a `datetime-local` field shows it, in the given zone.
-pub fn local_input(at: DateTime<Utc>, zone: Tz) -> String {
-    at.with_timezone(&zone).format("%Y-%m-%dT%H:%M").to_string()
 }
 
 // --- Creating and editing an event -------------------------------------------------------
@@ -72,8 +68,8 @@ impl EventForm {
             title: event.title.clone(),
             theme: event.theme.clone(),
             description: event.description.clone(),
-            starts_at: local_input(event.starts_at, zone),
-            ends_at: local_input(event.ends_at, zone),
+            starts_at: datetime_local(event.starts_at, zone),
+            ends_at: datetime_local(event.ends_at, zone),
             time_zone: zone.name().to_string(),
             office: event.office.clone(),
             room: event.room.clone(),
@@ -81,7 +77,7 @@ impl EventForm {
             capacity: event.capacity.map(|c| c.to_string()).unwrap_or_default(),
             storyteller_slots: event.storyteller_slots.to_string(),
             minutes_per_story: event.minutes_per_story.to_string(),
-            pitch_deadline: local_input(event.pitch_deadline, zone),
+            pitch_deadline: datetime_local(event.pitch_deadline, zone),
         }
     }
 

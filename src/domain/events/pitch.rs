@@ -5,7 +5,8 @@ use uuid::Uuid;
 use super::fields::*;
 use crate::domain::FieldErrors;
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, strum::EnumString, strum::IntoStaticStr)]
+#[strum(serialize_all = "snake_case")]
 pub enum PitchStatus {
     Submitted,
     Accepted,
@@ -13,21 +14,9 @@ pub enum PitchStatus {
 }
 
 impl PitchStatus {
+    /// As stored.
     pub fn as_str(self) -> &'static str {
-        match self {
-            PitchStatus::Submitted => "submitted",
-            PitchStatus::Accepted => "accepted",
-            PitchStatus::Declined => "declined",
-        }
-    }
-
-    pub fn parse(raw: &str) -> Option<Self> {
-        match raw {
-            "submitted" => Some(PitchStatus::Submitted),
-            "accepted" => Some(PitchStatus::Accepted),
-            "declined" => Some(PitchStatus::Declined),
-            _ => None,
-        }
+        self.into()
     }
 
     /// For people: "Waiting for a decision", "Accepted", "Not this time".

@@ -4,26 +4,17 @@
 use uuid::Uuid;
 
 /// Someone's RSVP to an event.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, strum::EnumString, strum::IntoStaticStr)]
+#[strum(serialize_all = "snake_case")]
 pub enum RsvpStatus {
     Going,
     Waitlisted,
 }
 
 impl RsvpStatus {
+    /// As stored.
     pub fn as_str(self) -> &'static str {
-        match self {
-            RsvpStatus::Going => "going",
-            RsvpStatus::Waitlisted => "waitlisted",
-        }
-    }
-
-    pub fn parse(raw: &str) -> Option<Self> {
-        match raw {
-            "going" => Some(RsvpStatus::Going),
-            "waitlisted" => Some(RsvpStatus::Waitlisted),
-            _ => None,
-        }
+        self.into()
     }
 }
 
@@ -60,7 +51,8 @@ pub fn promotions(capacity: Option<i32>, going: i32, waitlisted: i32) -> i32 {
 }
 
 /// A message waiting for a person's next visit.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, strum::EnumString, strum::IntoStaticStr)]
+#[strum(serialize_all = "snake_case")]
 pub enum NoticeKind {
     /// They were moved up from the waitlist and are now going.
     Promoted,
@@ -69,19 +61,9 @@ pub enum NoticeKind {
 }
 
 impl NoticeKind {
+    /// As stored.
     pub fn as_str(self) -> &'static str {
-        match self {
-            NoticeKind::Promoted => "promoted",
-            NoticeKind::EventCancelled => "event_cancelled",
-        }
-    }
-
-    pub fn parse(raw: &str) -> Option<Self> {
-        match raw {
-            "promoted" => Some(NoticeKind::Promoted),
-            "event_cancelled" => Some(NoticeKind::EventCancelled),
-            _ => None,
-        }
+        self.into()
     }
 }
 

@@ -272,7 +272,7 @@ fn times_in_a_clock_change_gap_are_refused_and_overlaps_take_the_first() {
     assert_eq!(overlap, at("2026-10-25T00:30:00Z"));
     assert!(parse_local("next tuesday", Tz::UTC, "the start").is_err());
     assert_eq!(
-        local_input(at("2026-07-02T18:00:00Z"), Tz::America__Toronto),
+        crate::domain::time::datetime_local(at("2026-07-02T18:00:00Z"), Tz::America__Toronto),
         "2026-07-02T14:00"
     );
 }
@@ -507,4 +507,32 @@ fn the_calendar_has_a_stable_uid_utc_times_and_the_status() {
     let ics = calendar("Story nights", &[entry]);
     assert!(ics.contains("STATUS:CANCELLED"));
     assert!(ics.contains("video.example"));
+}
+
+#[test]
+fn stored_statuses_read_back_and_unknown_ones_are_refused() {
+    use std::str::FromStr;
+    for status in [
+        EventStatus::Draft,
+        EventStatus::Published,
+        EventStatus::Cancelled,
+    ] {
+        assert_eq!(EventStatus::from_str(status.as_str()), Ok(status));
+    }
+    for status in [RsvpStatus::Going, RsvpStatus::Waitlisted] {
+        assert_eq!(RsvpStatus::from_str(status.as_str()), Ok(status));
+    }
+    for kind in [NoticeKind::Promoted, NoticeKind::EventCancelled] {
+        assert_eq!(NoticeKind::from_str(kind.as_str()), Ok(kind));
+    }
+    for status in [
+        PitchStatus::Submitted,
+        PitchStatus::Accepted,
+        PitchStatus::Declined,
+    ] {
+        assert_eq!(PitchStatus::from_str(status.as_str()), Ok(status));
+    }
+    assert_eq!(NoticeKind::EventCancelled.as_str(), "event_cancelled");
+    assert!(EventStatus::from_str("archived").is_err());
+    assert!(RsvpStatus::from_str("Going").is_err());
 }

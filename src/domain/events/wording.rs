@@ -4,6 +4,7 @@ use chrono::{DateTime, Utc};
 use chrono_tz::Tz;
 
 use super::event::Event;
+use crate::domain::time::{clock, weekday_date};
 
 /// "Thursday 14 May 2026, 19:00–21:00 Europe/London" (dates repeated when it runs overnight).
 pub fn describe_span(starts: DateTime<Utc>, ends: DateTime<Utc>, zone: Tz) -> String {
@@ -12,18 +13,18 @@ pub fn describe_span(starts: DateTime<Utc>, ends: DateTime<Utc>, zone: Tz) -> St
     if start.date_naive() == end.date_naive() {
         format!(
             "{}, {}–{} {}",
-            start.format("%A %-d %B %Y"),
-            start.format("%H:%M"),
-            end.format("%H:%M"),
+            weekday_date(start.date_naive()),
+            clock(start.naive_local()),
+            clock(end.naive_local()),
             zone.name()
         )
     } else {
         format!(
             "{} {} – {} {} {}",
-            start.format("%A %-d %B %Y"),
-            start.format("%H:%M"),
-            end.format("%A %-d %B %Y"),
-            end.format("%H:%M"),
+            weekday_date(start.date_naive()),
+            clock(start.naive_local()),
+            weekday_date(end.date_naive()),
+            clock(end.naive_local()),
             zone.name()
         )
     }
@@ -34,8 +35,8 @@ pub fn describe_moment(at: DateTime<Utc>, zone: Tz) -> String {
     let local = at.with_timezone(&zone);
     format!(
         "{} at {} {}",
-        local.format("%A %-d %B %Y"),
-        local.format("%H:%M"),
+        weekday_date(local.date_naive()),
+        clock(local.naive_local()),
         zone.name()
     )
 }
