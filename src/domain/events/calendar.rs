@@ -1,10 +1,21 @@
 //! iCalendar files: one event, or a person's private feed.
 
+use chrono::{DateTime, Utc};
 use icalendar::{Calendar, Component, EventLike, EventStatus as IcalStatus};
 use uuid::Uuid;
 
 use super::event::Event;
 use super::wording::describe_span;
+
+/// How far back the private calendar feed reaches, in days.
+pub const FEED_DAYS_BACK: i64 = 90;
+/// Most events in the private calendar feed.
+pub const FEED_LIMIT: i64 = 300;
+
+/// The oldest end of an event the private feed still shows.
+pub fn feed_since(now: DateTime<Utc>) -> DateTime<Utc> {
+    now - chrono::Duration::days(FEED_DAYS_BACK)
+}
 
 /// One event as a calendar entry.
 #[derive(Debug, Clone)]

@@ -82,6 +82,18 @@ impl Event {
         self.published || can_organize(person)
     }
 
+    /// The lineup is for organizers until they publish it, and for nobody else once the
+    /// event is cancelled.
+    pub fn lineup_visible_to(&self, person: &Person) -> bool {
+        can_organize(person) || (self.lineup_published && !self.is_cancelled())
+    }
+
+    /// The video link is for people going and for organizers (on the page and in calendar
+    /// files alike), and only when there is one.
+    pub fn video_link_for(&self, person: &Person, going: bool) -> bool {
+        (going || can_organize(person)) && !self.video_url.is_empty()
+    }
+
     /// Seats still free; `None` when seats are unlimited.
     pub fn seats_left(&self) -> Option<i32> {
         self.capacity.map(|c| (c - self.going).max(0))
@@ -151,6 +163,17 @@ impl Event {
             Err("This story night has started, so the lineup is settled.")
         } else {
             Ok(())
+        }
+    }
+
+    /// Whether a draft can be published (only drafts can).
+    pub fn may_publish(&self) -> Result<(), &'static str> {
+        match self.status {
+            EventStatus::Draft => Ok(()),
+            EventStatus::Cancelled => Err(
+                "This story night has been cancelled, so it can't be published. Duplicate it to plan a new one.",
+            ),
+            EventStatus::Published => Err("This story night is already published."),
         }
     }
 

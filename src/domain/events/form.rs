@@ -311,6 +311,24 @@ pub fn parse_event(form: &EventForm, commitments: Commitments) -> Result<EventIn
     }
 }
 
+/// A public event stays in the future: publishing (a new event or a draft) needs a future
+/// start, and so does moving the start of an event already published. A draft may start
+/// any time until it is published. `current` is the event being edited, `None` for a new one.
+pub fn check_start(
+    current: Option<&Event>,
+    starts_at: DateTime<Utc>,
+    publishing: bool,
+    now: DateTime<Utc>,
+) -> Result<(), FieldErrors> {
+    let moves_public_start =
+        current.is_some_and(|event| !event.is_draft() && event.starts_at != starts_at);
+    if publishing || moves_public_start {
+        check_publishable(starts_at, now)
+    } else {
+        Ok(())
+    }
+}
+
 /// A published event must start in the future.
 pub fn check_publishable(starts_at: DateTime<Utc>, now: DateTime<Utc>) -> Result<(), FieldErrors> {
     let mut errors = FieldErrors::new();

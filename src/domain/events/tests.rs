@@ -373,6 +373,55 @@ fn publishing_needs_a_future_start() {
 }
 
 #[test]
+fn a_public_event_stays_in_the_future_and_only_drafts_publish() {
+    let now = at("2026-07-01T00:00:00Z");
+    let past = now - Duration::hours(1);
+    let future = now + Duration::hours(1);
+    let mut e = event();
+    // New events: only publishing needs a future start.
+    assert!(check_start(None, past, false, now).is_ok());
+    assert!(check_start(None, past, true, now).is_err());
+    assert!(check_start(None, future, true, now).is_ok());
+    // A draft may move anywhere until it is published.
+    e.status = EventStatus::Draft;
+    e.starts_at = past;
+    assert!(check_start(Some(&e), past - Duration::hours(1), false, now).is_ok());
+    assert!(check_start(Some(&e), past, true, now).is_err());
+    assert!(e.may_publish().is_ok());
+    // A published event keeps a past start it already has, but can't move into the past.
+    e.status = EventStatus::Published;
+    assert!(check_start(Some(&e), past, false, now).is_ok());
+    assert!(check_start(Some(&e), past - Duration::hours(1), false, now).is_err());
+    assert!(check_start(Some(&e), future, false, now).is_ok());
+    assert_eq!(
+        e.may_publish(),
+        Err("This story night is already published.")
+    );
+    e.status = EventStatus::Cancelled;
+    assert!(e.may_publish().unwrap_err().contains("cancelled"));
+}
+
+#[test]
+fn the_video_link_and_lineup_are_shown_to_the_right_people() {
+    let mut e = event();
+    let (someone, organizer) = (person(false, false), person(true, false));
+    e.video_url = "https://meet.example.com/x".into();
+    assert!(!e.video_link_for(&someone, false));
+    assert!(e.video_link_for(&someone, true));
+    assert!(e.video_link_for(&organizer, false));
+    e.video_url.clear();
+    assert!(!e.video_link_for(&organizer, true));
+    e.lineup_published = false;
+    assert!(!e.lineup_visible_to(&someone));
+    assert!(e.lineup_visible_to(&organizer));
+    e.lineup_published = true;
+    assert!(e.lineup_visible_to(&someone));
+    e.status = EventStatus::Cancelled;
+    assert!(!e.lineup_visible_to(&someone));
+    assert!(e.lineup_visible_to(&organizer));
+}
+
+#[test]
 fn seats_then_waitlist_and_promotions_fill_free_seats() {
     assert_eq!(place_for(Some(2), 1), RsvpStatus::Going);
     assert_eq!(place_for(Some(2), 2), RsvpStatus::Waitlisted);
