@@ -72,6 +72,26 @@ pub(super) const COLUMNS: &str = "e.id, e.title, e.theme, e.description, e.start
     (SELECT count(*) FROM event_rsvps w WHERE w.event_id = e.id AND w.status = 'waitlisted') \
     AS waitlisted, e.created_at, e.updated_at";
 
+type PgQuery<'q> = sqlx::query::Query<'q, sqlx::Postgres, sqlx::postgres::PgArguments>;
+
+/// Binds an event's fields as `$2` to `$14`, in the order both `insert` and `update` name them.
+fn bind_input<'q>(query: PgQuery<'q>, input: &'q EventInput) -> PgQuery<'q> {
+    query
+        .bind(&input.title)
+        .bind(&input.theme)
+        .bind(&input.description)
+        .bind(input.starts_at)
+        .bind(input.ends_at)
+        .bind(input.time_zone.name())
+        .bind(&input.office)
+        .bind(&input.room)
+        .bind(&input.video_url)
+        .bind(input.capacity)
+        .bind(input.storyteller_slots)
+        .bind(input.minutes_per_story)
+        .bind(input.pitch_deadline)
+}
+
 /// Stores a new event; a published one is visible to everyone at once.
 #[instrument(skip_all)]
 pub async fn insert(
@@ -81,59 +101,33 @@ pub async fn insert(
     created_by: Uuid,
 ) -> DbResult<Uuid> {
     let id = Uuid::new_v4();
-    sqlx::query(
+    let query = sqlx::query(
         "INSERT INTO events (id, title, theme, description, starts_at, ends_at, time_zone, \
          office, room, video_url, capacity, storyteller_slots, minutes_per_story, \
          pitch_deadline, status, published_at, created_by) \
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, \
          CASE WHEN $15 = 'published' THEN now() END, $16)",
     )
-    .bind(id)
-    .bind(&input.title)
-    .bind(&input.theme)
-    .bind(&input.description)
-    .bind(input.starts_at)
-    .bind(input.ends_at)
-    .bind(input.time_zone.name())
-    .bind(&input.office)
-    .bind(&input.room)
-    .bind(&input.video_url)
-    .bind(input.capacity)
-    .bind(input.storyteller_slots)
-    .bind(input.minutes_per_story)
-    .bind(input.pitch_deadline)
-    .bind(status.as_str())
-    .bind(created_by)
-    .execute(db)
-    .await?;
+    .bind(id);
+    bind_input(query, input)
+        .bind(status.as_str())
+        .bind(created_by)
+        .execute(db)
+        .await?;
     Ok(id)
 }
 
 /// Saves changes to an event and bumps its calendar SEQUENCE.
 #[instrument(skip_all)]
 pub async fn update(db: impl PgExecutor<'_>, id: Uuid, input: &EventInput) -> DbResult<()> {
-    sqlx::query(
+    let query = sqlx::query(
         "UPDATE events SET title = $2, theme = $3, description = $4, starts_at = $5, \
          ends_at = $6, time_zone = $7, office = $8, room = $9, video_url = $10, capacity = $11, \
          storyteller_slots = $12, minutes_per_story = $13, pitch_deadline = $14, \
          sequence = sequence + 1, updated_at = now() WHERE id = $1",
     )
-    .bind(id)
-    .bind(&input.title)
-    .bind(&input.theme)
-    .bind(&input.description)
-    .bind(input.starts_at)
-    .bind(input.ends_at)
-    .bind(input.time_zone.name())
-    .bind(&input.office)
-    .bind(&input.room)
-    .bind(&input.video_url)
-    .bind(input.capacity)
-    .bind(input.storyteller_slots)
-    .bind(input.minutes_per_story)
-    .bind(input.pitch_deadline)
-    .execute(db)
-    .await?;
+    .bind(id);
+    bind_input(query, input).execute(db).await?;
     Ok(())
 }
 

@@ -46,21 +46,31 @@ const PITCH_COLUMNS: &str = "s.id, s.event_id, s.person_id, p.display_name AS st
     s.title, s.summary, s.minutes, s.content_note, s.recording_consent, s.status, \
     s.organizer_message, s.lineup_position";
 
+/// The one pitch of an event matching `which` (`s.id` or `s.person_id`), if any.
+async fn one_pitch(
+    db: impl PgExecutor<'_>,
+    event_id: Uuid,
+    which: &str,
+    id: Uuid,
+) -> DbResult<Option<Pitch>> {
+    let row: Option<PitchRow> = sqlx::query_as(&format!(
+        "SELECT {PITCH_COLUMNS} FROM event_pitches s JOIN people p ON p.id = s.person_id \
+         WHERE s.event_id = $1 AND {which} = $2"
+    ))
+    .bind(event_id)
+    .bind(id)
+    .fetch_optional(db)
+    .await?;
+    Ok(row.map(Pitch::from))
+}
+
 #[instrument(skip_all)]
 pub async fn find_pitch(
     db: impl PgExecutor<'_>,
     event_id: Uuid,
     pitch_id: Uuid,
 ) -> DbResult<Option<Pitch>> {
-    let row: Option<PitchRow> = sqlx::query_as(&format!(
-        "SELECT {PITCH_COLUMNS} FROM event_pitches s JOIN people p ON p.id = s.person_id \
-         WHERE s.id = $1 AND s.event_id = $2"
-    ))
-    .bind(pitch_id)
-    .bind(event_id)
-    .fetch_optional(db)
-    .await?;
-    Ok(row.map(Pitch::from))
+    one_pitch(db, event_id, "s.id", pitch_id).await
 }
 
 /// A person's own pitch for an event, if they made one.
@@ -70,15 +80,7 @@ pub async fn own_pitch(
     event_id: Uuid,
     person_id: Uuid,
 ) -> DbResult<Option<Pitch>> {
-    let row: Option<PitchRow> = sqlx::query_as(&format!(
-        "SELECT {PITCH_COLUMNS} FROM event_pitches s JOIN people p ON p.id = s.person_id \
-         WHERE s.event_id = $1 AND s.person_id = $2"
-    ))
-    .bind(event_id)
-    .bind(person_id)
-    .fetch_optional(db)
-    .await?;
-    Ok(row.map(Pitch::from))
+    one_pitch(db, event_id, "s.person_id", person_id).await
 }
 
 /// Adds a person's pitch, or updates it if they already pitched for this event.
