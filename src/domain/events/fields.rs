@@ -2,6 +2,8 @@
 
 use std::ops::RangeInclusive;
 
+use crate::domain::FieldErrors;
+
 /// Longest title of an event or a story.
 pub const TITLE_MAX: usize = 120;
 pub const THEME_MAX: usize = 120;
@@ -19,6 +21,26 @@ pub const NOTE_MAX: usize = 1000;
 pub const EVENT_YEARS: RangeInclusive<i32> = 2000..=2100;
 
 // --- Text fields -----------------------------------------------------------------------
+
+/// A field's value as read, or `None` with its problem noted next to the field.
+pub(super) fn noted<T>(
+    errors: &mut FieldErrors,
+    field: &'static str,
+    read: Result<T, String>,
+) -> Option<T> {
+    read.map_err(|problem| errors.add(field, problem)).ok()
+}
+
+/// A text that must be given: `missing` says what to write when it is empty.
+pub(super) fn required(read: Result<String, String>, missing: &str) -> Result<String, String> {
+    read.and_then(|text| {
+        if text.is_empty() {
+            Err(missing.to_string())
+        } else {
+            Ok(text)
+        }
+    })
+}
 
 /// A one-line text: whitespace collapsed, no control characters, at most `max` characters.
 pub(super) fn one_line(raw: &str, max: usize, what: &str) -> Result<String, String> {

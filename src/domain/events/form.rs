@@ -139,40 +139,40 @@ pub struct Commitments {
     pub accepted: i32,
 }
 
+/// `value`, unless it is below what was already promised (`problem` says so).
+fn at_least(value: i32, promised: i32, problem: impl FnOnce() -> String) -> Result<i32, String> {
+    if value < promised {
+        Err(problem())
+    } else {
+        Ok(value)
+    }
+}
+
 /// Validates the event form, reporting each problem against its field.
 pub fn parse_event(form: &EventForm, commitments: Commitments) -> Result<EventInput, FieldErrors> {
     let mut errors = FieldErrors::new();
-    let title = match one_line(&form.title, TITLE_MAX, "A title") {
-        Ok(t) if t.is_empty() => {
-            errors.add("title", "Enter a title.");
-            None
-        }
-        Ok(t) => Some(t),
-        Err(e) => {
-            errors.add("title", e);
-            None
-        }
-    };
-    let theme = one_line(&form.theme, THEME_MAX, "A theme")
-        .map_err(|e| errors.add("theme", e))
-        .ok();
-    let description = paragraphs(&form.description, DESCRIPTION_MAX, "The description")
-        .map_err(|e| errors.add("description", e))
-        .ok();
+    let title = noted(
+        &mut errors,
+        "title",
+        required(
+            one_line(&form.title, TITLE_MAX, "A title"),
+            "Enter a title.",
+        ),
+    );
+    let theme = noted(
+        &mut errors,
+        "theme",
+        one_line(&form.theme, THEME_MAX, "A theme"),
+    );
+    let description = noted(
+        &mut errors,
+        "description",
+        paragraphs(&form.description, DESCRIPTION_MAX, "The description"),
+    );
     // Times are read in the chosen zone, so a bad zone is reported first and times wait.
-    let zone = match parse_time_zone(&form.time_zone) {
-        Ok(zone) => Some(zone),
-        Err(e) => {
-            errors.add("time_zone", e);
-            None
-        }
-    };
+    let zone = noted(&mut errors, "time_zone", parse_time_zone(&form.time_zone));
     let mut time = |field: &'static str, raw: &str, what: &str| {
-        zone.and_then(|zone| {
-            parse_local(raw, zone, what)
-                .map_err(|e| errors.add(field, e))
-                .ok()
-        })
+        zone.and_then(|zone| noted(&mut errors, field, parse_local(raw, zone, what)))
     };
     let starts_at = time("starts_at", &form.starts_at, "the start date and time");
     let ends_at = time("ends_at", &form.ends_at, "the end date and time");
@@ -191,15 +191,17 @@ pub fn parse_event(form: &EventForm, commitments: Commitments) -> Result<EventIn
         );
     }
 
-    let office = one_line(&form.office, PLACE_MAX, "An office")
-        .map_err(|e| errors.add("office", e))
-        .ok();
-    let room = one_line(&form.room, PLACE_MAX, "A room")
-        .map_err(|e| errors.add("room", e))
-        .ok();
-    let video_url = video_link(&form.video_url)
-        .map_err(|e| errors.add("video_url", e))
-        .ok();
+    let office = noted(
+        &mut errors,
+        "office",
+        one_line(&form.office, PLACE_MAX, "An office"),
+    );
+    let room = noted(
+        &mut errors,
+        "room",
+        one_line(&form.room, PLACE_MAX, "A room"),
+    );
+    let video_url = noted(&mut errors, "video_url", video_link(&form.video_url));
     if let (Some(office), Some(room), Some(video)) = (&office, &room, &video_url)
         && office.is_empty()
         && room.is_empty()
@@ -214,54 +216,42 @@ pub fn parse_event(form: &EventForm, commitments: Commitments) -> Result<EventIn
     let capacity = if form.capacity.trim().is_empty() {
         Some(None)
     } else {
-        match whole_number(&form.capacity, 0, CAPACITY_MAX, "the number of seats") {
-            Ok(c) if c < commitments.going => {
-                errors.add(
-                    "capacity",
+        let going = commitments.going;
+        let read =
+            whole_number(&form.capacity, 0, CAPACITY_MAX, "the number of seats").and_then(|c| {
+                at_least(c, going, || {
                     format!(
-                        "{} people are already going, so there must be at least {} seats.",
-                        commitments.going, commitments.going
-                    ),
-                );
-                None
-            }
-            Ok(c) => Some(Some(c)),
-            Err(e) => {
-                errors.add("capacity", e);
-                None
-            }
-        }
+                        "{going} people are already going, so there must be at least {going} seats."
+                    )
+                })
+            });
+        noted(&mut errors, "capacity", read).map(Some)
     };
-    let storyteller_slots = match whole_number(
+    let accepted = commitments.accepted;
+    let slots = whole_number(
         &form.storyteller_slots,
         0,
         SLOTS_MAX,
         "the number of storyteller slots",
-    ) {
-        Ok(s) if s < commitments.accepted => {
-            errors.add(
-                "storyteller_slots",
-                format!(
-                    "{} stories are already in the lineup, so there must be at least {} slots. Decline a story first to make fewer.",
-                    commitments.accepted, commitments.accepted
-                ),
-            );
-            None
-        }
-        Ok(s) => Some(s),
-        Err(e) => {
-            errors.add("storyteller_slots", e);
-            None
-        }
-    };
-    let minutes_per_story = whole_number(
-        &form.minutes_per_story,
-        1,
-        MINUTES_MAX,
-        "the minutes per story",
     )
-    .map_err(|e| errors.add("minutes_per_story", e))
-    .ok();
+    .and_then(|s| {
+        at_least(s, accepted, || {
+            format!(
+                "{accepted} stories are already in the lineup, so there must be at least {accepted} slots. Decline a story first to make fewer."
+            )
+        })
+    });
+    let storyteller_slots = noted(&mut errors, "storyteller_slots", slots);
+    let minutes_per_story = noted(
+        &mut errors,
+        "minutes_per_story",
+        whole_number(
+            &form.minutes_per_story,
+            1,
+            MINUTES_MAX,
+            "the minutes per story",
+        ),
+    );
 
     match (
         title,

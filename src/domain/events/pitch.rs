@@ -80,50 +80,39 @@ pub struct PitchInput {
 /// Validates a pitch; a story can be no longer than the event's minutes per story.
 pub fn parse_pitch(form: &PitchForm, minutes_per_story: i32) -> Result<PitchInput, FieldErrors> {
     let mut errors = FieldErrors::new();
-    let title = match one_line(&form.title, TITLE_MAX, "A title") {
-        Ok(t) if t.is_empty() => {
-            errors.add("title", "Give your story a title.");
-            None
-        }
-        Ok(t) => Some(t),
-        Err(e) => {
-            errors.add("title", e);
-            None
-        }
-    };
-    let summary = match paragraphs(&form.summary, SUMMARY_MAX, "The summary") {
-        Ok(s) if s.is_empty() => {
-            errors.add(
-                "summary",
-                "Tell the organizers in a few sentences what your story is about.",
-            );
-            None
-        }
-        Ok(s) => Some(s),
-        Err(e) => {
-            errors.add("summary", e);
-            None
-        }
-    };
-    let minutes = match whole_number(&form.minutes, 1, MINUTES_MAX, "the minutes you need") {
-        Ok(m) if m > minutes_per_story => {
-            errors.add(
-                "minutes",
-                format!(
+    let title = noted(
+        &mut errors,
+        "title",
+        required(
+            one_line(&form.title, TITLE_MAX, "A title"),
+            "Give your story a title.",
+        ),
+    );
+    let summary = noted(
+        &mut errors,
+        "summary",
+        required(
+            paragraphs(&form.summary, SUMMARY_MAX, "The summary"),
+            "Tell the organizers in a few sentences what your story is about.",
+        ),
+    );
+    let minutes = whole_number(&form.minutes, 1, MINUTES_MAX, "the minutes you need").and_then(
+        |m| {
+            if m > minutes_per_story {
+                Err(format!(
                     "Each story has at most {minutes_per_story} minutes. Shorten it to fit the slot."
-                ),
-            );
-            None
-        }
-        Ok(m) => Some(m),
-        Err(e) => {
-            errors.add("minutes", e);
-            None
-        }
-    };
-    let content_note = one_line(&form.content_note, CONTENT_NOTE_MAX, "A content note")
-        .map_err(|e| errors.add("content_note", e))
-        .ok();
+                ))
+            } else {
+                Ok(m)
+            }
+        },
+    );
+    let minutes = noted(&mut errors, "minutes", minutes);
+    let content_note = noted(
+        &mut errors,
+        "content_note",
+        one_line(&form.content_note, CONTENT_NOTE_MAX, "A content note"),
+    );
     match (title, summary, minutes, content_note) {
         (Some(title), Some(summary), Some(minutes), Some(content_note)) if errors.is_empty() => {
             Ok(PitchInput {
