@@ -97,3 +97,22 @@ mod tests {
         );
     }
 }
+
+/// A wall-clock moment with its date: "01:30 on 29 March 2026".
+pub fn clock_on_date(at: NaiveDateTime) -> String {
+    at.format("%H:%M on %-d %B %Y").to_string()
+}
+
+#[cfg(test)]
+mod clock_on_date_tests {
+    use super::*;
+
+    #[test]
+    fn a_moment_reads_clock_first() {
+        let at = NaiveDate::from_ymd_opt(2026, 3, 29)
+            .unwrap()
+            .and_hms_opt(1, 30, 0)
+            .unwrap();
+        assert_eq!(clock_on_date(at), "01:30 on 29 March 2026");
+    }
+}
