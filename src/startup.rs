@@ -113,6 +113,7 @@ pub async fn serve(database_url: &str, server: ServerConfig) -> anyhow::Result<(
     spawn_housekeeping(pool.clone());
     let config = Arc::new(config);
     crate::mail::worker::spawn(pool.clone(), config.clone(), MAIL_POLL);
+    spawn_scheduler(pool.clone(), config.clone());
 
     let listener = tokio::net::TcpListener::bind(server.bind)
         .await
@@ -157,6 +158,21 @@ fn spawn_housekeeping(pool: PgPool) {
             let day_ago = now - chrono::Duration::days(1);
             if let Err(err) = db::mail::delete_old_reset_requests(&pool, day_ago).await {
                 tracing::warn!(error = %err, "password reset request cleanup failed");
+            }
+        }
+    });
+}
+
+/// Periodic work that concerns people, on every instance: each job claims what it does in
+/// the database (see each job), so running it on several replicas at once does it once.
+fn spawn_scheduler(pool: PgPool, config: Arc<AppConfig>) {
+    tokio::spawn(async move {
+        let mut tick = tokio::time::interval(Duration::from_secs(60));
+        loop {
+            tick.tick().await;
+            let now = Utc::now();
+            if let Err(err) = crate::app::events::send_due_reminders(&pool, &config, now).await {
+                tracing::warn!(error = %err, "story night reminders failed");
             }
         }
     });

@@ -453,13 +453,18 @@ async fn a_story_night_with_one_seat_passes_it_on_from_the_waitlist(pool: PgPool
     browser.assert_text("You're no longer going").await;
     sign_out(&browser).await;
 
-    // Ben is going now, and is told so on his next visit.
+    // Ben is going now, and is told so: a notification, counted on every page.
     sign_in(&browser, "ben@example.com", common::PASSWORD).await;
+    browser.assert_text("You have 1 unread notification").await;
+    screenshot(&browser, "home-promoted").await;
+    assert_accessible(&browser, "the home page with a notification").await;
+    browser.click("You have 1 unread notification").await;
     browser
         .assert_text("a seat opened up at “One seat only” and you've moved up from the waitlist")
         .await;
-    screenshot(&browser, "home-promoted").await;
-    assert_accessible(&browser, "the home page with a notice").await;
+    screenshot(&browser, "notifications").await;
+    assert_accessible(&browser, "the notifications page").await;
+    assert_fits_phone(&browser, "notifications").await;
     browser.goto(&event_path).await;
     browser.assert_text("You're going.").await;
 

@@ -102,6 +102,17 @@ pub async fn find(db: impl PgExecutor<'_>, id: Uuid) -> DbResult<Option<Person>>
     Ok(row.map(Person::from))
 }
 
+/// The people with these ids (those that exist), in no particular order.
+#[instrument(skip_all)]
+pub async fn find_many(db: impl PgExecutor<'_>, ids: &[Uuid]) -> DbResult<Vec<Person>> {
+    let rows: Vec<PersonRow> =
+        sqlx::query_as(&format!("SELECT {COLUMNS} FROM people WHERE id = ANY($1)"))
+            .bind(ids)
+            .fetch_all(db)
+            .await?;
+    Ok(rows.into_iter().map(Person::from).collect())
+}
+
 /// The signed-in person and how many unread notifications they have, in one round trip (read
 /// with every signed-in page).
 #[instrument(skip_all)]

@@ -566,7 +566,7 @@ async fn seats_then_a_waitlist_and_a_cancellation_promotes_the_first_in_line(poo
         "{organizer_view}"
     );
 
-    // Ada can't come after all: Cy moves up and is told on their next visit.
+    // Ada can't come after all: Cy moves up and is told (a notification, counted on every page).
     let response = ada.post(&format!("/events/{id}/rsvp/cancel"), &[]).await;
     assert_eq!(response.status(), StatusCode::SEE_OTHER);
     let ada_view = text_of(&ada, &page).await;
@@ -576,15 +576,18 @@ async fn seats_then_a_waitlist_and_a_cancellation_promotes_the_first_in_line(poo
         "the seat went to Cy"
     );
     let home = text_of(&cy, "/").await;
+    assert!(home.contains("You have 1 unread notification"), "{home}");
+    let notifications = text_of(&cy, "/notifications").await;
     assert!(
-        home.contains("a seat opened up at “Small room” and you've moved up from the waitlist"),
-        "{home}"
+        notifications
+            .contains("a seat opened up at “Small room” and you've moved up from the waitlist"),
+        "{notifications}"
     );
     assert!(
-        !text_of(&cy, "/")
+        text_of(&cy, "/")
             .await
-            .contains("moved up from the waitlist"),
-        "the notice is shown once"
+            .contains("You have 1 unread notification"),
+        "reading a page changes nothing"
     );
     assert!(text_of(&cy, &page).await.contains("You're going."));
     assert!(
@@ -682,15 +685,15 @@ async fn cancelling_tells_attendees_and_closes_rsvps(pool: PgPool) {
 
     let (status, confirm) = olu.get_html(&format!("/events/{id}/cancel")).await;
     assert_eq!(status, StatusCode::OK);
-    assert!(visible_text(&confirm).contains("The 2 people who replied will see a notice"));
+    assert!(visible_text(&confirm).contains("The 2 people who replied will be told in Attune"));
     let response = olu.post(&format!("/events/{id}/cancel"), &[]).await;
     assert_eq!(response.status(), StatusCode::SEE_OTHER);
 
     for browser in [&ada, &ben] {
-        let home = text_of(browser, "/").await;
+        let notifications = text_of(browser, "/notifications").await;
         assert!(
-            home.contains("“Called off” has been cancelled by its organizers"),
-            "{home}"
+            notifications.contains("“Called off” has been cancelled by its organizers"),
+            "{notifications}"
         );
     }
     let page = text_of(&ada, &format!("/events/{id}")).await;

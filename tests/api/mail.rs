@@ -12,6 +12,7 @@ use attune::domain::mail::MailKind;
 use attune::mail::compose::Content;
 use attune::mail::worker::deliver_due;
 use chrono::{Duration, Utc};
+use mail_parser::MimeHeaders;
 use reqwest::StatusCode;
 use sqlx::PgPool;
 use uuid::Uuid;
@@ -666,4 +667,221 @@ async fn recognitions_reach_their_recipient_and_declines_their_nominator(pool: P
         declined.header("List-Unsubscribe").is_some(),
         "declines can be turned off"
     );
+}
+
+/// A published story night starting at `starts` with `seats` seats, organized by `organizer`.
+async fn story_night(
+    pool: &PgPool,
+    organizer: Uuid,
+    starts: chrono::DateTime<Utc>,
+    seats: i32,
+) -> Uuid {
+    use attune::domain::events::{EventInput, EventStatus};
+    let input = EventInput {
+        title: "Winter tales".into(),
+        theme: String::new(),
+        description: String::new(),
+        starts_at: starts,
+        ends_at: starts + Duration::hours(2),
+        time_zone: chrono_tz::Tz::Europe__London,
+        office: "London".into(),
+        room: "Thames room".into(),
+        video_url: String::new(),
+        capacity: Some(seats),
+        storyteller_slots: 2,
+        minutes_per_story: 8,
+        pitch_deadline: starts - Duration::days(1),
+    };
+    db::events::insert(pool, &input, EventStatus::Published, organizer)
+        .await
+        .unwrap()
+}
+
+/// The calendar attached to an email: its METHOD and its event's UID and SEQUENCE, read by
+/// an independent parser.
+fn attached_calendar(email: &common::smtp::Delivered) -> (String, String, String) {
+    let parsed = email.parsed();
+    let part = parsed
+        .attachments()
+        .find(|part| {
+            part.content_type()
+                .is_some_and(|ct| ct.ctype() == "text" && ct.subtype() == Some("calendar"))
+        })
+        .expect("a text/calendar attachment");
+    let text = String::from_utf8(part.contents().to_vec()).unwrap();
+    let calendar = ical::IcalParser::new(std::io::BufReader::new(text.as_bytes()))
+        .next()
+        .expect("one calendar")
+        .expect("a valid iCalendar file");
+    let prop = |props: &[ical::property::Property], name: &str| {
+        props
+            .iter()
+            .find(|p| p.name == name)
+            .and_then(|p| p.value.clone())
+            .unwrap_or_default()
+    };
+    let event = &calendar.events[0];
+    (
+        prop(&calendar.properties, "METHOD"),
+        prop(&event.properties, "UID"),
+        prop(&event.properties, "SEQUENCE"),
+    )
+}
+
+#[sqlx::test]
+async fn story_nights_confirm_rsvps_move_the_waitlist_up_and_cancel_by_email(pool: PgPool) {
+    let sink = SmtpSink::start();
+    let app = spawn_app_with_mail(pool, &sink).await;
+    let olu_browser = app.organizer("olu@example.com").await;
+    let olu: Uuid = sqlx::query_scalar("SELECT id FROM people WHERE email = 'olu@example.com'")
+        .fetch_one(&app.pool)
+        .await
+        .unwrap();
+    let id = story_night(&app.pool, olu, Utc::now() + Duration::days(10), 1).await;
+    let ada = app.employee("ada@example.com").await;
+    let ben = app.employee("ben@example.com").await;
+
+    ada.post(&format!("/events/{id}/rsvp"), &[]).await;
+    ben.post(&format!("/events/{id}/rsvp"), &[]).await;
+    let delivered = sink.wait_for(2).await;
+    let to_ada = delivered
+        .iter()
+        .find(|m| m.to() == "ada@example.com")
+        .unwrap();
+    assert_eq!(to_ada.subject(), "You're going to Winter tales");
+    assert!(to_ada.text().contains("Where: Thames room · London"));
+    assert!(
+        to_ada.text().contains("(Europe/London)"),
+        "times in the reader's zone"
+    );
+    let (method, uid, _) = attached_calendar(to_ada);
+    assert_eq!(method, "REQUEST");
+    assert_eq!(uid, format!("{id}@attune"), "the same UID as the download");
+    let to_ben = delivered
+        .iter()
+        .find(|m| m.to() == "ben@example.com")
+        .unwrap();
+    assert_eq!(to_ben.subject(), "You're on the waitlist for Winter tales");
+    assert!(to_ben.text().contains("number 1 on the waitlist"));
+
+    // Ada can't come: Ben moves up, and his calendar gets the event.
+    ada.post(&format!("/events/{id}/rsvp/cancel"), &[]).await;
+    let delivered = sink.wait_for(3).await;
+    let promoted = &delivered[2];
+    assert_eq!(promoted.to(), "ben@example.com");
+    assert_eq!(
+        promoted.subject(),
+        "A seat opened up: you're going to Winter tales"
+    );
+    assert_eq!(attached_calendar(promoted).0, "REQUEST");
+
+    // The organizers cancel: Ben's calendar drops it, with a higher SEQUENCE.
+    let response = olu_browser.post(&format!("/events/{id}/cancel"), &[]).await;
+    assert_eq!(response.status(), StatusCode::SEE_OTHER);
+    let delivered = sink.wait_for(4).await;
+    let cancelled = &delivered[3];
+    assert_eq!(cancelled.to(), "ben@example.com");
+    assert_eq!(cancelled.subject(), "Cancelled: Winter tales");
+    let (method, uid, sequence) = attached_calendar(cancelled);
+    assert_eq!(method, "CANCEL");
+    assert_eq!(uid, format!("{id}@attune"));
+    assert!(sequence.parse::<i32>().unwrap() >= 1);
+    let (_, notifications) = ben.get_html("/notifications").await;
+    assert!(visible_text(&notifications).contains("has been cancelled by its organizers"));
+}
+
+#[sqlx::test]
+async fn the_day_before_reminder_goes_out_once_however_many_instances_run(pool: PgPool) {
+    let sink = SmtpSink::start();
+    let app = spawn_app(pool).await;
+    let olu = app
+        .create_person("olu@example.com", "Olu Adeyemi", Default::default())
+        .await;
+    let ada = app.employee("ada@example.com").await;
+    let soon = story_night(&app.pool, olu, Utc::now() + Duration::hours(20), 10).await;
+    let later = story_night(&app.pool, olu, Utc::now() + Duration::days(5), 10).await;
+    ada.post(&format!("/events/{soon}/rsvp"), &[]).await;
+    ada.post(&format!("/events/{later}/rsvp"), &[]).await;
+    sqlx::query("DELETE FROM outbox")
+        .execute(&app.pool)
+        .await
+        .unwrap();
+
+    let config = common::config_for(&app.address, None, Some(&sink));
+    let now = Utc::now();
+    let (a, b) = tokio::join!(
+        attune::app::events::send_due_reminders(&app.pool, &config, now),
+        attune::app::events::send_due_reminders(&app.pool, &config, now),
+    );
+    assert_eq!(
+        a.unwrap() + b.unwrap(),
+        1,
+        "one event is due, reminded once"
+    );
+    attune::app::events::send_due_reminders(&app.pool, &config, now)
+        .await
+        .unwrap();
+    let subjects: Vec<String> = sqlx::query_scalar("SELECT subject FROM outbox")
+        .fetch_all(&app.pool)
+        .await
+        .unwrap();
+    assert_eq!(subjects, vec!["Tomorrow: Winter tales".to_string()]);
+}
+
+#[sqlx::test]
+async fn storytellers_hear_about_their_pitch_and_the_published_lineup(pool: PgPool) {
+    let sink = SmtpSink::start();
+    let app = spawn_app_with_mail(pool, &sink).await;
+    let olu_browser = app.organizer("olu@example.com").await;
+    let olu: Uuid = sqlx::query_scalar("SELECT id FROM people WHERE email = 'olu@example.com'")
+        .fetch_one(&app.pool)
+        .await
+        .unwrap();
+    let id = story_night(&app.pool, olu, Utc::now() + Duration::days(10), 20).await;
+    let ada = app.employee("ada@example.com").await;
+    let response = ada
+        .post(
+            &format!("/events/{id}/pitch"),
+            &[
+                ("title", "The long winter"),
+                ("summary", "The winter I learned to ask for help."),
+                ("minutes", "6"),
+            ],
+        )
+        .await;
+    assert_eq!(response.status(), StatusCode::SEE_OTHER);
+    let pitch: Uuid = sqlx::query_scalar("SELECT id FROM event_pitches")
+        .fetch_one(&app.pool)
+        .await
+        .unwrap();
+    let response = olu_browser
+        .post(
+            &format!("/events/{id}/pitches/{pitch}/decision"),
+            &[
+                ("decision", "accept"),
+                ("message", "We'd love you to open the evening."),
+            ],
+        )
+        .await;
+    assert_eq!(response.status(), StatusCode::SEE_OTHER);
+    let delivered = sink.wait_for(1).await;
+    assert_eq!(delivered[0].to(), "ada@example.com");
+    assert_eq!(delivered[0].subject(), "Your story is in: Winter tales");
+    assert!(
+        delivered[0]
+            .text()
+            .contains("We'd love you to open the evening.")
+    );
+
+    let response = olu_browser
+        .post(&format!("/events/{id}/lineup"), &[("visible", "yes")])
+        .await;
+    assert_eq!(response.status(), StatusCode::SEE_OTHER);
+    let delivered = sink.wait_for(2).await;
+    assert_eq!(delivered.len(), 2);
+    assert_eq!(delivered[1].subject(), "The lineup for Winter tales is out");
+    let (_, notifications) = ada.get_html("/notifications").await;
+    let text = visible_text(&notifications);
+    assert!(text.contains("was accepted for Winter tales"));
+    assert!(text.contains("is out, and you're in it"));
 }

@@ -168,18 +168,12 @@ pub async fn publish(db: impl PgExecutor<'_>, id: Uuid) -> DbResult<()> {
     Ok(())
 }
 
-/// Cancels an event and leaves a notice for everyone who had RSVPed.
+/// Cancels an event (its calendar SEQUENCE goes up).
 #[instrument(skip_all)]
 pub async fn cancel(conn: &mut PgConnection, id: Uuid) -> DbResult<()> {
     sqlx::query(
         "UPDATE events SET status = 'cancelled', cancelled_at = now(), sequence = sequence + 1, \
          updated_at = now() WHERE id = $1 AND status <> 'cancelled'",
-    )
-    .bind(id)
-    .execute(&mut *conn)
-    .await?;
-    sqlx::query(
-        "UPDATE event_rsvps SET notice = 'event_cancelled', updated_at = now() WHERE event_id = $1",
     )
     .bind(id)
     .execute(&mut *conn)
@@ -339,4 +333,37 @@ pub async fn upcoming_for(
             mine: Some(row.mine.0),
         })
         .collect())
+}
+
+/// Published events starting between `from` and `until` whose reminder hasn't gone out.
+pub async fn reminders_due(
+    db: impl PgExecutor<'_>,
+    from: DateTime<Utc>,
+    until: DateTime<Utc>,
+) -> DbResult<Vec<Uuid>> {
+    Ok(sqlx::query_scalar(
+        "SELECT id FROM events WHERE status = 'published' AND reminder_sent_at IS NULL \
+         AND starts_at > $1 AND starts_at <= $2 ORDER BY starts_at LIMIT 100",
+    )
+    .bind(from)
+    .bind(until)
+    .fetch_all(db)
+    .await?)
+}
+
+/// Claims an event's reminder; false when another instance claimed it first.
+pub async fn claim_reminder(
+    db: impl PgExecutor<'_>,
+    id: Uuid,
+    now: DateTime<Utc>,
+) -> DbResult<bool> {
+    Ok(sqlx::query(
+        "UPDATE events SET reminder_sent_at = $2 WHERE id = $1 AND reminder_sent_at IS NULL",
+    )
+    .bind(id)
+    .bind(now)
+    .execute(db)
+    .await?
+    .rows_affected()
+        == 1)
 }

@@ -1,12 +1,12 @@
 //! RSVPs and the waitlist (always under the event's row lock when who is going changes),
-//! attendance, and the notices people find on their next visit.
+//! attendance.
 
 use sqlx::{PgConnection, PgExecutor};
 use tracing::instrument;
 use uuid::Uuid;
 
 use crate::db::{DbResult, Text};
-use crate::domain::events::{Attendee, Notice, NoticeKind, Rsvp, RsvpStatus};
+use crate::domain::events::{Attendee, Rsvp, RsvpStatus};
 
 /// A person's RSVP to an event, with their place on the waitlist.
 #[instrument(skip_all)]
@@ -69,22 +69,21 @@ pub async fn delete_rsvp(
     Ok(status.map(|status| status.0))
 }
 
-/// Moves the first `count` people on the waitlist to going, leaving each a notice.
+/// Moves the first `count` people on the waitlist to going; returns who moved up.
 #[instrument(skip_all)]
-pub async fn promote(conn: &mut PgConnection, event_id: Uuid, count: i32) -> DbResult<u64> {
+pub async fn promote(conn: &mut PgConnection, event_id: Uuid, count: i32) -> DbResult<Vec<Uuid>> {
     if count <= 0 {
-        return Ok(0);
+        return Ok(Vec::new());
     }
-    let result = sqlx::query(
-        "UPDATE event_rsvps SET status = 'going', notice = 'promoted', updated_at = now() \
+    Ok(sqlx::query_scalar(
+        "UPDATE event_rsvps SET status = 'going', updated_at = now() \
          WHERE id IN (SELECT id FROM event_rsvps WHERE event_id = $1 AND status = 'waitlisted' \
-                      ORDER BY id LIMIT $2)",
+                      ORDER BY id LIMIT $2) RETURNING person_id",
     )
     .bind(event_id)
     .bind(i64::from(count))
-    .execute(conn)
-    .await?;
-    Ok(result.rows_affected())
+    .fetch_all(conn)
+    .await?)
 }
 
 /// Everyone on an event's list: going first, then the waitlist in order.
@@ -137,26 +136,18 @@ pub async fn set_attendance(
     Ok(())
 }
 
-/// The notices waiting for a person, cleared as they are read.
-#[instrument(skip_all)]
-pub async fn take_notices(db: impl PgExecutor<'_>, person_id: Uuid) -> DbResult<Vec<Notice>> {
-    let rows: Vec<(Uuid, String, Text<NoticeKind>)> = sqlx::query_as(
-        "WITH waiting AS (SELECT id, notice FROM event_rsvps \
-                          WHERE person_id = $1 AND notice IS NOT NULL FOR UPDATE), \
-              cleared AS (UPDATE event_rsvps r SET notice = NULL FROM waiting \
-                          WHERE r.id = waiting.id RETURNING r.event_id, waiting.notice) \
-         SELECT c.event_id, e.title, c.notice FROM cleared c JOIN events e ON e.id = c.event_id \
-         ORDER BY e.starts_at",
+/// The people with one of these replies to an event (going, waitlisted), in order.
+pub async fn people_replied(
+    db: impl PgExecutor<'_>,
+    event_id: Uuid,
+    statuses: &[RsvpStatus],
+) -> DbResult<Vec<Uuid>> {
+    let statuses: Vec<&str> = statuses.iter().map(|s| s.as_str()).collect();
+    Ok(sqlx::query_scalar(
+        "SELECT person_id FROM event_rsvps WHERE event_id = $1 AND status = ANY($2) ORDER BY id",
     )
-    .bind(person_id)
+    .bind(event_id)
+    .bind(&statuses)
     .fetch_all(db)
-    .await?;
-    Ok(rows
-        .into_iter()
-        .map(|(event_id, title, kind)| Notice {
-            event_id,
-            title,
-            kind: kind.0,
-        })
-        .collect())
+    .await?)
 }

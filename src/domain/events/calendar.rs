@@ -34,13 +34,19 @@ pub fn calendar_uid(event_id: Uuid) -> String {
 
 /// An RFC 5545 calendar with the given events; times in UTC, cancellations marked.
 pub fn calendar(name: &str, entries: &[CalendarEntry<'_>]) -> String {
+    calendar_with_method(name, entries, "PUBLISH")
+}
+
+/// A calendar sent by email (RFC 5546): `REQUEST` adds or updates the event in the reader's
+/// calendar (the same UID, a higher SEQUENCE after each change), `CANCEL` removes it.
+pub fn calendar_with_method(name: &str, entries: &[CalendarEntry<'_>], method: &str) -> String {
     let mut calendar = Calendar::new();
     calendar
         .append_property(icalendar::Property::new(
             "PRODID",
             "-//Attune//Story nights//EN",
         ))
-        .append_property(icalendar::Property::new("METHOD", "PUBLISH"))
+        .append_property(icalendar::Property::new("METHOD", method))
         .name(name);
     for entry in entries {
         let event = entry.event;

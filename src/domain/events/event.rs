@@ -213,3 +213,14 @@ impl Event {
         parts.join(" · ")
     }
 }
+
+/// Whether saving `input` changes what a guest needs to know (title, time or place), so the
+/// people going are told and their calendars updated.
+pub fn changes_for_guests(event: &Event, input: &super::EventInput) -> bool {
+    event.title != input.title
+        || event.starts_at != input.starts_at
+        || event.ends_at != input.ends_at
+        || event.office != input.office
+        || event.room != input.room
+        || event.video_url != input.video_url
+}

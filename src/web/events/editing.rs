@@ -168,7 +168,16 @@ pub async fn update(
     Form(fields): Form<EventFields>,
 ) -> AppResult<Response> {
     let (form, publishing) = fields.split();
-    let updated = match app::update(&state.pool, id, &form, publishing, Utc::now()).await? {
+    let updated = match app::update(
+        &state.pool,
+        &state.config,
+        id,
+        &form,
+        publishing,
+        Utc::now(),
+    )
+    .await?
+    {
         Ok(updated) => updated,
         Err((event, errors)) => {
             let page = FormPage::new(&state, chrome, Some(event), form, errors).await?;
@@ -236,7 +245,7 @@ pub async fn cancel(
     session: Session,
     PathId(id): PathId,
 ) -> AppResult<Response> {
-    let event = app::cancel(&state.pool, id).await?;
+    let event = app::cancel(&state.pool, &state.config, id).await?;
     let told = event.going + event.waitlisted;
     let message = if told > 0 {
         format!(

@@ -51,7 +51,7 @@ pub async fn lineup_visibility(
     Form(fields): Form<LineupFields>,
 ) -> AppResult<Response> {
     let visible = fields.visible == "yes";
-    app::set_lineup_visibility(&state.pool, id, visible).await?;
+    app::set_lineup_visibility(&state.pool, &state.config, id, visible).await?;
     let message = if visible {
         "The lineup is published: everyone can see it on the event page."
     } else {

@@ -9,7 +9,7 @@ use serde::Deserialize;
 use super::{EventCard, card};
 use crate::db;
 use crate::db::events::Period;
-use crate::domain::events::{Notice, can_organize, office_filter};
+use crate::domain::events::{can_organize, office_filter};
 use crate::domain::pagination::{Page, PageRequest};
 use crate::error::AppResult;
 use crate::web::AppState;
@@ -39,7 +39,6 @@ pub struct ListPage {
     pub office_query: String,
     pub page: Page,
     pub filter_query: String,
-    pub notices: Vec<Notice>,
     pub time_zone: String,
 }
 
@@ -72,7 +71,6 @@ pub async fn list(
     )
     .await?;
     let zone = person.time_zone;
-    let notices = db::events::take_notices(&state.pool, person.id).await?;
     Ok(ListPage {
         chrome: chrome.at("events"),
         past,
@@ -85,7 +83,6 @@ pub async fn list(
         ]),
         office,
         page: request.of(total),
-        notices,
         time_zone: zone.name().to_string(),
     })
 }

@@ -21,7 +21,7 @@ use uuid::Uuid;
 use super::AppState;
 use crate::db;
 use crate::db::events::Listed;
-use crate::domain::events::{Event, Notice, RsvpStatus, When, when};
+use crate::domain::events::{Event, RsvpStatus, When, when};
 use crate::domain::people::Person;
 use crate::error::{AppError, AppResult};
 
@@ -77,21 +77,19 @@ fn card(listed: Listed, zone: Tz, now: DateTime<Utc>) -> EventCard {
 
 /// What the home page shows about story nights for a person.
 pub struct HomeStoryNights {
-    pub notices: Vec<Notice>,
     pub upcoming: Vec<EventCard>,
 }
 
-/// Notices waiting for the person (cleared as they are shown) and their next story nights.
+/// The person's next story nights.
 pub async fn home_summary(state: &AppState, person: &Person) -> AppResult<HomeStoryNights> {
     let now = Utc::now();
     let zone = person.time_zone;
-    let notices = db::events::take_notices(&state.pool, person.id).await?;
     let upcoming = db::events::upcoming_for(&state.pool, person.id, now, 3)
         .await?
         .into_iter()
         .map(|l| card(l, zone, now))
         .collect();
-    Ok(HomeStoryNights { notices, upcoming })
+    Ok(HomeStoryNights { upcoming })
 }
 
 /// This area's pages and forms.

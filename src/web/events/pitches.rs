@@ -159,18 +159,19 @@ pub async fn decide(
     Form(fields): Form<DecisionFields>,
 ) -> AppResult<Response> {
     let typed = (fields.decision.as_str(), fields.message.as_str());
-    let (pitch, decision) = match app::decide(&state.pool, id, pitch_id, typed, Utc::now()).await? {
-        Ok(decided) => decided,
-        Err((event, problem)) => {
-            let mut page = ShowPage::load(&state.pool, chrome, &person, event).await?;
-            page.decision_error = Some(InlineError {
-                pitch_id,
-                message: problem,
-                value: fields.message,
-            });
-            return Ok(Invalid(page).into_response());
-        }
-    };
+    let (pitch, decision) =
+        match app::decide(&state.pool, &state.config, id, pitch_id, typed, Utc::now()).await? {
+            Ok(decided) => decided,
+            Err((event, problem)) => {
+                let mut page = ShowPage::load(&state.pool, chrome, &person, event).await?;
+                page.decision_error = Some(InlineError {
+                    pitch_id,
+                    message: problem,
+                    value: fields.message,
+                });
+                return Ok(Invalid(page).into_response());
+            }
+        };
     let text = match decision {
         Decision::Accept => format!(
             "\u{201c}{}\u{201d} by {} is in the lineup. {} will see it, with your message, on the event page.",

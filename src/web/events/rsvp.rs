@@ -38,7 +38,7 @@ pub async fn rsvp(
     session: Session,
     PathId(id): PathId,
 ) -> AppResult<Response> {
-    let replied = app::rsvp(&state.pool, &person, id, Utc::now()).await?;
+    let replied = app::rsvp(&state.pool, &state.config, &person, id, Utc::now()).await?;
     flash(&session, "success", replied_message(&replied)).await?;
     Ok(Redirect::to(&event_path(id)).into_response())
 }
@@ -49,7 +49,7 @@ pub async fn cancel_rsvp(
     session: Session,
     PathId(id): PathId,
 ) -> AppResult<Response> {
-    let was = app::cancel_rsvp(&state.pool, &person, id, Utc::now()).await?;
+    let was = app::cancel_rsvp(&state.pool, &state.config, &person, id, Utc::now()).await?;
     let message = match was {
         Some(RsvpStatus::Going) => {
             "You're no longer going. Thanks for letting us know: your seat has gone to the next person waiting."

@@ -13,8 +13,8 @@ use uuid::Uuid;
 use crate::app::events as app;
 use crate::db;
 use crate::domain::events::{
-    Attendee, Event, Notice, Pitch, PitchStatus, ReceivedNote, Rsvp, RsvpStatus, When,
-    can_organize, describe_moment, may_leave_note, when,
+    Attendee, Event, Pitch, PitchStatus, ReceivedNote, Rsvp, RsvpStatus, When, can_organize,
+    describe_moment, may_leave_note, when,
 };
 use crate::domain::people::Person;
 use crate::error::AppResult;
@@ -57,7 +57,6 @@ pub struct ShowPage {
     pub lineup: Vec<Pitch>,
     pub own_pitch: Option<Pitch>,
     pub pitch_closed: Option<&'static str>,
-    pub notices: Vec<Notice>,
     pub note_targets: Vec<NoteTarget>,
     pub received_notes: Vec<ReceivedNote>,
     pub is_over: bool,
@@ -129,7 +128,6 @@ impl ShowPage {
         } else {
             (Vec::new(), Vec::new(), Vec::new())
         };
-        let notices = db::events::take_notices(pool, person.id).await?;
         Ok(ShowPage {
             chrome: chrome.at("events"),
             when: when(&event, zone),
@@ -144,7 +142,6 @@ impl ShowPage {
             lineup,
             own_pitch,
             pitch_closed: event.may_pitch(now).err(),
-            notices,
             note_targets,
             received_notes,
             is_over: event.is_over(now),

@@ -5,10 +5,15 @@
 //! event row (`db::events::lock`), so RSVPs to one event are decided one at a time however many
 //! people click at once; the `going_count` trigger and its CHECK back this up in the database.
 
+mod tell;
+
+pub use tell::{REMINDER_BEFORE, send_due_reminders};
+
 use chrono::{DateTime, Utc};
 use sqlx::{PgConnection, PgPool};
 use uuid::Uuid;
 
+use crate::config::AppConfig;
 use crate::db;
 use crate::domain::FieldErrors;
 use crate::domain::events::{
@@ -43,6 +48,7 @@ async fn lock_visible(conn: &mut PgConnection, person: &Person, id: Uuid) -> App
 /// with the event row locked.
 pub async fn fill_free_seats(
     conn: &mut PgConnection,
+    config: &AppConfig,
     event_id: Uuid,
     now: DateTime<Utc>,
 ) -> AppResult<u64> {
@@ -53,7 +59,9 @@ pub async fn fill_free_seats(
         return Ok(0);
     }
     let count = rules::promotions(event.capacity, event.going, event.waitlisted);
-    Ok(db::events::promote(conn, event_id, count).await?)
+    let promoted = db::events::promote(conn, event_id, count).await?;
+    tell::promoted(conn, config, &event, &promoted).await?;
+    Ok(promoted.len() as u64)
 }
 
 // --- Planning and changing events ----------------------------------------------------------
@@ -101,6 +109,7 @@ pub type Refused = (Event, FieldErrors);
 /// people going or the stories accepted; more seats let people in from the waitlist.
 pub async fn update(
     pool: &PgPool,
+    config: &AppConfig,
     id: Uuid,
     form: &EventForm,
     publishing: bool,
@@ -126,7 +135,11 @@ pub async fn update(
     if published {
         db::events::publish(&mut *tx, id).await?;
     }
-    let promoted = fill_free_seats(&mut tx, id, now).await?;
+    if !event.is_draft() && rules::changes_for_guests(&event, &input) {
+        let changed = db::events::find(&mut *tx, id).await?.or_404()?;
+        tell::changed(&mut tx, config, &changed).await?;
+    }
+    let promoted = fill_free_seats(&mut tx, config, id, now).await?;
     tx.commit().await?;
     Ok(Ok(Updated {
         published,
@@ -151,13 +164,17 @@ pub async fn publish(
     Ok(Ok(()))
 }
 
-/// Cancels an event and leaves everyone who had RSVPed a notice; returns the event as it
-/// was just before.
-pub async fn cancel(pool: &PgPool, id: Uuid) -> AppResult<Event> {
+/// Cancels an event and tells everyone who had replied (in the app and by email, with a
+/// calendar cancellation); returns the event as it was just before.
+pub async fn cancel(pool: &PgPool, config: &AppConfig, id: Uuid) -> AppResult<Event> {
     let mut tx = pool.begin().await?;
     let event = db::events::lock(&mut tx, id).await?.or_404()?;
     event.may_edit().map_err(conflict)?;
+    let replied = [RsvpStatus::Going, RsvpStatus::Waitlisted];
+    let people = db::events::people_replied(&mut *tx, id, &replied).await?;
     db::events::cancel(&mut tx, id).await?;
+    let cancelled = db::events::find(&mut *tx, id).await?.or_404()?;
+    tell::cancelled(&mut tx, config, &cancelled, &people).await?;
     tx.commit().await?;
     Ok(event)
 }
@@ -185,6 +202,7 @@ pub struct Replied {
 /// makes "is there a seat?" and "take it" one step.
 pub async fn rsvp(
     pool: &PgPool,
+    config: &AppConfig,
     person: &Person,
     id: Uuid,
     now: DateTime<Utc>,
@@ -198,6 +216,17 @@ pub async fn rsvp(
         db::events::insert_rsvp(&mut tx, id, person.id, place).await?;
     }
     let rsvp = db::events::find_rsvp(&mut *tx, id, person.id).await?;
+    if let (None, Some(reply)) = (&existing, &rsvp) {
+        tell::confirmed(
+            &mut tx,
+            config,
+            &event,
+            person,
+            reply.status,
+            reply.position,
+        )
+        .await?;
+    }
     tx.commit().await?;
     Ok(Replied {
         event,
@@ -210,6 +239,7 @@ pub async fn rsvp(
 /// the reply was.
 pub async fn cancel_rsvp(
     pool: &PgPool,
+    config: &AppConfig,
     person: &Person,
     id: Uuid,
     now: DateTime<Utc>,
@@ -219,7 +249,7 @@ pub async fn cancel_rsvp(
     event.may_cancel_rsvp(now).map_err(conflict)?;
     let was = db::events::delete_rsvp(&mut tx, id, person.id).await?;
     if was == Some(RsvpStatus::Going) {
-        fill_free_seats(&mut tx, id, now).await?;
+        fill_free_seats(&mut tx, config, id, now).await?;
     }
     tx.commit().await?;
     Ok(was)
@@ -249,6 +279,7 @@ pub type Unread = (Event, String);
 /// never holds more stories than slots. Returns the pitch as it was and the decision.
 pub async fn decide(
     pool: &PgPool,
+    config: &AppConfig,
     id: Uuid,
     pitch_id: Uuid,
     (decision, message): (&str, &str),
@@ -269,6 +300,7 @@ pub async fn decide(
         rules::may_accept(accepted, event.storyteller_slots).map_err(AppError::Conflict)?;
     }
     db::events::decide(&mut tx, id, pitch_id, decision, &message).await?;
+    tell::pitch_decided(&mut tx, config, &event, &pitch, decision, &message).await?;
     tx.commit().await?;
     Ok(Ok((pitch, decision)))
 }
@@ -299,9 +331,25 @@ pub async fn move_story(
 }
 
 /// Shows or hides the lineup to everyone.
-pub async fn set_lineup_visibility(pool: &PgPool, id: Uuid, visible: bool) -> AppResult<()> {
-    let event = db::events::find(pool, id).await?.or_404()?;
-    db::events::set_lineup_published(pool, event.id, visible).await?;
+/// Shows or hides the lineup; the first time it is shown, its storytellers are told.
+pub async fn set_lineup_visibility(
+    pool: &PgPool,
+    config: &AppConfig,
+    id: Uuid,
+    visible: bool,
+) -> AppResult<()> {
+    let mut tx = pool.begin().await?;
+    let event = db::events::lock(&mut tx, id).await?.or_404()?;
+    db::events::set_lineup_published(&mut *tx, event.id, visible).await?;
+    if visible && !event.lineup_published {
+        let storytellers: Vec<Uuid> = db::events::lineup(&mut *tx, id)
+            .await?
+            .iter()
+            .map(|pitch| pitch.person_id)
+            .collect();
+        tell::lineup_published(&mut tx, config, &event, &storytellers).await?;
+    }
+    tx.commit().await?;
     Ok(())
 }
 

@@ -1,0 +1,11 @@
+-- Story nights reach people through notifications and email now: the one-time notices kept
+-- on RSVPs (read, and cleared, by the next page view) are gone, and each event records when
+-- its day-before reminder went out, so it goes out once however many instances run.
+
+ALTER TABLE event_rsvps DROP COLUMN notice;
+
+ALTER TABLE events ADD COLUMN reminder_sent_at timestamptz;
+
+-- What the reminder job looks for: published events starting soon whose reminder hasn't gone.
+CREATE INDEX events_reminder_due_idx ON events (starts_at)
+    WHERE status = 'published' AND reminder_sent_at IS NULL;
