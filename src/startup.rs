@@ -174,6 +174,16 @@ fn spawn_scheduler(pool: PgPool, config: Arc<AppConfig>) {
             if let Err(err) = crate::app::events::send_due_reminders(&pool, &config, now).await {
                 tracing::warn!(error = %err, "story night reminders failed");
             }
+            // The week's spotlight round (claimed once per week in the database), so its
+            // nominators hear about it on Monday even if nobody opens a page.
+            if let Err(err) =
+                crate::app::recognition::ensure_spotlight_round(&pool, &config, now).await
+            {
+                tracing::warn!(error = %err, "the spotlight round failed");
+            }
+            if let Err(err) = crate::app::digest::send_weekly_digest(&pool, &config, now).await {
+                tracing::warn!(error = %err, "the weekly digest failed");
+            }
         }
     });
 }

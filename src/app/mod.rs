@@ -3,6 +3,7 @@
 //! them the same way; none of them takes HTTP types or holds SQL text.
 
 pub mod auth;
+pub mod digest;
 pub mod events;
 pub mod mail;
 pub mod notifications;

@@ -28,7 +28,11 @@ const ALREADY_REVIEWED: &str = "This nomination has already been reviewed.";
 /// Runs this week's spotlight round unless it has run. The week starts on Monday, UTC.
 /// Claiming the round and writing its invitations happen in one transaction, so concurrent
 /// requests on several replicas produce exactly one round.
-pub async fn ensure_spotlight_round(pool: &PgPool, now: DateTime<Utc>) -> AppResult<NaiveDate> {
+pub async fn ensure_spotlight_round(
+    pool: &PgPool,
+    config: &AppConfig,
+    now: DateTime<Utc>,
+) -> AppResult<NaiveDate> {
     let week = rules::week_start(now.date_naive());
     if store::spotlight_round_exists(pool, week).await? {
         return Ok(week);
@@ -38,21 +42,32 @@ pub async fn ensure_spotlight_round(pool: &PgPool, now: DateTime<Utc>) -> AppRes
         return Ok(week);
     }
     let mut tx = pool.begin().await?;
-    run_spotlight_round(&mut tx, week, settings.spotlight_per_department).await?;
+    let invited = run_spotlight_round(&mut tx, week, settings.spotlight_per_department).await?;
+    let link = "/recognition/new";
+    let text = "You're a spotlight nominator this week: think of a colleague whose kindness went unnoticed.";
+    for person in db::people::find_many(&mut *tx, &invited.unwrap_or_default()).await? {
+        let content = compose::spotlight(person.first_name(), &config.url_for(link));
+        let email = Email {
+            content: &content,
+            calendar: None,
+        };
+        let kind = MailKind::SpotlightNominator;
+        notify(&mut tx, config, &person, kind, text, link, Some(email)).await?;
+    }
     tx.commit().await?;
     Ok(week)
 }
 
 /// Claims the round of `week` and invites `per_department` people in each department, the
-/// least recently invited first. Returns false when the round was claimed already. Run inside
-/// a transaction (the demo runs past weeks' rounds through it too).
+/// least recently invited first. Returns who was invited, or `None` when the round was claimed
+/// already. Run inside a transaction (the demo runs past weeks' rounds through it too).
 pub async fn run_spotlight_round(
     conn: &mut PgConnection,
     week: NaiveDate,
     per_department: i32,
-) -> AppResult<bool> {
+) -> AppResult<Option<Vec<Uuid>>> {
     if !store::claim_spotlight_round(&mut *conn, week, per_department).await? {
-        return Ok(false);
+        return Ok(None);
     }
     let mut departments: BTreeMap<String, Vec<rules::Candidate>> = BTreeMap::new();
     for (department, candidate) in store::spotlight_candidates(&mut *conn).await? {
@@ -68,7 +83,7 @@ pub async fn run_spotlight_round(
         })
         .collect();
     store::insert_spotlight_invitations(&mut *conn, week, &invited).await?;
-    Ok(true)
+    Ok(Some(invited.into_iter().map(|(_, id)| id).collect()))
 }
 
 // ---------------------------------------------------------------------------------------

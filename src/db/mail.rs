@@ -273,3 +273,26 @@ pub async fn signing_key(db: impl PgExecutor<'_>, purpose: &str) -> DbResult<Vec
             .await?,
     )
 }
+
+/// Claims the weekly digest of the week starting `week`; false when it went out already.
+pub async fn claim_digest_week(db: impl PgExecutor<'_>, week: chrono::NaiveDate) -> DbResult<bool> {
+    Ok(
+        sqlx::query("INSERT INTO digest_weeks (week_start) VALUES ($1) ON CONFLICT DO NOTHING")
+            .bind(week)
+            .execute(db)
+            .await?
+            .rows_affected()
+            == 1,
+    )
+}
+
+/// Active people who asked for a kind of message that is off by default (the digest).
+pub async fn subscribers(db: impl PgExecutor<'_>, kind: MailKind) -> DbResult<Vec<Uuid>> {
+    Ok(sqlx::query_scalar(
+        "SELECT m.person_id FROM mail_preferences m JOIN people p ON p.id = m.person_id \
+         WHERE m.kind = $1 AND m.wanted AND p.active ORDER BY m.person_id",
+    )
+    .bind(kind.as_str())
+    .fetch_all(db)
+    .await?)
+}

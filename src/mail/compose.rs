@@ -140,6 +140,25 @@ pub fn recognised(first_name: &str, nominator: &str, link: &str) -> Content {
     }
 }
 
+/// The reader is a spotlight nominator this week.
+pub fn spotlight(first_name: &str, link: &str) -> Content {
+    Content {
+        subject: "You're a spotlight nominator this week".into(),
+        greeting: format!("Hello {first_name},"),
+        paragraphs: vec![
+            "Each week Attune asks a few people in every department to look out for kindness \
+             that nobody has mentioned yet. This week, that's you."
+                .into(),
+            "Think of a colleague who listened, explained, stepped in or made room for someone, \
+             and tell them what you saw. Your home page suggests colleagues who haven't been \
+             recognised for a while."
+                .into(),
+        ],
+        action: Some(("Recognise someone".into(), link.into())),
+        details: Vec::new(),
+    }
+}
+
 /// HR declined the reader's nomination, with their reason.
 pub fn nomination_declined(first_name: &str, recipient: &str, reason: &str, link: &str) -> Content {
     Content {

@@ -11,7 +11,7 @@ use attune::db;
 use attune::domain::mail::MailKind;
 use attune::mail::compose::Content;
 use attune::mail::worker::deliver_due;
-use chrono::{Duration, Utc};
+use chrono::{Datelike, Duration, Timelike, Utc};
 use mail_parser::MimeHeaders;
 use reqwest::StatusCode;
 use sqlx::PgPool;
@@ -884,4 +884,95 @@ async fn storytellers_hear_about_their_pitch_and_the_published_lineup(pool: PgPo
     let text = visible_text(&notifications);
     assert!(text.contains("was accepted for Winter tales"));
     assert!(text.contains("is out, and you're in it"));
+}
+
+#[sqlx::test]
+async fn the_weekly_digest_goes_once_to_those_who_asked_and_spotlight_nominators_hear_of_it(
+    pool: PgPool,
+) {
+    let sink = SmtpSink::start();
+    let app = spawn_app(pool).await;
+    let ada = app.employee("ada@example.com").await;
+    let ben = app.employee("ben@example.com").await;
+    let olu = app
+        .create_person("olu@example.com", "Olu Adeyemi", Default::default())
+        .await;
+    let ben_id: Uuid = sqlx::query_scalar("SELECT id FROM people WHERE email = 'ben@example.com'")
+        .fetch_one(&app.pool)
+        .await
+        .unwrap();
+    recognise_ben(&ada, &app.pool, ben_id).await;
+    story_night(&app.pool, olu, Utc::now() + Duration::days(3), 10).await;
+    // Ada keeps every kind on and asks for the digest too.
+    let kinds: Vec<(&str, &str)> = MailKind::optional()
+        .map(|kind| ("kind", kind.as_str()))
+        .collect();
+    let response = ada.post("/account/notifications", &kinds).await;
+    assert_eq!(response.status(), StatusCode::SEE_OTHER);
+    sqlx::query("DELETE FROM outbox")
+        .execute(&app.pool)
+        .await
+        .unwrap();
+
+    let config = common::config_for(&app.address, None, Some(&sink));
+    let now = Utc::now();
+    let (a, b) = tokio::join!(
+        attune::app::digest::send_weekly_digest(&app.pool, &config, now),
+        attune::app::digest::send_weekly_digest(&app.pool, &config, now),
+    );
+    let (a, b) = (a.unwrap(), b.unwrap());
+    if now.weekday() != chrono::Weekday::Mon || now.hour() >= 7 {
+        assert_eq!(a + b, 1, "one digest, to the one person who asked for it");
+    }
+    let digests: Vec<(String, String)> =
+        sqlx::query_as("SELECT to_address, text_body FROM outbox WHERE kind = 'weekly_digest'")
+            .fetch_all(&app.pool)
+            .await
+            .unwrap();
+    for (to, body) in &digests {
+        assert_eq!(to, "ada@example.com");
+        assert!(body.contains("1 colleague was recognised on the wall this week."));
+        assert!(body.contains("Winter tales"));
+        assert!(body.contains("Something to try:"));
+    }
+
+    // The week's spotlight nominators are told.
+    sqlx::query("UPDATE people SET department = 'Engineering'")
+        .execute(&app.pool)
+        .await
+        .unwrap();
+    for table in ["spotlight_invitations", "spotlight_rounds"] {
+        sqlx::query(&format!("DELETE FROM {table}"))
+            .execute(&app.pool)
+            .await
+            .unwrap();
+    }
+    attune::app::recognition::ensure_spotlight_round(&app.pool, &config, now)
+        .await
+        .unwrap();
+    let invited: i64 = sqlx::query_scalar(
+        "SELECT count(*) FROM outbox WHERE kind = 'spotlight_nominator' \
+         AND subject = 'You''re a spotlight nominator this week'",
+    )
+    .fetch_one(&app.pool)
+    .await
+    .unwrap();
+    let round: i64 = sqlx::query_scalar("SELECT count(*) FROM spotlight_invitations")
+        .fetch_one(&app.pool)
+        .await
+        .unwrap();
+    assert!(round > 0);
+    assert_eq!(invited, round, "each nominator gets one email");
+    let (_, notes) = ben.get_html("/notifications").await;
+    let ben_invited: bool = sqlx::query_scalar(
+        "SELECT EXISTS (SELECT 1 FROM spotlight_invitations WHERE person_id = $1)",
+    )
+    .bind(ben_id)
+    .fetch_one(&app.pool)
+    .await
+    .unwrap();
+    assert_eq!(
+        visible_text(&notes).contains("You're a spotlight nominator this week"),
+        ben_invited
+    );
 }

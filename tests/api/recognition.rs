@@ -1437,7 +1437,9 @@ async fn spotlight_nominators_rotate_so_everyone_has_a_turn_before_anyone_repeat
         .map(|_| {
             let pool = pool.clone();
             tokio::spawn(async move {
-                attune::app::recognition::ensure_spotlight_round(&pool, monday)
+                let config =
+                    attune::config::AppConfig::for_base_url("http://127.0.0.1".parse().unwrap());
+                attune::app::recognition::ensure_spotlight_round(&pool, &config, monday)
                     .await
                     .unwrap()
             })
@@ -1452,15 +1454,16 @@ async fn spotlight_nominators_rotate_so_everyone_has_a_turn_before_anyone_repeat
         .unwrap();
     assert_eq!(first_week, 4, "2 per department, once");
 
+    let config = attune::config::AppConfig::for_base_url("http://127.0.0.1".parse().unwrap());
     // Over the following weeks, nobody is invited a (k+1)-th time while a colleague in the
     // same department has been invited fewer than k times.
     let mut times: HashMap<Uuid, i64> = HashMap::new();
     for week in 0..12 {
         let now = monday + Duration::weeks(week) + Duration::hours(30);
-        attune::app::recognition::ensure_spotlight_round(&pool, now)
+        attune::app::recognition::ensure_spotlight_round(&pool, &config, now)
             .await
             .unwrap();
-        attune::app::recognition::ensure_spotlight_round(&pool, now)
+        attune::app::recognition::ensure_spotlight_round(&pool, &config, now)
             .await
             .unwrap();
         let invited: Vec<(Uuid, String)> = sqlx::query_as(

@@ -367,3 +367,21 @@ pub async fn claim_reminder(
     .rows_affected()
         == 1)
 }
+
+/// The next published story nights that haven't started (for the weekly digest).
+#[instrument(skip_all)]
+pub async fn next_published(
+    db: impl PgExecutor<'_>,
+    now: DateTime<Utc>,
+    limit: i64,
+) -> DbResult<Vec<Event>> {
+    let rows: Vec<EventRow> = sqlx::query_as(&format!(
+        "SELECT {COLUMNS} FROM events e WHERE e.status = 'published' AND e.starts_at > $1 \
+         ORDER BY e.starts_at LIMIT $2"
+    ))
+    .bind(now)
+    .bind(limit)
+    .fetch_all(db)
+    .await?;
+    Ok(rows.into_iter().map(Event::from).collect())
+}

@@ -305,3 +305,14 @@ pub async fn set_hidden_by_recipient(
     .await?;
     Ok(result.rows_affected() == 1)
 }
+
+/// How many recognitions went on the wall since `since` (for the weekly digest).
+#[instrument(skip_all)]
+pub async fn wall_posts_since(db: impl PgExecutor<'_>, since: DateTime<Utc>) -> DbResult<i64> {
+    Ok(sqlx::query_scalar(&format!(
+        "SELECT count(*) FROM recognitions r WHERE {ON_WALL} AND r.created_at >= $1"
+    ))
+    .bind(since)
+    .fetch_one(db)
+    .await?)
+}

@@ -54,7 +54,7 @@ pub struct Moderation {
 /// The recognition panel of the home page (runs the week's spotlight round if needed).
 pub async fn home_panel(state: &AppState, person: &Person) -> AppResult<HomePanel> {
     let pool = &state.pool;
-    let week = ensure_spotlight_round(pool, Utc::now()).await?;
+    let week = ensure_spotlight_round(pool, &state.config, Utc::now()).await?;
     let (unseen, unseen_total) = store::unseen_received(pool, person.id, HOME_LIMIT).await?;
     let declined = store::unseen_decisions(pool, person.id).await?;
     let spotlight = if store::is_spotlight_nominator(pool, person.id, week).await? {

@@ -62,7 +62,7 @@ pub async fn spotlight(
     HrAdmin(_): HrAdmin,
     chrome: Chrome,
 ) -> AppResult<SpotlightPage> {
-    let week = ensure_spotlight_round(&state.pool, Utc::now()).await?;
+    let week = ensure_spotlight_round(&state.pool, &state.config, Utc::now()).await?;
     let settings = db::settings::get(&state.pool).await?;
     let since = week - Duration::weeks(SPOTLIGHT_WEEKS - 1);
     let rows = store::spotlight_history(&state.pool, since).await?;

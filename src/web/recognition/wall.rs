@@ -53,7 +53,7 @@ pub async fn wall(
     chrome: Chrome,
     Query(query): Query<WallQuery>,
 ) -> AppResult<WallPage> {
-    ensure_spotlight_round(&state.pool, Utc::now()).await?;
+    ensure_spotlight_round(&state.pool, &state.config, Utc::now()).await?;
     let behaviours = store::behaviours(&state.pool).await?;
     let (departments, offices) = store::wall_places(&state.pool).await?;
     // Only filters that name something on the wall count; anything else shows everything.
