@@ -106,10 +106,14 @@ impl<S: Send + Sync> FromRequestParts<S> for Chrome {
         let session = Session::from_request_parts(parts, state)
             .await
             .map_err(|(_, message)| AppError::Internal(anyhow::anyhow!(message)))?;
-        let flashes = session
-            .remove::<Vec<Flash>>(FLASH_KEY)
-            .await?
-            .unwrap_or_default();
+        // Removing marks the session changed (and so written): only when there is a flash.
+        let flashes = match session.get::<Vec<Flash>>(FLASH_KEY).await? {
+            Some(_) => session
+                .remove::<Vec<Flash>>(FLASH_KEY)
+                .await?
+                .unwrap_or_default(),
+            None => Vec::new(),
+        };
         Ok(Chrome {
             flashes,
             ..Chrome::for_viewer(&viewer)

@@ -589,3 +589,40 @@ async fn each_role_has_a_home_page_of_its_own(pool: PgPool) {
     assert!(hr.contains("Your program at a glance"));
     assert!(hr.contains("Add a person"));
 }
+
+/// When the signed-in session was last written (its idle expiry).
+async fn session_expiry(pool: &PgPool) -> chrono::DateTime<chrono::Utc> {
+    sqlx::query_scalar("SELECT max(expiry_date) FROM tower_sessions.session")
+        .fetch_one(pool)
+        .await
+        .unwrap()
+}
+
+#[sqlx::test]
+async fn signed_in_page_views_write_nothing_to_the_session(pool: PgPool) {
+    let app = spawn_app(pool).await;
+    let ada = app.employee("ada@example.com").await;
+    let (status, _) = ada.get_html("/").await;
+    assert_eq!(status, reqwest::StatusCode::OK);
+    let before = session_expiry(&app.pool).await;
+    tokio::time::sleep(std::time::Duration::from_millis(1100)).await;
+    for path in [
+        "/",
+        "/account",
+        "/events",
+        "/recognition/mine",
+        "/notifications",
+    ] {
+        let (status, _) = ada.get_html(path).await;
+        assert_eq!(status, reqwest::StatusCode::OK, "{path}");
+    }
+    assert_eq!(
+        session_expiry(&app.pool).await,
+        before,
+        "reading pages leaves the session row as it was"
+    );
+    // A change that leaves a message for the next page does write it.
+    ada.post("/account/time-zone", &[("time_zone", "Europe/Paris")])
+        .await;
+    assert!(session_expiry(&app.pool).await > before);
+}

@@ -31,7 +31,15 @@ struct AuthRecord {
     person_id: Uuid,
     epoch: i32,
     signed_in_at: i64,
+    /// When the session's idle expiry was last pushed back (seconds since the epoch).
+    #[serde(default)]
+    refreshed_at: i64,
 }
+
+/// How often a signed-in person's session is written to keep it alive: a page view writes
+/// nothing unless the last refresh is older than this, so the idle timeout is honoured to
+/// within these minutes.
+const REFRESH_EVERY_SECONDS: i64 = 5 * 60;
 
 /// Middleware: resolves the signed-in person once per request. A session is ended when the
 /// person was deactivated, changed their password elsewhere, or signed in too long ago.
@@ -63,6 +71,14 @@ async fn load_viewer(state: &AppState, session: &Session) -> AppResult<Viewer> {
                 && person.session_epoch == record.epoch
                 && age < state.config.session_absolute.num_seconds() =>
         {
+            let now = Utc::now().timestamp();
+            if now - record.refreshed_at >= REFRESH_EVERY_SECONDS {
+                let refreshed = AuthRecord {
+                    refreshed_at: now,
+                    ..record
+                };
+                session.insert(AUTH_KEY, refreshed).await?;
+            }
             Ok(Viewer(Some(Arc::new(person)), unread))
         }
         _ => {
@@ -82,6 +98,7 @@ pub async fn start_session(session: &Session, person_id: Uuid, epoch: i32) -> Ap
                 person_id,
                 epoch,
                 signed_in_at: Utc::now().timestamp(),
+                refreshed_at: Utc::now().timestamp(),
             },
         )
         .await?;
