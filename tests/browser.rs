@@ -679,3 +679,49 @@ async fn a_forgotten_password_is_reset_from_the_emailed_link(pool: PgPool) {
     assert_eq!(browser.path().await, "/", "the new password signs in");
     browser.close().await;
 }
+
+#[sqlx::test]
+async fn people_choose_their_email_and_hr_sees_the_outbox(pool: PgPool) {
+    let sink = common::smtp::SmtpSink::start();
+    let app = common::spawn_app_with_mail(pool, &sink).await;
+    app.create_person("erin@example.com", "Erin Example", Roles::default())
+        .await;
+    app.create_person(
+        "hana@example.com",
+        "Hana Hr",
+        Roles {
+            organizer: false,
+            hr_admin: true,
+        },
+    )
+    .await;
+
+    let browser = Browser::start(&app.address).await;
+    sign_in(&browser, "erin@example.com", common::PASSWORD).await;
+    browser.goto("/account").await;
+    browser.assert_text("Choose what Attune emails you").await;
+    browser
+        .check(
+            "A weekly digest of the wall and upcoming story nights",
+            true,
+        )
+        .await;
+    browser
+        .check("Story nights: a reminder the day before", false)
+        .await;
+    browser.click("Save email choices").await;
+    browser.assert_text("Your email choices are saved.").await;
+    screenshot(&browser, "account-email").await;
+    assert_accessible(&browser, "the account page with email choices").await;
+    assert_fits_phone(&browser, "account-email").await;
+    sign_out(&browser).await;
+
+    sign_in(&browser, "hana@example.com", common::PASSWORD).await;
+    browser.goto("/admin/outbox").await;
+    browser.assert_text("Sending through").await;
+    browser.assert_text("Nothing has failed.").await;
+    screenshot(&browser, "outbox").await;
+    assert_accessible(&browser, "the outbox").await;
+    assert_fits_phone(&browser, "outbox").await;
+    browser.close().await;
+}

@@ -77,7 +77,7 @@ impl Chrome {
     pub fn in_admin(&self) -> bool {
         matches!(
             self.current,
-            "admin" | "people" | "resources" | "insights" | "settings"
+            "admin" | "people" | "resources" | "insights" | "settings" | "outbox"
         )
     }
 

@@ -73,7 +73,7 @@ pub async fn outbox(
     let counts = db::mail::counts(&state.pool).await?;
     let failed = db::mail::failed(&state.pool, FAILED_LIMIT).await?;
     Ok(OutboxPage {
-        chrome: chrome.at("admin"),
+        chrome: chrome.at("outbox"),
         server: state.config.mail.as_ref().map(|mail| mail.server.clone()),
         counts,
         failed: failed.into_iter().map(FailedView::from).collect(),
