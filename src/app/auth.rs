@@ -123,14 +123,9 @@ pub async fn send_password_reset(
 
 /// The active person a valid reset link was made for.
 pub async fn reset_holder(pool: &PgPool, token: &str, now: DateTime<Utc>) -> AppResult<Person> {
-    let person_id = people::link_holder(pool, token, Purpose::PasswordReset, now)
+    people::active_link_holder(pool, token, Purpose::PasswordReset, now)
         .await
-        .map_err(|_| AppError::ResetLinkExpired)?
-        .ok_or(AppError::ResetLinkExpired)?;
-    match db::people::find(pool, person_id).await? {
-        Some(person) if person.active => Ok(person),
-        _ => Err(AppError::ResetLinkExpired),
-    }
+        .map_err(expired)
 }
 
 /// Sets the new password and uses up the link in one transaction; every other session of the
@@ -142,12 +137,16 @@ pub async fn reset_password(
     password: String,
     now: DateTime<Utc>,
 ) -> AppResult<i32> {
-    let hash = secrets::hash_password(password).await?;
-    let mut tx = pool.begin().await?;
-    people::consume_link(&mut tx, token, Purpose::PasswordReset, now)
+    let purpose = Purpose::PasswordReset;
+    people::set_password_with_link(pool, token, purpose, person_id, password, now)
         .await
-        .map_err(|_| AppError::ResetLinkExpired)?;
-    let epoch = db::people::set_password(&mut *tx, person_id, &hash).await?;
-    tx.commit().await?;
-    Ok(epoch)
+        .map_err(expired)
+}
+
+/// A reset link that doesn't work has its own page (it says how to ask for a new one).
+fn expired(err: AppError) -> AppError {
+    match err {
+        AppError::InvalidLink => AppError::ResetLinkExpired,
+        other => other,
+    }
 }

@@ -230,15 +230,26 @@ pub async fn link_holder(
         .ok_or(AppError::InvalidLink)
 }
 
-/// The active person an invitation link was made for.
-pub async fn invited_person(pool: &PgPool, token: &str, now: DateTime<Utc>) -> AppResult<Person> {
-    let person_id = link_holder(pool, token, Purpose::Invitation, now)
+/// The active person a valid link of this purpose was made for; anything else is
+/// [`AppError::InvalidLink`].
+pub(crate) async fn active_link_holder(
+    pool: &PgPool,
+    token: &str,
+    purpose: Purpose,
+    now: DateTime<Utc>,
+) -> AppResult<Person> {
+    let person_id = link_holder(pool, token, purpose, now)
         .await?
         .ok_or(AppError::InvalidLink)?;
     match db::people::find(pool, person_id).await? {
         Some(person) if person.active => Ok(person),
         _ => Err(AppError::InvalidLink),
     }
+}
+
+/// The active person an invitation link was made for.
+pub async fn invited_person(pool: &PgPool, token: &str, now: DateTime<Utc>) -> AppResult<Person> {
+    active_link_holder(pool, token, Purpose::Invitation, now).await
 }
 
 /// Uses up a link inside the caller's transaction; a link used meanwhile is
@@ -273,6 +284,24 @@ pub async fn create_first_admin(
     Ok(id)
 }
 
+/// Sets a password with a link (an invitation or a reset) and uses the link up, in one
+/// transaction; every session of the person ends. Returns their new session epoch.
+pub(crate) async fn set_password_with_link(
+    pool: &PgPool,
+    token: &str,
+    purpose: Purpose,
+    person_id: Uuid,
+    password: String,
+    now: DateTime<Utc>,
+) -> AppResult<i32> {
+    let hash = secrets::hash_password(password).await?;
+    let mut tx = pool.begin().await?;
+    consume_link(&mut tx, token, purpose, now).await?;
+    let epoch = db::people::set_password(&mut *tx, person_id, &hash).await?;
+    tx.commit().await?;
+    Ok(epoch)
+}
+
 /// Sets the invited person's first password and uses up the link; returns their session epoch.
 pub async fn accept_invitation(
     pool: &PgPool,
@@ -281,12 +310,7 @@ pub async fn accept_invitation(
     password: String,
     now: DateTime<Utc>,
 ) -> AppResult<i32> {
-    let hash = secrets::hash_password(password).await?;
-    let mut tx = pool.begin().await?;
-    consume_link(&mut tx, token, Purpose::Invitation, now).await?;
-    let epoch = db::people::set_password(&mut *tx, person_id, &hash).await?;
-    tx.commit().await?;
-    Ok(epoch)
+    set_password_with_link(pool, token, Purpose::Invitation, person_id, password, now).await
 }
 
 /// Sets a new password (already checked against the policy); every session of the person ends.

@@ -110,21 +110,27 @@ pub struct UnsubscribePage {
     pub done: bool,
 }
 
+impl UnsubscribePage {
+    /// The page for a link; an invalid link names no page.
+    fn new(chrome: Chrome, token: String, kind: Option<MailKind>, done: bool) -> AppResult<Self> {
+        let kind = kind.ok_or(AppError::NotFound)?;
+        Ok(UnsubscribePage {
+            chrome,
+            token,
+            kind,
+            done,
+        })
+    }
+}
+
 /// Asks to confirm (a link opened by a mail scanner must not unsubscribe anyone).
 pub async fn unsubscribe_page(
     State(state): State<AppState>,
     chrome: Chrome,
     Path(token): Path<String>,
 ) -> AppResult<UnsubscribePage> {
-    let kind = use_case::read_unsubscribe(&state.pool, &token)
-        .await?
-        .ok_or(AppError::NotFound)?;
-    Ok(UnsubscribePage {
-        chrome,
-        token,
-        kind,
-        done: false,
-    })
+    let kind = use_case::read_unsubscribe(&state.pool, &token).await?;
+    UnsubscribePage::new(chrome, token, kind, false)
 }
 
 /// The confirmation, and RFC 8058's one-click POST from mail clients.
@@ -133,13 +139,6 @@ pub async fn unsubscribe(
     chrome: Chrome,
     Path(token): Path<String>,
 ) -> AppResult<UnsubscribePage> {
-    let kind = use_case::unsubscribe(&state.pool, &token)
-        .await?
-        .ok_or(AppError::NotFound)?;
-    Ok(UnsubscribePage {
-        chrome,
-        token,
-        kind,
-        done: true,
-    })
+    let kind = use_case::unsubscribe(&state.pool, &token).await?;
+    UnsubscribePage::new(chrome, token, kind, true)
 }

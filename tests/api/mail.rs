@@ -618,6 +618,11 @@ async fn recognise_ben(ada: &common::Browser, pool: &PgPool, ben: Uuid) -> Strin
 async fn recognitions_reach_their_recipient_and_declines_their_nominator(pool: PgPool) {
     let sink = SmtpSink::start();
     let app = spawn_app_with_mail(pool, &sink).await;
+    // No spotlight round: this test counts every message that arrives.
+    sqlx::query("UPDATE program_settings SET spotlight_per_department = 0")
+        .execute(&app.pool)
+        .await
+        .unwrap();
     let ada = app.employee("ada@example.com").await;
     let ben_browser = app.employee("ben@example.com").await;
     let ben: Uuid = sqlx::query_scalar("SELECT id FROM people WHERE email = 'ben@example.com'")

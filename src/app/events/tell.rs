@@ -6,6 +6,7 @@ use chrono::{DateTime, Duration, Utc};
 use sqlx::{PgConnection, PgPool};
 use uuid::Uuid;
 
+use crate::app::mail::queue;
 use crate::app::notifications::{Email, notify};
 use crate::config::AppConfig;
 use crate::db;
@@ -81,6 +82,66 @@ async fn people(conn: &mut PgConnection, ids: &[Uuid]) -> AppResult<Vec<Person>>
     Ok(db::people::find_many(&mut *conn, ids).await?)
 }
 
+/// One message about a story night, for everyone in a list.
+struct Message<'a> {
+    kind: MailKind,
+    /// The notification's words.
+    text: String,
+    subject: String,
+    /// The email's paragraphs, after the notification's words.
+    more: &'a [&'a str],
+    /// A calendar file with this METHOD, for people going (true) or not.
+    calendar: Option<(&'static str, bool)>,
+    /// Where the notification leads (the event page unless given).
+    link: Option<String>,
+    /// Label and value pairs added to the email's details.
+    extra: Vec<(String, String)>,
+}
+
+/// Tells each person: a notification and, their choice permitting, an email.
+async fn tell_each(
+    conn: &mut PgConnection,
+    config: &AppConfig,
+    event: &Event,
+    ids: &[Uuid],
+    message: Message<'_>,
+) -> AppResult<()> {
+    let link = message.link.clone().unwrap_or_else(|| event_path(event));
+    for person in people(conn, ids).await? {
+        let mut paragraphs = vec![message.text.clone()];
+        paragraphs.extend(message.more.iter().map(|p| p.to_string()));
+        let mut content = story_night(config, event, &person, message.subject.clone(), paragraphs);
+        content.details.extend(message.extra.iter().cloned());
+        let calendar = message
+            .calendar
+            .map(|(method, going)| calendar_for(config, event, &person, going, method));
+        let email = Email {
+            content: &content,
+            calendar,
+        };
+        notify(
+            conn,
+            config,
+            &person,
+            message.kind,
+            &message.text,
+            &link,
+            Some(email),
+        )
+        .await?;
+    }
+    Ok(())
+}
+
+fn notice(event: &Event, kind: NoticeKind) -> String {
+    Notice {
+        event_id: event.id,
+        title: event.title.clone(),
+        kind,
+    }
+    .text()
+}
+
 /// People who moved up from the waitlist: they're going now.
 pub(super) async fn promoted(
     conn: &mut PgConnection,
@@ -88,39 +149,16 @@ pub(super) async fn promoted(
     event: &Event,
     ids: &[Uuid],
 ) -> AppResult<()> {
-    let notice = Notice {
-        event_id: event.id,
-        title: event.title.clone(),
-        kind: NoticeKind::Promoted,
+    let message = Message {
+        kind: MailKind::WaitlistPromoted,
+        text: notice(event, NoticeKind::Promoted),
+        subject: format!("A seat opened up: you're going to {}", event.title),
+        more: &["The calendar file attached adds it to your calendar."],
+        calendar: Some(("REQUEST", true)),
+        link: None,
+        extra: Vec::new(),
     };
-    for person in people(conn, ids).await? {
-        let content = story_night(
-            config,
-            event,
-            &person,
-            format!("A seat opened up: you're going to {}", event.title),
-            vec![
-                notice.text(),
-                "The calendar file attached adds it to your calendar.".into(),
-            ],
-        );
-        let email = Email {
-            content: &content,
-            calendar: Some(calendar_for(config, event, &person, true, "REQUEST")),
-        };
-        let kind = MailKind::WaitlistPromoted;
-        notify(
-            conn,
-            config,
-            &person,
-            kind,
-            &notice.text(),
-            &event_path(event),
-            Some(email),
-        )
-        .await?;
-    }
-    Ok(())
+    tell_each(conn, config, event, ids, message).await
 }
 
 /// An RSVP just made: an email confirming it (with the calendar file when going). No
@@ -136,28 +174,24 @@ pub(super) async fn confirmed(
     let (subject, paragraph, calendar) = match status {
         RsvpStatus::Going => (
             format!("You're going to {}", event.title),
-            "Your seat is saved. The calendar file attached adds it to your calendar; if your plans change, cancel your RSVP so someone on the waitlist can come.".to_string(),
+            "Your seat is saved. The calendar file attached adds it to your calendar; if your \
+             plans change, cancel your RSVP so someone on the waitlist can come."
+                .to_string(),
             Some(calendar_for(config, event, person, true, "REQUEST")),
         ),
         RsvpStatus::Waitlisted => (
             format!("You're on the waitlist for {}", event.title),
             format!(
-                "Every seat is taken, so you're number {} on the waitlist. If a seat opens up you move up at once, and we'll email you.",
+                "Every seat is taken, so you're number {} on the waitlist. If a seat opens up \
+                 you move up at once, and we'll email you.",
                 position.unwrap_or(1)
             ),
             None,
         ),
     };
     let content = story_night(config, event, person, subject, vec![paragraph]);
-    crate::app::mail::queue(
-        conn,
-        config,
-        person.into(),
-        MailKind::RsvpConfirmed,
-        &content,
-        calendar,
-    )
-    .await?;
+    let kind = MailKind::RsvpConfirmed;
+    queue(conn, config, person.into(), kind, &content, calendar).await?;
     Ok(())
 }
 
@@ -168,34 +202,19 @@ pub(super) async fn changed(
     event: &Event,
 ) -> AppResult<()> {
     let going = db::events::people_replied(&mut *conn, event.id, &[RsvpStatus::Going]).await?;
-    let text = format!(
-        "\u{201c}{}\u{201d} changed: check the time and place.",
-        event.title
-    );
-    for person in people(conn, &going).await? {
-        let content = story_night(
-            config,
-            event,
-            &person,
-            format!("{} has changed", event.title),
-            vec!["The organizers changed this story night. Here is how it stands now; the calendar file attached updates your calendar.".into()],
-        );
-        let email = Email {
-            content: &content,
-            calendar: Some(calendar_for(config, event, &person, true, "REQUEST")),
-        };
-        notify(
-            conn,
-            config,
-            &person,
-            MailKind::EventChanged,
-            &text,
-            &event_path(event),
-            Some(email),
-        )
-        .await?;
-    }
-    Ok(())
+    let message = Message {
+        kind: MailKind::EventChanged,
+        text: format!(
+            "\u{201c}{}\u{201d} changed: check the time and place.",
+            event.title
+        ),
+        subject: format!("{} has changed", event.title),
+        more: &["Here is how it stands now; the calendar file attached updates your calendar."],
+        calendar: Some(("REQUEST", true)),
+        link: None,
+        extra: Vec::new(),
+    };
+    tell_each(conn, config, event, &going, message).await
 }
 
 /// An event was cancelled: everyone who replied is told, and calendars drop it.
@@ -205,35 +224,16 @@ pub(super) async fn cancelled(
     event: &Event,
     ids: &[Uuid],
 ) -> AppResult<()> {
-    let notice = Notice {
-        event_id: event.id,
-        title: event.title.clone(),
-        kind: NoticeKind::EventCancelled,
+    let message = Message {
+        kind: MailKind::EventCancelled,
+        text: notice(event, NoticeKind::EventCancelled),
+        subject: format!("Cancelled: {}", event.title),
+        more: &[],
+        calendar: Some(("CANCEL", false)),
+        link: None,
+        extra: Vec::new(),
     };
-    for person in people(conn, ids).await? {
-        let content = story_night(
-            config,
-            event,
-            &person,
-            format!("Cancelled: {}", event.title),
-            vec![notice.text()],
-        );
-        let email = Email {
-            content: &content,
-            calendar: Some(calendar_for(config, event, &person, false, "CANCEL")),
-        };
-        notify(
-            conn,
-            config,
-            &person,
-            MailKind::EventCancelled,
-            &notice.text(),
-            &event_path(event),
-            Some(email),
-        )
-        .await?;
-    }
-    Ok(())
+    tell_each(conn, config, event, ids, message).await
 }
 
 /// An organizer accepted or declined a pitch, perhaps with a message.
@@ -243,11 +243,8 @@ pub(super) async fn pitch_decided(
     event: &Event,
     pitch: &Pitch,
     decision: Decision,
-    message: &str,
+    note: &str,
 ) -> AppResult<()> {
-    let Some(person) = db::people::find(&mut *conn, pitch.person_id).await? else {
-        return Ok(());
-    };
     let (text, subject) = match decision {
         Decision::Accept => (
             format!(
@@ -264,27 +261,21 @@ pub(super) async fn pitch_decided(
             format!("About your pitch for {}", event.title),
         ),
     };
-    let mut content = story_night(config, event, &person, subject, vec![text.clone()]);
-    if !message.is_empty() {
-        content
-            .details
-            .push(("From the organizers".into(), message.to_string()));
-    }
-    let email = Email {
-        content: &content,
-        calendar: None,
+    let extra = if note.is_empty() {
+        Vec::new()
+    } else {
+        vec![("From the organizers".to_string(), note.to_string())]
     };
-    let link = format!("/events/{}/pitch", event.id);
-    notify(
-        conn,
-        config,
-        &person,
-        MailKind::PitchDecided,
-        &text,
-        &link,
-        Some(email),
-    )
-    .await
+    let message = Message {
+        kind: MailKind::PitchDecided,
+        text,
+        subject,
+        more: &[],
+        calendar: None,
+        link: Some(format!("/events/{}/pitch", event.id)),
+        extra,
+    };
+    tell_each(conn, config, event, &[pitch.person_id], message).await
 }
 
 /// The lineup was published: its storytellers are told.
@@ -294,37 +285,19 @@ pub(super) async fn lineup_published(
     event: &Event,
     storytellers: &[Uuid],
 ) -> AppResult<()> {
-    let text = format!(
-        "The lineup for \u{201c}{}\u{201d} is out, and you're in it.",
-        event.title
-    );
-    for person in people(conn, storytellers).await? {
-        let content = story_night(
-            config,
-            event,
-            &person,
-            format!("The lineup for {} is out", event.title),
-            vec![
-                text.clone(),
-                "See where your story sits in the evening on the event page.".into(),
-            ],
-        );
-        let email = Email {
-            content: &content,
-            calendar: None,
-        };
-        notify(
-            conn,
-            config,
-            &person,
-            MailKind::LineupPublished,
-            &text,
-            &event_path(event),
-            Some(email),
-        )
-        .await?;
-    }
-    Ok(())
+    let message = Message {
+        kind: MailKind::LineupPublished,
+        text: format!(
+            "The lineup for \u{201c}{}\u{201d} is out, and you're in it.",
+            event.title
+        ),
+        subject: format!("The lineup for {} is out", event.title),
+        more: &["See where your story sits in the evening on the event page."],
+        calendar: None,
+        link: None,
+        extra: Vec::new(),
+    };
+    tell_each(conn, config, event, storytellers, message).await
 }
 
 /// Sends the day-before reminders that are due: each event's reminder is claimed with a
@@ -354,7 +327,7 @@ pub async fn send_due_reminders(
                 format!("Tomorrow: {}", event.title),
                 vec!["A reminder that you're going to this story night. If you can't come after all, cancel your RSVP so someone on the waitlist can have your seat.".into()],
             );
-            crate::app::mail::queue(
+            queue(
                 &mut tx,
                 config,
                 (&person).into(),
