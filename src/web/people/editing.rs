@@ -240,7 +240,16 @@ pub async fn deactivate(
         "{} has been deactivated and signed out everywhere. Their history is kept; you can reactivate them at any time.",
         person.display_name
     );
-    flash(&session, "success", message).await?;
+    back_to_person(&session, &person, message).await
+}
+
+/// Back to the person's page with a message about what just happened.
+async fn back_to_person(
+    session: &Session,
+    person: &Person,
+    message: String,
+) -> AppResult<Redirect> {
+    flash(session, "success", message).await?;
     Ok(Redirect::to(&format!("/admin/people/{}", person.id)))
 }
 
@@ -253,8 +262,7 @@ pub async fn reactivate(
     let person = use_case::find(&state.pool, id).await?;
     db::people::set_active(&state.pool, person.id, true).await?;
     let message = format!("{} is active again and can sign in.", person.display_name);
-    flash(&session, "success", message).await?;
-    Ok(Redirect::to(&format!("/admin/people/{}", person.id)))
+    back_to_person(&session, &person, message).await
 }
 
 pub async fn reinvite(
@@ -307,6 +315,5 @@ pub async fn send_password_reset(
         "A password reset email is on its way to {}. The link in it works once, for an hour.",
         person.email
     );
-    flash(&session, "success", message).await?;
-    Ok(Redirect::to(&format!("/admin/people/{}", person.id)))
+    back_to_person(&session, &person, message).await
 }
