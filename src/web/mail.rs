@@ -70,7 +70,8 @@ pub async fn outbox(
     HrAdmin(_): HrAdmin,
     chrome: Chrome,
 ) -> AppResult<OutboxPage> {
-    let counts = db::mail::counts(&state.pool).await?;
+    let week_ago = Utc::now() - chrono::Duration::days(7);
+    let counts = db::mail::counts(&state.pool, week_ago).await?;
     let failed = db::mail::failed(&state.pool, FAILED_LIMIT).await?;
     Ok(OutboxPage {
         chrome: chrome.at("outbox"),

@@ -587,7 +587,10 @@ async fn without_smtp_messages_wait_and_links_stay_copyable(pool: PgPool) {
     );
     let (_, outbox) = hr.get_html("/admin/outbox").await;
     assert!(visible_text(&outbox).contains("Mail is not configured"));
-    db::mail::counts(&app.pool).await.unwrap();
+    let counts = db::mail::counts(&app.pool, Utc::now() - Duration::days(7))
+        .await
+        .unwrap();
+    assert_eq!((counts.queued, counts.sent, counts.failed), (1, 0, 0));
 }
 
 /// Ada recognises Ben through the form; returns the recognition id.
