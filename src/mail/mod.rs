@@ -8,6 +8,7 @@ pub mod worker;
 use anyhow::{Context, bail};
 use lettre::message::header::{ContentType, Header, HeaderName, HeaderValue};
 use lettre::message::{Attachment, Mailbox, MultiPart, SinglePart};
+use lettre::transport::smtp::PoolConfig;
 use lettre::transport::smtp::authentication::Credentials;
 use lettre::{AsyncSmtpTransport, AsyncTransport, Message, Tokio1Executor};
 use url::Url;
@@ -83,9 +84,11 @@ impl MailConfig {
                 .parse::<Mailbox>()
                 .context("set ATTUNE_MAIL_FROM, e.g. Attune <attune@example.com>")?,
         };
+        let pool = PoolConfig::new().max_size(worker::CONCURRENT_SENDS as u32);
         Ok(MailConfig {
             transport: builder
                 .timeout(Some(std::time::Duration::from_secs(30)))
+                .pool_config(pool)
                 .build(),
             server: format!("{}://{}:{}", url.scheme(), host, url.port().unwrap_or(0)),
             from,
