@@ -535,8 +535,11 @@ async fn a_worker_killed_mid_batch_loses_nothing(pool: PgPool) {
     let config = Arc::new(common::config_for(&app.address, None, Some(&sink)));
     queue_messages(&app.pool, &config, ada, 40).await;
 
-    let (pool, config2) = (app.pool.clone(), config.clone());
-    let doomed = tokio::spawn(async move { deliver_due(&pool, &config2, Utc::now()).await });
+    // The doomed worker has SMTP connections of its own, as another process would: killing
+    // it must not leave a half-sent conversation in a pool someone else uses.
+    let doomed_config = common::config_for(&app.address, None, Some(&sink));
+    let pool = app.pool.clone();
+    let doomed = tokio::spawn(async move { deliver_due(&pool, &doomed_config, Utc::now()).await });
     sink.wait_for(5).await;
     doomed.abort();
     let _ = doomed.await;
