@@ -8,6 +8,7 @@ use chrono::{DateTime, Duration, NaiveDate, Utc};
 use sqlx::{PgConnection, PgPool};
 use uuid::Uuid;
 
+use super::mail::queue;
 use super::notifications::{Email, notify};
 use crate::config::AppConfig;
 use crate::db::{self, recognition as store};
@@ -43,16 +44,12 @@ pub async fn ensure_spotlight_round(
     }
     let mut tx = pool.begin().await?;
     let invited = run_spotlight_round(&mut tx, week, settings.spotlight_per_department).await?;
-    let link = "/recognition/new";
-    let text = "You're a spotlight nominator this week: think of a colleague whose kindness went unnoticed.";
+    // An email only: the home page already shows nominators their prompt.
+    let link = config.url_for("/recognition/new");
     for person in db::people::find_many(&mut *tx, &invited.unwrap_or_default()).await? {
-        let content = compose::spotlight(person.first_name(), &config.url_for(link));
-        let email = Email {
-            content: &content,
-            calendar: None,
-        };
+        let content = compose::spotlight(person.first_name(), &link);
         let kind = MailKind::SpotlightNominator;
-        notify(&mut tx, config, &person, kind, text, link, Some(email)).await?;
+        queue(&mut tx, config, (&person).into(), kind, &content, None).await?;
     }
     tx.commit().await?;
     Ok(week)

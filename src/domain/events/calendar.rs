@@ -40,12 +40,15 @@ pub fn calendar(name: &str, entries: &[CalendarEntry<'_>]) -> String {
 /// A calendar sent by email (RFC 5546): `REQUEST` adds or updates the event in the reader's
 /// calendar (the same UID, a higher SEQUENCE after each change), `CANCEL` removes it.
 pub fn calendar_with_method(name: &str, entries: &[CalendarEntry<'_>], method: &str) -> String {
-    let mut calendar = Calendar::new();
+    // `Calendar::new()` would add a PRODID of its own: RFC 5545 allows one.
+    let mut calendar = Calendar::empty();
     calendar
+        .append_property(icalendar::Property::new("VERSION", "2.0"))
         .append_property(icalendar::Property::new(
             "PRODID",
             "-//Attune//Story nights//EN",
         ))
+        .append_property(icalendar::Property::new("CALSCALE", "GREGORIAN"))
         .append_property(icalendar::Property::new("METHOD", method))
         .name(name);
     for entry in entries {
