@@ -4,7 +4,7 @@ use std::net::IpAddr;
 
 use chrono::{DateTime, Utc};
 use sqlx::types::ipnetwork::IpNetwork;
-use sqlx::{FromRow, PgConnection, PgExecutor};
+use sqlx::{FromRow, PgExecutor};
 use tracing::instrument;
 use uuid::Uuid;
 
@@ -39,6 +39,7 @@ pub struct OutboxMessage {
     pub calendar: Option<String>,
     pub calendar_method: Option<String>,
     pub attempts: i32,
+    pub created_at: DateTime<Utc>,
 }
 
 #[instrument(skip_all)]
@@ -67,41 +68,50 @@ pub async fn enqueue(db: impl PgExecutor<'_>, message: &NewMessage) -> DbResult<
     Ok(id)
 }
 
-/// Locks up to `limit` due messages for this transaction. Rows another worker holds are
-/// skipped, so concurrent workers never take the same message.
+/// Claims up to `limit` due messages for `lease`, in one statement: rows another worker is
+/// claiming are skipped (`SKIP LOCKED`), and a claimed row is due again only when its lease
+/// ends, so a worker that dies mid-batch leaves its messages to the next worker after the
+/// lease. No transaction stays open while talking to the SMTP server.
 #[instrument(skip_all)]
 pub async fn claim_due(
-    conn: &mut PgConnection,
+    db: impl PgExecutor<'_>,
     now: DateTime<Utc>,
+    lease: chrono::Duration,
     limit: i64,
 ) -> DbResult<Vec<OutboxMessage>> {
     Ok(sqlx::query_as(
-        "SELECT id, kind, person_id, to_address, subject, text_body, html_body, calendar, \
-         calendar_method, attempts FROM outbox \
-         WHERE status = 'queued' AND next_attempt_at <= $1 \
-         ORDER BY next_attempt_at LIMIT $2 FOR UPDATE SKIP LOCKED",
+        "UPDATE outbox o SET next_attempt_at = $2 FROM ( \
+             SELECT id FROM outbox WHERE status = 'queued' AND next_attempt_at <= $1 \
+             ORDER BY next_attempt_at LIMIT $3 FOR UPDATE SKIP LOCKED) due \
+         WHERE o.id = due.id \
+         RETURNING o.id, o.kind, o.person_id, o.to_address, o.subject, o.text_body, \
+                   o.html_body, o.calendar, o.calendar_method, o.attempts, o.created_at",
     )
     .bind(now)
+    .bind(now + lease)
     .bind(limit)
-    .fetch_all(conn)
+    .fetch_all(db)
     .await?)
 }
 
-pub async fn mark_sent(conn: &mut PgConnection, id: Uuid, now: DateTime<Utc>) -> DbResult<()> {
+/// Records a delivery. The words are not kept once sent: nobody reads them again, and links
+/// that carry a token (invitations, password resets) must not outlive their use.
+pub async fn mark_sent(db: impl PgExecutor<'_>, id: Uuid, now: DateTime<Utc>) -> DbResult<()> {
     sqlx::query(
         "UPDATE outbox SET status = 'sent', sent_at = $2, attempts = attempts + 1, \
-         last_error = NULL WHERE id = $1",
+         last_error = NULL, text_body = '', html_body = '', calendar = NULL, \
+         calendar_method = NULL WHERE id = $1",
     )
     .bind(id)
     .bind(now)
-    .execute(conn)
+    .execute(db)
     .await?;
     Ok(())
 }
 
 /// Records a failed delivery: try again at `retry_at`, or mark failed when `None`.
 pub async fn mark_failed_attempt(
-    conn: &mut PgConnection,
+    db: impl PgExecutor<'_>,
     id: Uuid,
     error: &str,
     retry_at: Option<DateTime<Utc>>,
@@ -114,7 +124,7 @@ pub async fn mark_failed_attempt(
     .bind(id)
     .bind(error.chars().take(1000).collect::<String>())
     .bind(retry_at)
-    .execute(conn)
+    .execute(db)
     .await?;
     Ok(())
 }
@@ -298,4 +308,16 @@ pub async fn subscribers(db: impl PgExecutor<'_>, kind: MailKind) -> DbResult<Ve
     .bind(kind.as_str())
     .fetch_all(db)
     .await?)
+}
+
+/// Deletes sent and failed messages older than `before` (retention).
+pub async fn delete_old_messages(db: impl PgExecutor<'_>, before: DateTime<Utc>) -> DbResult<u64> {
+    Ok(sqlx::query(
+        "DELETE FROM outbox WHERE (status = 'sent' AND sent_at < $1) \
+         OR (status = 'failed' AND created_at < $1)",
+    )
+    .bind(before)
+    .execute(db)
+    .await?
+    .rows_affected())
 }

@@ -107,6 +107,22 @@ impl MailKind {
     }
 }
 
+impl MailKind {
+    /// How long a message of this kind is worth sending: a password reset link works for an
+    /// hour and an invitation for a week, and a reminder or digest that waited (for SMTP to be
+    /// configured, or a server to come back) is news no more.
+    pub fn expires_after(self) -> Option<Duration> {
+        match self {
+            MailKind::PasswordReset => Some(Duration::hours(1)),
+            MailKind::EventReminder => Some(Duration::hours(24)),
+            MailKind::WeeklyDigest | MailKind::SpotlightNominator | MailKind::Invitation => {
+                Some(Duration::days(7))
+            }
+            _ => None,
+        }
+    }
+}
+
 /// Deliveries tried before a message is marked failed.
 pub const MAX_ATTEMPTS: i32 = 8;
 

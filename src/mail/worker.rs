@@ -1,9 +1,11 @@
-//! Delivers the outbox. Every running instance runs this worker; each batch is claimed with
-//! `FOR UPDATE SKIP LOCKED` inside one transaction, so two instances never take the same
-//! message, and a message whose instance dies mid-batch is unlocked and delivered by the next
-//! batch. The guarantee is at least once: a crash after the SMTP server accepted a message but
-//! before the batch committed sends it again, with the same `Message-ID`, so mail systems can
-//! tell it is the same message.
+//! Delivers the outbox. Every running instance runs this worker. Each batch is claimed in one
+//! statement with `FOR UPDATE SKIP LOCKED`, which also leases the claimed messages for a few
+//! minutes (see [`LEASE`]), so two instances never take the same message; no transaction stays
+//! open while talking to the SMTP server; each result is recorded as soon as it is known. A
+//! message whose instance dies mid-batch is due again when its lease ends. The guarantee is at
+//! least once: a crash after the SMTP server accepted a message but before the result was
+//! recorded sends it again, with the same `Message-ID`, so mail systems can tell it is the
+//! same message.
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -13,11 +15,16 @@ use sqlx::PgPool;
 
 use super::compose;
 use crate::config::AppConfig;
+use crate::db::mail::OutboxMessage;
 use crate::db::{self, DbResult};
 use crate::domain::mail::retry_after;
 
-/// Messages claimed per transaction.
+/// Messages claimed per batch.
 pub const BATCH: i64 = 50;
+
+/// How long a claimed message is left to its worker before another may take it: far longer
+/// than a batch takes (at most a few 30-second timeouts in a row).
+pub const LEASE: chrono::Duration = chrono::Duration::minutes(5);
 
 /// SMTP conversations at once (lettre keeps a pool of as many connections): a conversation
 /// spends most of its time waiting (lettre writes the end-of-data line on its own, so each
@@ -26,50 +33,68 @@ pub const BATCH: i64 = 50;
 pub const CONCURRENT_SENDS: usize = 16;
 
 /// Sends the messages that are due (up to [`BATCH`]) and records each result; returns how
-/// many were tried. Does nothing while mail isn't configured.
+/// many were claimed. Does nothing while mail isn't configured.
 pub async fn deliver_due(pool: &PgPool, config: &AppConfig, now: DateTime<Utc>) -> DbResult<usize> {
     let Some(mail) = &config.mail else {
         return Ok(0);
     };
     let key = db::mail::signing_key(pool, "unsubscribe").await?;
-    let mut tx = pool.begin().await?;
-    let due = db::mail::claim_due(&mut tx, now, BATCH).await?;
+    let due = db::mail::claim_due(pool, now, LEASE, BATCH).await?;
+    let claimed = due.len();
     let mut sending = tokio::task::JoinSet::new();
-    let mut results = Vec::with_capacity(due.len());
-    for message in due.iter().cloned() {
+    for message in due {
         let kind = message.kind.0;
+        if kind
+            .expires_after()
+            .is_some_and(|ttl| message.created_at + ttl < now)
+        {
+            let why = "not sent: it waited longer than this kind of message is useful";
+            db::mail::mark_failed_attempt(pool, message.id, why, None).await?;
+            continue;
+        }
         let unsubscribe = kind
             .can_opt_out()
             .then(|| compose::unsubscribe_link(config, &key, message.person_id, kind));
-        let mail = mail.clone();
-        if sending.len() >= CONCURRENT_SENDS
-            && let Some(done) = sending.join_next().await
-        {
-            results.push(done.expect("a send task finishes"));
+        while sending.len() >= CONCURRENT_SENDS {
+            if let Some(done) = sending.join_next().await {
+                record(pool, done).await?;
+            }
         }
+        let mail = mail.clone();
         sending.spawn(async move {
             let result = mail.send(&message, unsubscribe.as_deref()).await;
             (message, result)
         });
     }
     while let Some(done) = sending.join_next().await {
-        results.push(done.expect("a send task finishes"));
+        record(pool, done).await?;
     }
-    for (message, result) in &results {
-        let kind = message.kind.0;
-        match result {
-            Ok(()) => db::mail::mark_sent(&mut tx, message.id, Utc::now()).await?,
-            Err(error) => {
-                let attempts = message.attempts + 1;
-                let retry_at = retry_after(attempts).map(|wait| Utc::now() + wait);
-                tracing::warn!(id = %message.id, kind = kind.as_str(), attempts, %error,
-                    gives_up = retry_at.is_none(), "sending an email failed");
-                db::mail::mark_failed_attempt(&mut tx, message.id, error, retry_at).await?;
-            }
+    Ok(claimed)
+}
+
+/// Records how one delivery went: sent, or tried again later with the server's answer kept
+/// (failed for good after the last try). A send task that panicked is left to its lease.
+async fn record(
+    pool: &PgPool,
+    done: Result<(OutboxMessage, Result<(), String>), tokio::task::JoinError>,
+) -> DbResult<()> {
+    let (message, result) = match done {
+        Ok(done) => done,
+        Err(err) => {
+            tracing::error!(error = %err, "a mail send task failed");
+            return Ok(());
+        }
+    };
+    match result {
+        Ok(()) => db::mail::mark_sent(pool, message.id, Utc::now()).await,
+        Err(error) => {
+            let attempts = message.attempts + 1;
+            let retry_at = retry_after(attempts).map(|wait| Utc::now() + wait);
+            tracing::warn!(id = %message.id, kind = message.kind.0.as_str(), attempts, %error,
+                gives_up = retry_at.is_none(), "sending an email failed");
+            db::mail::mark_failed_attempt(pool, message.id, &error, retry_at).await
         }
     }
-    tx.commit().await?;
-    Ok(due.len())
 }
 
 /// Starts this instance's worker: it delivers what is due, then looks again every `every`

@@ -109,6 +109,14 @@ async fn an_invitation_email_arrives_and_its_link_lets_the_person_join(pool: PgP
     assert_eq!(location(&response), "/");
     let (_, home) = grace.get_html("/").await;
     assert!(visible_text(&home).contains("Grace"));
+
+    // Once sent, the words (and the link's token) are not kept.
+    let kept: Vec<String> =
+        sqlx::query_scalar("SELECT text_body || html_body FROM outbox WHERE status = 'sent'")
+            .fetch_all(&app.pool)
+            .await
+            .unwrap();
+    assert_eq!(kept, vec![String::new()]);
 }
 
 #[sqlx::test]
@@ -546,10 +554,10 @@ async fn a_worker_killed_mid_batch_loses_nothing(pool: PgPool) {
     let before = sink.messages().len();
     assert!(before < 40, "the worker died mid-batch ({before} sent)");
 
-    // The dead worker's rows are unlocked once its connection rolls back; later batches send
-    // them.
+    // What the dead worker had claimed is due again when its lease ends.
+    let after_lease = Utc::now() + attune::mail::worker::LEASE + Duration::minutes(1);
     for _ in 0..100 {
-        deliver_due(&app.pool, &config, Utc::now()).await.unwrap();
+        deliver_due(&app.pool, &config, after_lease).await.unwrap();
         if status_counts(&app.pool).await.get("sent") == Some(&40) {
             break;
         }
@@ -594,6 +602,17 @@ async fn without_smtp_messages_wait_and_links_stay_copyable(pool: PgPool) {
         .await
         .unwrap();
     assert_eq!((counts.queued, counts.sent, counts.failed), (1, 0, 0));
+
+    // Mail set up later: a reset link that waited past its hour is not sent.
+    sqlx::query("UPDATE outbox SET created_at = now() - interval '2 hours'")
+        .execute(&app.pool)
+        .await
+        .unwrap();
+    let sink = SmtpSink::start();
+    let config = common::config_for(&app.address, None, Some(&sink));
+    deliver_due(&app.pool, &config, Utc::now()).await.unwrap();
+    assert_eq!(status_counts(&app.pool).await.get("failed"), Some(&1));
+    assert!(sink.messages().is_empty(), "a stale link never leaves");
 }
 
 /// Ada recognises Ben through the form; returns the recognition id.
