@@ -4,7 +4,12 @@
 
 ALTER TABLE event_rsvps DROP COLUMN notice;
 
+-- (Moving the start clears it, so the new date gets its own reminder.)
 ALTER TABLE events ADD COLUMN reminder_sent_at timestamptz;
+
+-- When the lineup was first published: its storytellers are told once, not each time an
+-- organizer hides and shows it again.
+ALTER TABLE events ADD COLUMN lineup_announced_at timestamptz;
 
 -- What the reminder job looks for: published events starting soon whose reminder hasn't gone.
 CREATE INDEX events_reminder_due_idx ON events (starts_at)

@@ -35,7 +35,7 @@ pub async fn send_weekly_digest(
     let posts = db::recognition::wall_posts_since(&mut *tx, now - Duration::days(7)).await?;
     let nights = db::events::next_published(&mut *tx, now, 3).await?;
     let ids = db::mail::subscribers(&mut *tx, MailKind::WeeklyDigest).await?;
-    let people = db::people::find_many(&mut *tx, &ids).await?;
+    let people = db::people::find_active(&mut *tx, &ids).await?;
     for person in &people {
         let latest = db::quiz::latest(pool, person.id).await?;
         let suggestion = recommend_for(pool, person, latest.as_ref())

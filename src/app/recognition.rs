@@ -46,7 +46,7 @@ pub async fn ensure_spotlight_round(
     let invited = run_spotlight_round(&mut tx, week, settings.spotlight_per_department).await?;
     // An email only: the home page already shows nominators their prompt.
     let link = config.url_for("/recognition/new");
-    for person in db::people::find_many(&mut *tx, &invited.unwrap_or_default()).await? {
+    for person in db::people::find_active(&mut *tx, &invited.unwrap_or_default()).await? {
         let content = compose::spotlight(person.first_name(), &link);
         let kind = MailKind::SpotlightNominator;
         queue(&mut tx, config, (&person).into(), kind, &content, None).await?;
@@ -240,7 +240,8 @@ pub async fn approve(
     if !store::approve(&mut *tx, recognition.id, reviewer, now).await? {
         return Err(AppError::Conflict(ALREADY_REVIEWED.into()));
     }
-    if let Some(recipient) = db::people::find(&mut *tx, recognition.recipient.id).await? {
+    let recipient = db::people::find(&mut *tx, recognition.recipient.id).await?;
+    if let Some(recipient) = recipient.filter(|p| p.active) {
         let nominator = &recognition.nominator.name;
         tell_recipient(&mut tx, config, recognition.id, nominator, &recipient).await?;
     }
@@ -262,7 +263,8 @@ pub async fn reject(
     if !store::reject(&mut *tx, recognition.id, reviewer, reason, now).await? {
         return Err(AppError::Conflict(ALREADY_REVIEWED.into()));
     }
-    if let Some(nominator) = db::people::find(&mut *tx, recognition.nominator.id).await? {
+    let nominator = db::people::find(&mut *tx, recognition.nominator.id).await?;
+    if let Some(nominator) = nominator.filter(|p| p.active) {
         let recipient = &recognition.recipient.name;
         let link = "/recognition/given";
         let text = format!("HR declined your recognition of {recipient}, and said why.");

@@ -102,14 +102,16 @@ pub async fn find(db: impl PgExecutor<'_>, id: Uuid) -> DbResult<Option<Person>>
     Ok(row.map(Person::from))
 }
 
-/// The people with these ids (those that exist), in no particular order.
+/// The active people among these ids, in no particular order (whom to tell something:
+/// someone deactivated hears nothing more).
 #[instrument(skip_all)]
-pub async fn find_many(db: impl PgExecutor<'_>, ids: &[Uuid]) -> DbResult<Vec<Person>> {
-    let rows: Vec<PersonRow> =
-        sqlx::query_as(&format!("SELECT {COLUMNS} FROM people WHERE id = ANY($1)"))
-            .bind(ids)
-            .fetch_all(db)
-            .await?;
+pub async fn find_active(db: impl PgExecutor<'_>, ids: &[Uuid]) -> DbResult<Vec<Person>> {
+    let rows: Vec<PersonRow> = sqlx::query_as(&format!(
+        "SELECT {COLUMNS} FROM people WHERE id = ANY($1) AND active"
+    ))
+    .bind(ids)
+    .fetch_all(db)
+    .await?;
     Ok(rows.into_iter().map(Person::from).collect())
 }
 

@@ -331,7 +331,8 @@ pub async fn move_story(
 }
 
 /// Shows or hides the lineup to everyone.
-/// Shows or hides the lineup; the first time it is shown, its storytellers are told.
+/// Shows or hides the lineup; the first time it is shown (only then), its storytellers are
+/// told.
 pub async fn set_lineup_visibility(
     pool: &PgPool,
     config: &AppConfig,
@@ -341,7 +342,7 @@ pub async fn set_lineup_visibility(
     let mut tx = pool.begin().await?;
     let event = db::events::lock(&mut tx, id).await?.or_404()?;
     db::events::set_lineup_published(&mut *tx, event.id, visible).await?;
-    if visible && !event.lineup_published {
+    if visible && db::events::announce_lineup(&mut *tx, id).await? {
         let storytellers: Vec<Uuid> = db::events::lineup(&mut *tx, id)
             .await?
             .iter()

@@ -79,7 +79,7 @@ fn story_night(
 }
 
 async fn people(conn: &mut PgConnection, ids: &[Uuid]) -> AppResult<Vec<Person>> {
-    Ok(db::people::find_many(&mut *conn, ids).await?)
+    Ok(db::people::find_active(&mut *conn, ids).await?)
 }
 
 /// One message about a story night, for everyone in a list.
@@ -324,8 +324,8 @@ pub async fn send_due_reminders(
                 config,
                 &event,
                 &person,
-                format!("Tomorrow: {}", event.title),
-                vec!["A reminder that you're going to this story night. If you can't come after all, cancel your RSVP so someone on the waitlist can have your seat.".into()],
+                format!("Coming up: {}", event.title),
+                vec!["A reminder that you're going to this story night soon. If you can't come after all, cancel your RSVP so someone on the waitlist can have your seat.".into()],
             );
             queue(
                 &mut tx,

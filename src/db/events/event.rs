@@ -124,6 +124,8 @@ pub async fn update(db: impl PgExecutor<'_>, id: Uuid, input: &EventInput) -> Db
         "UPDATE events SET title = $2, theme = $3, description = $4, starts_at = $5, \
          ends_at = $6, time_zone = $7, office = $8, room = $9, video_url = $10, capacity = $11, \
          storyteller_slots = $12, minutes_per_story = $13, pitch_deadline = $14, \
+         reminder_sent_at = CASE WHEN starts_at IS DISTINCT FROM $5 THEN NULL \
+                                 ELSE reminder_sent_at END, \
          sequence = sequence + 1, updated_at = now() WHERE id = $1",
     )
     .bind(id);
@@ -193,6 +195,18 @@ pub async fn set_lineup_published(
         .execute(db)
         .await?;
     Ok(())
+}
+
+/// Records that the lineup's storytellers were told; false when they were told before.
+pub async fn announce_lineup(db: impl PgExecutor<'_>, id: Uuid) -> DbResult<bool> {
+    Ok(sqlx::query(
+        "UPDATE events SET lineup_announced_at = now() WHERE id = $1 AND lineup_announced_at IS NULL",
+    )
+    .bind(id)
+    .execute(db)
+    .await?
+    .rows_affected()
+        == 1)
 }
 
 /// Which events a list shows.
