@@ -159,6 +159,15 @@ fn spawn_housekeeping(pool: PgPool) {
             if let Err(err) = db::mail::delete_old_reset_requests(&pool, day_ago).await {
                 tracing::warn!(error = %err, "password reset request cleanup failed");
             }
+            // Sent and failed mail is kept 30 days (for HR's outbox), read notifications 180.
+            let month_ago = now - chrono::Duration::days(30);
+            if let Err(err) = db::mail::delete_old_messages(&pool, month_ago).await {
+                tracing::warn!(error = %err, "outbox cleanup failed");
+            }
+            let half_year_ago = now - chrono::Duration::days(180);
+            if let Err(err) = db::notifications::delete_old_read(&pool, half_year_ago).await {
+                tracing::warn!(error = %err, "notification cleanup failed");
+            }
         }
     });
 }

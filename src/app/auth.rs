@@ -77,14 +77,28 @@ pub async fn request_password_reset(
     now: DateTime<Utc>,
 ) -> AppResult<ResetRequest> {
     let since = now - rules::RESET_WINDOW;
-    let (for_email, from_address) = db::mail::record_reset_request(pool, email, ip, since).await?;
-    if let Throttle::Wait { minutes } = rules::decide_reset(for_email, from_address) {
-        return Ok(ResetRequest::Wait { minutes });
+    let mut tx = pool.begin().await?;
+    let allowed = db::mail::reset_request(&mut tx, email, ip, since, |n| {
+        rules::decide_reset(n.pair, n.email, n.address) == Throttle::Allow
+    })
+    .await?;
+    tx.commit().await?;
+    if !allowed {
+        return Ok(ResetRequest::Wait {
+            minutes: rules::RESET_WINDOW.num_minutes(),
+        });
     }
+    // The answer mustn't take longer for an account that exists: the link is made and queued
+    // after it, in the background.
     if let Some((person, _)) = db::people::find_for_sign_in(pool, email).await?
         && person.active
     {
-        send_password_reset(pool, config, &person, now).await?;
+        let (pool, config) = (pool.clone(), config.clone());
+        tokio::spawn(async move {
+            if let Err(err) = send_password_reset(&pool, &config, &person, now).await {
+                tracing::warn!(error = %err, "queueing a password reset email failed");
+            }
+        });
     }
     Ok(ResetRequest::Accepted)
 }

@@ -242,26 +242,56 @@ pub async fn set_preference(
     Ok(())
 }
 
-/// Records a "forgot your password?" request and returns how many were made in the window
-/// for this email and from this address (this one included), in one statement.
-pub async fn record_reset_request(
-    db: impl PgExecutor<'_>,
+/// Recent "forgot your password?" requests that went ahead: for this email from this
+/// address, for this email, and from this address.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ResetRequests {
+    pub pair: i64,
+    pub email: i64,
+    pub address: i64,
+}
+
+/// Counts the requests since `since`, and records this one when `allow` says it may go ahead.
+/// Requests for one email are decided one at a time (an advisory lock held to the end of the
+/// transaction), so a burst can't slip past the limits.
+pub async fn reset_request(
+    conn: &mut sqlx::PgConnection,
     email: &str,
     ip: Option<IpAddr>,
     since: DateTime<Utc>,
-) -> DbResult<(i64, i64)> {
+    allow: impl FnOnce(ResetRequests) -> bool,
+) -> DbResult<bool> {
     let ip = ip.map(IpNetwork::from);
-    Ok(sqlx::query_as(
-        "WITH added AS (INSERT INTO password_reset_requests (email, ip) VALUES ($1, $2)) \
-         SELECT (SELECT count(*) + 1 FROM password_reset_requests WHERE email = $1 AND at > $3), \
-                (SELECT count(*) + 1 FROM password_reset_requests \
+    sqlx::query("SELECT pg_advisory_xact_lock(hashtext('password_reset:' || $1))")
+        .bind(email)
+        .execute(&mut *conn)
+        .await?;
+    let (pair, for_email, address): (i64, i64, i64) = sqlx::query_as(
+        "SELECT (SELECT count(*) FROM password_reset_requests \
+                  WHERE email = $1 AND ip IS NOT DISTINCT FROM $2 AND at > $3), \
+                (SELECT count(*) FROM password_reset_requests WHERE email = $1 AND at > $3), \
+                (SELECT count(*) FROM password_reset_requests \
                   WHERE $2::inet IS NOT NULL AND ip = $2 AND at > $3)",
     )
     .bind(email)
     .bind(ip)
     .bind(since)
-    .fetch_one(db)
-    .await?)
+    .fetch_one(&mut *conn)
+    .await?;
+    let counts = ResetRequests {
+        pair,
+        email: for_email,
+        address,
+    };
+    if !allow(counts) {
+        return Ok(false);
+    }
+    sqlx::query("INSERT INTO password_reset_requests (email, ip) VALUES ($1, $2)")
+        .bind(email)
+        .bind(ip)
+        .execute(&mut *conn)
+        .await?;
+    Ok(true)
 }
 
 pub async fn delete_old_reset_requests(

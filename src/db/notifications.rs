@@ -97,3 +97,14 @@ pub async fn mark_all_read(
     .await?
     .rows_affected())
 }
+
+/// Deletes read notifications older than `before` (retention).
+pub async fn delete_old_read(db: impl PgExecutor<'_>, before: DateTime<Utc>) -> DbResult<u64> {
+    Ok(
+        sqlx::query("DELETE FROM notifications WHERE read_at IS NOT NULL AND created_at < $1")
+            .bind(before)
+            .execute(db)
+            .await?
+            .rows_affected(),
+    )
+}

@@ -115,8 +115,12 @@ pub async fn find_active(db: impl PgExecutor<'_>, ids: &[Uuid]) -> DbResult<Vec<
     Ok(rows.into_iter().map(Person::from).collect())
 }
 
-/// The signed-in person and how many unread notifications they have, in one round trip (read
-/// with every signed-in page).
+/// Unread notifications counted at most (shown as "99+"), so the count costs the same however
+/// many a person leaves unread.
+pub const UNREAD_CAP: i64 = 100;
+
+/// The signed-in person and how many unread notifications they have (up to [`UNREAD_CAP`]),
+/// in one round trip (read with every signed-in page).
 #[instrument(skip_all)]
 pub async fn find_viewer(db: impl PgExecutor<'_>, id: Uuid) -> DbResult<Option<(Person, i64)>> {
     #[derive(FromRow)]
@@ -126,7 +130,9 @@ pub async fn find_viewer(db: impl PgExecutor<'_>, id: Uuid) -> DbResult<Option<(
         unread: i64,
     }
     let row: Option<ViewerRow> = sqlx::query_as(&format!(
-        "SELECT {COLUMNS}, (SELECT count(*) FROM notifications n          WHERE n.person_id = people.id AND n.read_at IS NULL) AS unread          FROM people WHERE id = $1"
+        "SELECT {COLUMNS}, (SELECT count(*) FROM (SELECT 1 FROM notifications n \
+         WHERE n.person_id = people.id AND n.read_at IS NULL LIMIT {UNREAD_CAP}) capped) \
+         AS unread FROM people WHERE id = $1"
     ))
     .bind(id)
     .fetch_optional(db)

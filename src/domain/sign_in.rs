@@ -13,17 +13,22 @@ pub const WINDOW: Duration = Duration::minutes(15);
 
 /// How long a password reset link works.
 pub const RESET_LINK_MINUTES: i64 = 60;
-/// "Forgot your password?" requests for one email, and from one address, within
-/// [`RESET_WINDOW`] after which further requests wait.
-pub const RESET_EMAIL_LIMIT: i64 = 3;
+/// "Forgot your password?" requests that may go ahead within [`RESET_WINDOW`]: for one email
+/// from one address, for one email from anywhere, and from one address. Only requests that
+/// went ahead count, and the tightest limit is per email *and* address, so someone asking
+/// again and again for a colleague's address can't keep that colleague from resetting theirs.
+pub const RESET_PAIR_LIMIT: i64 = 3;
+pub const RESET_EMAIL_LIMIT: i64 = 10;
 pub const RESET_ADDRESS_LIMIT: i64 = 20;
 pub const RESET_WINDOW: Duration = Duration::hours(1);
 
-/// Whether a password reset request may go ahead, given the requests made in the window
-/// (this one included) for its email and from its address. Refusals say the same whether or
-/// not the account exists.
-pub fn decide_reset(for_email: i64, from_address: i64) -> Throttle {
-    if for_email > RESET_EMAIL_LIMIT || from_address > RESET_ADDRESS_LIMIT {
+/// Whether one more password reset request may go ahead, given those that did in the window.
+/// Refusals say the same whether or not the account exists.
+pub fn decide_reset(pair: i64, for_email: i64, from_address: i64) -> Throttle {
+    if pair >= RESET_PAIR_LIMIT
+        || for_email >= RESET_EMAIL_LIMIT
+        || from_address >= RESET_ADDRESS_LIMIT
+    {
         Throttle::Wait {
             minutes: RESET_WINDOW.num_minutes(),
         }
@@ -79,15 +84,19 @@ mod tests {
     use super::*;
 
     #[test]
-    fn password_reset_requests_are_limited_per_email_and_per_address() {
-        assert_eq!(decide_reset(1, 1), Throttle::Allow);
-        assert_eq!(decide_reset(RESET_EMAIL_LIMIT, 1), Throttle::Allow);
+    fn password_reset_requests_are_limited_per_pair_email_and_address() {
+        assert_eq!(decide_reset(0, 0, 0), Throttle::Allow);
+        assert_eq!(decide_reset(RESET_PAIR_LIMIT - 1, 5, 5), Throttle::Allow);
         assert!(matches!(
-            decide_reset(RESET_EMAIL_LIMIT + 1, 1),
+            decide_reset(RESET_PAIR_LIMIT, 3, 3),
             Throttle::Wait { .. }
         ));
         assert!(matches!(
-            decide_reset(1, RESET_ADDRESS_LIMIT + 1),
+            decide_reset(0, RESET_EMAIL_LIMIT, 0),
+            Throttle::Wait { .. }
+        ));
+        assert!(matches!(
+            decide_reset(0, 0, RESET_ADDRESS_LIMIT),
             Throttle::Wait { .. }
         ));
     }

@@ -153,11 +153,11 @@ fn is_loopback(host: &str) -> bool {
             .is_ok_and(|ip| ip.is_loopback())
 }
 
+/// Decodes `%40` and the like in the URL's user name and password (a `+` stays a `+`).
 fn percent_decode(part: &str) -> anyhow::Result<String> {
-    Ok(url::form_urlencoded::parse(format!("x={part}").as_bytes())
-        .next()
-        .map(|(_, value)| value.into_owned())
-        .unwrap_or_default())
+    Ok(percent_encoding::percent_decode_str(part)
+        .decode_utf8()?
+        .into_owned())
 }
 
 /// `List-Unsubscribe` (RFC 2369): where a mail client unsubscribes in one click.
@@ -224,6 +224,10 @@ mod tests {
         );
         assert!(
             MailConfig::parse("smtps://smtp.example.com", Some("not an address"), &base()).is_err()
+        );
+        assert_eq!(
+            percent_decode("me+app%40example.com").unwrap(),
+            "me+app@example.com"
         );
     }
 }

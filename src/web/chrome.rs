@@ -28,6 +28,17 @@ pub struct NavUser {
 }
 
 impl NavUser {
+    /// The unread count as shown: "99+" past 99.
+    pub fn unread_label(&self) -> String {
+        if self.unread > 99 {
+            "99+".into()
+        } else {
+            self.unread.to_string()
+        }
+    }
+}
+
+impl NavUser {
     fn from_person(person: &Person, unread: i64) -> Self {
         NavUser {
             name: person.display_name.clone(),
