@@ -163,6 +163,9 @@ pub struct Sso {
     post_logout_url: String,
     http: reqwest::Client,
     discovery: RwLock<Discovery>,
+    /// Origins Attune's forms may lead to (the button and sign-out redirect there), for the
+    /// Content-Security-Policy's `form-action`: the issuer's, then the discovered endpoints'.
+    form_targets: std::sync::RwLock<String>,
 }
 
 /// What the sign-in page shows.
@@ -181,6 +184,7 @@ impl Sso {
         Ok(Sso {
             redirect_url: RedirectUrl::new(app.oidc_redirect_url())?,
             post_logout_url: app.url_for("/login"),
+            form_targets: std::sync::RwLock::new(config.issuer.origin().ascii_serialization()),
             config,
             http,
             discovery: RwLock::new(Discovery::default()),
@@ -229,6 +233,7 @@ impl Sso {
         match self.discover().await {
             Ok(metadata) => {
                 tracing::info!(issuer = %self.config.issuer, "discovered the identity provider");
+                self.remember_form_targets(&metadata);
                 let metadata = Arc::new(metadata);
                 discovery.metadata = Some((metadata.clone(), Instant::now()));
                 Some(metadata)
@@ -238,6 +243,35 @@ impl Sso {
                     "could not discover the identity provider (ATTUNE_OIDC_ISSUER); the sign-in button stays off and discovery is tried again in a minute");
                 discovery.metadata.as_ref().map(|(m, _)| m.clone())
             }
+        }
+    }
+
+    /// The origins for `form-action` (space-separated).
+    pub fn form_targets(&self) -> String {
+        self.form_targets
+            .read()
+            .map(|targets| targets.clone())
+            .unwrap_or_default()
+    }
+
+    fn remember_form_targets(&self, metadata: &ProviderMetadataWithLogout) {
+        let mut origins = vec![self.config.issuer.origin().ascii_serialization()];
+        let endpoints = [
+            Some(metadata.authorization_endpoint().url().clone()),
+            metadata
+                .additional_metadata()
+                .end_session_endpoint
+                .as_ref()
+                .map(|url| url.url().clone()),
+        ];
+        for url in endpoints.into_iter().flatten() {
+            let origin = url.origin().ascii_serialization();
+            if !origins.contains(&origin) {
+                origins.push(origin);
+            }
+        }
+        if let Ok(mut targets) = self.form_targets.write() {
+            *targets = origins.join(" ");
         }
     }
 

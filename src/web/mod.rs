@@ -146,6 +146,7 @@ pub fn router(state: AppState) -> Router {
         .expect("the base URL has a valid origin");
 
     let request_id = HeaderName::from_static("x-request-id");
+    let headers_state = state.clone();
     pages
         .merge(probe_routes().router)
         .merge(statics)
@@ -178,7 +179,7 @@ pub fn router(state: AppState) -> Router {
                 )
                 .layer(PropagateRequestIdLayer::new(request_id))
                 .layer(CatchPanicLayer::new())
-                .layer(from_fn_with_state(config.clone(), security::headers))
+                .layer(from_fn_with_state(headers_state, security::headers))
                 .layer(from_fn(errors::render_error_pages))
                 .layer(csrf)
                 .layer(RequestBodyLimitLayer::new(MAX_BODY_BYTES))
