@@ -252,4 +252,23 @@ mod tests {
             None
         );
     }
+
+    #[test]
+    fn an_sso_only_invitation_asks_for_no_password() {
+        let content = invitation_sso(
+            "Ada",
+            "Sign in with Okta",
+            "https://attune.example.com/login",
+        );
+        let text = content.paragraphs.join(" ");
+        assert!(text.contains("no password to choose"));
+        assert!(text.contains("Sign in with Okta"));
+        assert_eq!(
+            content.action,
+            Some((
+                "Sign in with Okta".into(),
+                "https://attune.example.com/login".into()
+            ))
+        );
+    }
 }

@@ -425,3 +425,46 @@ async fn an_unreachable_provider_leaves_the_button_disabled_and_nothing_breaks(p
     let response = app.hr_admin("hr@example.com").await.get("/").await;
     assert_eq!(response.status(), StatusCode::OK);
 }
+
+#[sqlx::test]
+async fn with_sso_only_an_invitation_leads_to_the_provider_instead_of_a_password(pool: PgPool) {
+    let (app, _provider) = spawn_app_with_sso(pool.clone()).await;
+    let id = app
+        .create_person("ana@example.com", "Ana", Roles::default())
+        .await;
+    let config = attune::config::AppConfig::for_base_url(app.address.parse().unwrap());
+    let mut conn = pool.acquire().await.unwrap();
+    let link = attune::app::people::invite(&mut conn, &config, id, chrono::Utc::now())
+        .await
+        .unwrap();
+    let path = link.strip_prefix(&app.address).unwrap().to_string();
+
+    let (_, html) = app.browser().get_html(&path).await;
+    assert!(
+        html.contains(r#"name="password""#),
+        "without SSO only, a password is chosen"
+    );
+
+    set_sso(
+        &pool,
+        SsoSettings {
+            sso_only: true,
+            ..SsoSettings::default()
+        },
+    )
+    .await;
+    let browser = app.browser();
+    let (status, html) = browser.get_html(&path).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(
+        !html.contains(r#"name="password""#),
+        "no password to choose"
+    );
+    assert!(visible_text(&html).contains(LABEL));
+    let response = browser.sign_in_with_provider("ana", "/").await;
+    assert_eq!(
+        response.status(),
+        StatusCode::SEE_OTHER,
+        "the button signs Ana in"
+    );
+}
