@@ -32,8 +32,10 @@ const RETRY_EVERY: Duration = Duration::from_secs(60);
 /// Discovery (and the signing keys it fetches) is refreshed this often, so rotated keys are
 /// picked up; a failed refresh keeps the previous document.
 const REFRESH_EVERY: Duration = Duration::from_secs(3600);
-/// How long a request to the provider may take.
+/// How long a request to the provider may take, and connecting to it (a sign-in page view
+/// that retries discovery waits at most this long for a provider that doesn't answer).
 const PROVIDER_TIMEOUT: Duration = Duration::from_secs(10);
+const CONNECT_TIMEOUT: Duration = Duration::from_secs(3);
 
 /// Every claim the provider sent besides the standard ones (department, office...).
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
@@ -179,6 +181,7 @@ impl Sso {
     pub fn new(config: OidcConfig, app: &AppConfig) -> anyhow::Result<Sso> {
         let http = reqwest::ClientBuilder::new()
             .redirect(reqwest::redirect::Policy::none())
+            .connect_timeout(CONNECT_TIMEOUT)
             .timeout(PROVIDER_TIMEOUT)
             .build()?;
         Ok(Sso {
