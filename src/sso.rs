@@ -337,7 +337,7 @@ impl Sso {
         if expected.len() != state.len() || !constant_eq(expected, state.as_bytes()) {
             return Err(SsoError::StateMismatch);
         }
-        if now - flow.started_at > crate::domain::sso::FLOW_MINUTES * 60 || now < flow.started_at {
+        if crate::domain::sso::flow_expired(flow.started_at, now) {
             return Err(SsoError::Expired);
         }
         let metadata = self.metadata().await.ok_or(SsoError::Unavailable)?;

@@ -12,6 +12,12 @@ use super::people::{DisplayName, Email, parse_label};
 /// How long a person has to come back from the provider before the sign-in must start again.
 pub const FLOW_MINUTES: i64 = 10;
 
+/// Whether a sign-in started at `started_at` (seconds since the epoch) is too old to finish at
+/// `now`, or comes from the future (a clock that jumped).
+pub fn flow_expired(started_at: i64, now: i64) -> bool {
+    now < started_at || now - started_at > FLOW_MINUTES * 60
+}
+
 /// Who may sign in with the provider the first time.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Admission {
@@ -291,6 +297,14 @@ mod tests {
             email_verified: verified,
             ..Identity::default()
         }
+    }
+
+    #[test]
+    fn a_flow_lasts_ten_minutes() {
+        assert!(!flow_expired(1_000, 1_000));
+        assert!(!flow_expired(1_000, 1_000 + 600));
+        assert!(flow_expired(1_000, 1_000 + 601));
+        assert!(flow_expired(1_000, 999));
     }
 
     #[test]
