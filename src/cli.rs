@@ -33,7 +33,7 @@ pub struct Cli {
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// Run the web server (the default): creates and migrates the database first.
-    Serve(ServerConfig),
+    Serve(Box<ServerConfig>),
     /// Create the database if needed and apply pending migrations, then exit.
     Migrate,
     /// Manage people.
@@ -98,7 +98,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
             let config = ServerConfig::parse_from_env();
             startup::serve(&database_url, config).await
         }
-        Some(Command::Serve(config)) => startup::serve(&database_url, config).await,
+        Some(Command::Serve(config)) => startup::serve(&database_url, *config).await,
         Some(Command::Migrate) => {
             startup::prepare_database(&database_url).await?;
             println!("Database is up to date.");

@@ -62,6 +62,47 @@ pub struct ServerConfig {
     /// The From address of Attune's email, e.g. `Attune <attune@example.com>`.
     #[arg(long, env = "ATTUNE_MAIL_FROM")]
     pub mail_from: Option<String>,
+
+    /// Issuer URL of your OpenID Connect identity provider (its discovery document is at
+    /// `<issuer>/.well-known/openid-configuration`). Turns on "Sign in with ...".
+    #[arg(long, env = "ATTUNE_OIDC_ISSUER")]
+    pub oidc_issuer: Option<Url>,
+
+    /// The client id Attune is registered with at the identity provider.
+    #[arg(long, env = "ATTUNE_OIDC_CLIENT_ID")]
+    pub oidc_client_id: Option<String>,
+
+    /// The client secret that goes with the client id.
+    #[arg(long, env = "ATTUNE_OIDC_CLIENT_SECRET", hide_env_values = true)]
+    pub oidc_client_secret: Option<String>,
+
+    /// The sign-in button's text, e.g. "Sign in with Okta".
+    #[arg(
+        long,
+        env = "ATTUNE_OIDC_LABEL",
+        default_value = "Sign in with your company account"
+    )]
+    pub oidc_label: String,
+}
+
+/// How Attune signs people in with an OpenID Connect identity provider.
+#[derive(Clone)]
+pub struct OidcConfig {
+    pub issuer: Url,
+    pub client_id: String,
+    pub client_secret: Option<String>,
+    /// The sign-in button's text.
+    pub label: String,
+}
+
+impl std::fmt::Debug for OidcConfig {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("OidcConfig")
+            .field("issuer", &self.issuer.as_str())
+            .field("client_id", &self.client_id)
+            .field("label", &self.label)
+            .finish_non_exhaustive()
+    }
 }
 
 /// Settings the running web application needs, resolved from [`ServerConfig`].
@@ -73,6 +114,8 @@ pub struct AppConfig {
     pub trust_proxy: bool,
     /// How to send email; `None` when no SMTP server is configured.
     pub mail: Option<crate::mail::MailConfig>,
+    /// Sign-in with an identity provider; `None` when none is configured.
+    pub oidc: Option<OidcConfig>,
 }
 
 impl AppConfig {
@@ -99,7 +142,13 @@ impl AppConfig {
             session_absolute: chrono::Duration::days(7),
             trust_proxy: false,
             mail: None,
+            oidc: None,
         }
+    }
+
+    /// Where the identity provider sends people back to (register it with the provider).
+    pub fn oidc_redirect_url(&self) -> String {
+        self.url_for("/auth/oidc/callback")
     }
 }
 
@@ -118,6 +167,22 @@ impl ServerConfig {
             )),
             trust_proxy: self.trust_proxy,
             mail: None,
+            oidc: None,
+        };
+        config.oidc = match (&self.oidc_issuer, &self.oidc_client_id) {
+            (Some(issuer), Some(client_id)) if !client_id.trim().is_empty() => Some(OidcConfig {
+                issuer: issuer.clone(),
+                client_id: client_id.trim().to_string(),
+                client_secret: self
+                    .oidc_client_secret
+                    .clone()
+                    .filter(|secret| !secret.is_empty()),
+                label: self.oidc_label.trim().to_string(),
+            }),
+            (Some(_), _) => anyhow::bail!(
+                "ATTUNE_OIDC_ISSUER is set but ATTUNE_OIDC_CLIENT_ID is not: set both (and ATTUNE_OIDC_CLIENT_SECRET) to turn on sign-in with your identity provider"
+            ),
+            _ => None,
         };
         config.mail = match &self.smtp_url {
             Some(url) if !url.trim().is_empty() => Some(crate::mail::MailConfig::parse(

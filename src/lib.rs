@@ -14,6 +14,7 @@ pub mod domain;
 pub mod error;
 pub mod mail;
 pub mod secrets;
+pub mod sso;
 pub mod startup;
 pub mod telemetry;
 pub mod web;

@@ -86,10 +86,7 @@ pub async fn first_admin_link(pool: &PgPool, config: &AppConfig) -> anyhow::Resu
 
 /// The application for a pool and settings (also used by the tests).
 pub fn app(pool: PgPool, config: AppConfig) -> axum::Router {
-    web::router(AppState {
-        pool,
-        config: Arc::new(config),
-    })
+    web::router(AppState::new(pool, Arc::new(config)))
 }
 
 /// Runs the server until SIGTERM or Ctrl-C; in-flight requests finish first.
@@ -126,9 +123,15 @@ pub async fn serve(database_url: &str, server: ServerConfig) -> anyhow::Result<(
     tracing::info!(address = %server.bind, base_url = %config.base_url, "Attune is listening");
     println!("Attune is running at {}", config.base_url);
 
+    let state = AppState::new(pool, config);
+    if let Some(sso) = state.sso.clone() {
+        // Discover the identity provider now; if it can't be reached, Attune still serves
+        // (the button is shown disabled) and tries again when the sign-in page is next shown.
+        tokio::spawn(async move { sso.metadata().await });
+    }
     axum::serve(
         listener,
-        web::router(AppState { pool, config }).into_make_service_with_connect_info::<SocketAddr>(),
+        web::router(state).into_make_service_with_connect_info::<SocketAddr>(),
     )
     .with_graceful_shutdown(shutdown_signal())
     .await

@@ -725,3 +725,68 @@ async fn people_choose_their_email_and_hr_sees_the_outbox(pool: PgPool) {
     assert_fits_phone(&browser, "outbox").await;
     browser.close().await;
 }
+
+#[sqlx::test]
+async fn signing_in_with_the_identity_provider_returns_to_the_page_first_asked_for(pool: PgPool) {
+    let (app, provider) = common::spawn_app_with_sso(pool.clone()).await;
+    app.create_person("ana@example.com", "Ana Alvarez", Roles::default())
+        .await;
+
+    let browser = Browser::start(&app.address).await;
+    browser.goto("/quiz").await;
+    assert_eq!(
+        browser.url().await.path(),
+        "/login",
+        "signing in comes first"
+    );
+    browser.assert_text(common::oidc::LABEL).await;
+    screenshot(&browser, "login-sso").await;
+    assert_accessible(
+        &browser,
+        "the sign-in page with the identity provider's button",
+    )
+    .await;
+
+    browser.click(common::oidc::LABEL).await;
+    assert!(
+        browser.url().await.as_str().starts_with(&provider.issuer),
+        "the button leads to the provider's sign-in page"
+    );
+    // The provider's own (development) pages: its fields have placeholders, not labels.
+    let login = browser
+        .client()
+        .find(fantoccini::Locator::Css("input[name=login]"))
+        .await
+        .expect("the provider asks who you are");
+    login.send_keys("ana").await.unwrap();
+    browser
+        .client()
+        .find(fantoccini::Locator::Css("input[name=password]"))
+        .await
+        .unwrap()
+        .send_keys("any password")
+        .await
+        .unwrap();
+    browser.click_button("Sign-in").await;
+    browser.click_button("Continue").await;
+
+    assert_eq!(
+        browser.path().await,
+        "/quiz",
+        "back on the page first asked for"
+    );
+    let nav = browser.nav_items().await;
+    assert!(nav.iter().any(|n| n == "Sign out"), "signed in: {nav:?}");
+    screenshot(&browser, "quiz-after-sso").await;
+
+    // Signing out ends the provider's session too: it asks, then sends the person back.
+    browser.click("Sign out").await;
+    assert!(
+        browser.url().await.as_str().starts_with(&provider.issuer),
+        "signing out passes by the provider"
+    );
+    browser.click_button("Yes, sign me out").await;
+    assert_eq!(browser.url().await.path(), "/login");
+    browser.assert_text("You've signed out").await;
+    browser.close().await;
+}

@@ -14,6 +14,7 @@ use crate::db::tokens::Purpose;
 use crate::domain::mail::MailKind;
 use crate::domain::people::Person;
 use crate::domain::sign_in::{self as rules, Throttle};
+use crate::domain::sso;
 use crate::error::{AppError, AppResult};
 use crate::mail::compose;
 use crate::secrets;
@@ -32,11 +33,13 @@ pub enum SignIn {
 }
 
 /// Checks an email (already trimmed and lower-cased) and password, unless throttled, and
-/// records the attempt.
+/// records the attempt. With `sso_only`, only HR admins may sign in with a password (anyone
+/// else is answered as a wrong password, after the same work).
 pub async fn sign_in(
     pool: &PgPool,
     email: &str,
     password: String,
+    sso_only: bool,
     ip: Option<IpAddr>,
     now: DateTime<Utc>,
 ) -> AppResult<SignIn> {
@@ -45,7 +48,11 @@ pub async fn sign_in(
         return Ok(SignIn::Wait { minutes });
     }
     let (person, hash) = match db::people::find_for_sign_in(pool, email).await? {
-        Some((person, hash)) if person.active => (Some(person), hash),
+        Some((person, hash))
+            if person.active && sso::password_allowed(sso_only, person.is_hr_admin()) =>
+        {
+            (Some(person), hash)
+        }
         _ => (None, None),
     };
     let matches = secrets::verify_password(password, hash).await?;

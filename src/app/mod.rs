@@ -11,3 +11,4 @@ pub mod people;
 pub mod quiz;
 pub mod recognition;
 pub mod resources;
+pub mod sso;

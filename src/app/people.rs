@@ -79,7 +79,13 @@ async fn invite_by_email(
         return Ok((link, false));
     }
     let first_name = name.split_whitespace().next().unwrap_or(name);
-    let content = compose::invitation(first_name, &link, rules::INVITATION_DAYS);
+    let sso_only = db::settings::get_sso(&mut *conn).await?.sso_only;
+    let content = match &config.oidc {
+        Some(oidc) if sso_only => {
+            compose::invitation_sso(first_name, &oidc.label, &config.url_for("/login"))
+        }
+        _ => compose::invitation(first_name, &link, rules::INVITATION_DAYS),
+    };
     mail::queue(conn, config, to, MailKind::Invitation, &content, None).await?;
     Ok((link, true))
 }

@@ -7,6 +7,7 @@ use uuid::Uuid;
 use super::DbResult;
 use crate::domain::pagination::PageRequest;
 use crate::domain::people::{NewPerson, Person, Roles};
+use crate::domain::sso::ProfileUpdate;
 
 #[derive(FromRow)]
 struct PersonRow {
@@ -340,5 +341,74 @@ pub async fn lock(db: impl PgExecutor<'_>, id: Uuid) -> DbResult<()> {
         .bind(id)
         .execute(db)
         .await?;
+    Ok(())
+}
+
+/// The person linked to this subject at the identity provider (locked for the sign-in).
+#[instrument(skip_all)]
+pub async fn find_by_sso_subject(
+    db: impl PgExecutor<'_>,
+    subject: &str,
+) -> DbResult<Option<Person>> {
+    let row: Option<PersonRow> = sqlx::query_as(&format!(
+        "SELECT {COLUMNS} FROM people WHERE sso_subject = $1 FOR UPDATE"
+    ))
+    .bind(subject)
+    .fetch_optional(db)
+    .await?;
+    Ok(row.map(Person::from))
+}
+
+/// The person with this email and the provider subject they are linked to, if any (locked).
+#[instrument(skip_all)]
+pub async fn find_by_email_for_sso(
+    db: impl PgExecutor<'_>,
+    email: &str,
+) -> DbResult<Option<(Person, Option<String>)>> {
+    #[derive(FromRow)]
+    struct Row {
+        #[sqlx(flatten)]
+        person: PersonRow,
+        sso_subject: Option<String>,
+    }
+    let row: Option<Row> = sqlx::query_as(&format!(
+        "SELECT {COLUMNS}, sso_subject FROM people WHERE email = $1 FOR UPDATE"
+    ))
+    .bind(email)
+    .fetch_optional(db)
+    .await?;
+    Ok(row.map(|row| (Person::from(row.person), row.sso_subject)))
+}
+
+/// Links a person to their subject at the identity provider.
+#[instrument(skip_all)]
+pub async fn link_sso_subject(db: impl PgExecutor<'_>, id: Uuid, subject: &str) -> DbResult<()> {
+    sqlx::query("UPDATE people SET sso_subject = $2, updated_at = now() WHERE id = $1")
+        .bind(id)
+        .bind(subject)
+        .execute(db)
+        .await?;
+    Ok(())
+}
+
+/// Department, office and time zone from the provider's claims (`None` keeps the stored one).
+#[instrument(skip_all)]
+pub async fn refresh_profile(
+    db: impl PgExecutor<'_>,
+    id: Uuid,
+    update: &ProfileUpdate,
+) -> DbResult<()> {
+    sqlx::query(
+        "UPDATE people SET department = coalesce($2, department), office = coalesce($3, office), \
+         time_zone = coalesce($4, time_zone), updated_at = now() WHERE id = $1 \
+         AND (department, office, time_zone) IS DISTINCT FROM \
+             (coalesce($2, department), coalesce($3, office), coalesce($4, time_zone))",
+    )
+    .bind(id)
+    .bind(update.department.as_deref())
+    .bind(update.office.as_deref())
+    .bind(update.time_zone.map(|tz| tz.name()))
+    .execute(db)
+    .await?;
     Ok(())
 }

@@ -4,6 +4,7 @@ use sqlx::{FromRow, PgExecutor};
 use tracing::instrument;
 
 use super::DbResult;
+use crate::domain::sso::{Admission, SsoSettings};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, FromRow)]
 pub struct ProgramSettings {
@@ -37,6 +38,53 @@ pub async fn update(db: impl PgExecutor<'_>, settings: ProgramSettings) -> DbRes
     .bind(settings.recognition_requires_approval)
     .bind(settings.recognition_weekly_limit)
     .bind(settings.spotlight_per_department)
+    .execute(db)
+    .await?;
+    Ok(())
+}
+
+#[derive(FromRow)]
+struct SsoRow {
+    sso_admission: super::Text<Admission>,
+    sso_domains: Vec<String>,
+    sso_department_claim: String,
+    sso_office_claim: String,
+    sso_time_zone_claim: String,
+    sso_only: bool,
+}
+
+/// HR's choices for signing in with the identity provider.
+#[instrument(skip_all)]
+pub async fn get_sso(db: impl PgExecutor<'_>) -> DbResult<SsoSettings> {
+    let row: SsoRow = sqlx::query_as(
+        "SELECT sso_admission, sso_domains, sso_department_claim, sso_office_claim, \
+         sso_time_zone_claim, sso_only FROM program_settings",
+    )
+    .fetch_one(db)
+    .await?;
+    Ok(SsoSettings {
+        admission: row.sso_admission.0,
+        domains: row.sso_domains,
+        department_claim: row.sso_department_claim,
+        office_claim: row.sso_office_claim,
+        time_zone_claim: row.sso_time_zone_claim,
+        sso_only: row.sso_only,
+    })
+}
+
+#[instrument(skip_all)]
+pub async fn update_sso(db: impl PgExecutor<'_>, settings: &SsoSettings) -> DbResult<()> {
+    sqlx::query(
+        "UPDATE program_settings SET sso_admission = $1, sso_domains = $2, \
+         sso_department_claim = $3, sso_office_claim = $4, sso_time_zone_claim = $5, \
+         sso_only = $6, updated_at = now()",
+    )
+    .bind(settings.admission.as_str())
+    .bind(&settings.domains)
+    .bind(&settings.department_claim)
+    .bind(&settings.office_claim)
+    .bind(&settings.time_zone_claim)
+    .bind(settings.sso_only)
     .execute(db)
     .await?;
     Ok(())

@@ -11,6 +11,7 @@ pub mod quiz;
 pub mod recognition;
 pub mod resources;
 pub mod sign_in;
+pub mod sso;
 pub mod teq;
 pub mod time;
 

@@ -110,6 +110,26 @@ pub fn invitation(first_name: &str, link: &str, days: i64) -> Content {
     }
 }
 
+/// An invitation to join when people sign in with the identity provider only ("SSO only"):
+/// no password to choose, the button on the sign-in page does it.
+pub fn invitation_sso(first_name: &str, label: &str, sign_in_url: &str) -> Content {
+    Content {
+        subject: "You're invited to Attune".into(),
+        greeting: format!("Hello {first_name},"),
+        paragraphs: vec![
+            "Your company uses Attune for its empathy program: a short quiz to see where you \
+             stand, resources picked for you, story nights and recognising colleagues."
+                .into(),
+            format!(
+                "There's no password to choose: open Attune and use \u{201c}{label}\u{201d} \
+                 with your company account."
+            ),
+        ],
+        action: Some((label.to_string(), sign_in_url.into())),
+        details: Vec::new(),
+    }
+}
+
 /// A link to choose a new password, valid for an hour.
 pub fn password_reset(first_name: &str, link: &str) -> Content {
     Content {
@@ -230,6 +250,25 @@ mod tests {
         assert_eq!(
             read_unsubscribe(&key, reset.rsplit('/').next().unwrap()),
             None
+        );
+    }
+
+    #[test]
+    fn an_sso_only_invitation_asks_for_no_password() {
+        let content = invitation_sso(
+            "Ada",
+            "Sign in with Okta",
+            "https://attune.example.com/login",
+        );
+        let text = content.paragraphs.join(" ");
+        assert!(text.contains("no password to choose"));
+        assert!(text.contains("Sign in with Okta"));
+        assert_eq!(
+            content.action,
+            Some((
+                "Sign in with Okta".into(),
+                "https://attune.example.com/login".into()
+            ))
         );
     }
 }

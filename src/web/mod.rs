@@ -60,6 +60,28 @@ pub fn path_id(raw: &str) -> crate::error::AppResult<uuid::Uuid> {
 pub struct AppState {
     pub pool: PgPool,
     pub config: Arc<AppConfig>,
+    /// Sign-in with the identity provider, when one is configured.
+    pub sso: Option<Arc<crate::sso::Sso>>,
+}
+
+impl AppState {
+    /// The state for a pool and settings (the identity provider is discovered when first
+    /// needed).
+    pub fn new(pool: PgPool, config: Arc<AppConfig>) -> AppState {
+        let sso = config.oidc.clone().and_then(|oidc| {
+            crate::sso::Sso::new(oidc, &config)
+                .map(Arc::new)
+                .map_err(|err| tracing::error!(error = %err, "sign-in with the identity provider is off"))
+                .ok()
+        });
+        AppState { pool, config, sso }
+    }
+
+    /// Whether password sign-in is off for everyone but HR admins: HR chose "SSO only" and
+    /// a provider is configured.
+    pub async fn sso_only(&self) -> crate::error::AppResult<bool> {
+        Ok(self.sso.is_some() && crate::db::settings::get_sso(&self.pool).await?.sso_only)
+    }
 }
 
 /// Every page and form of the application, signed in or not: each area lists its own.
@@ -124,6 +146,7 @@ pub fn router(state: AppState) -> Router {
         .expect("the base URL has a valid origin");
 
     let request_id = HeaderName::from_static("x-request-id");
+    let headers_state = state.clone();
     pages
         .merge(probe_routes().router)
         .merge(statics)
@@ -156,7 +179,7 @@ pub fn router(state: AppState) -> Router {
                 )
                 .layer(PropagateRequestIdLayer::new(request_id))
                 .layer(CatchPanicLayer::new())
-                .layer(from_fn_with_state(config.clone(), security::headers))
+                .layer(from_fn_with_state(headers_state, security::headers))
                 .layer(from_fn(errors::render_error_pages))
                 .layer(csrf)
                 .layer(RequestBodyLimitLayer::new(MAX_BODY_BYTES))

@@ -15,6 +15,7 @@ use super::guards::HrAdmin;
 use crate::db;
 use crate::db::settings::ProgramSettings;
 use crate::domain::FieldErrors;
+use crate::domain::sso::{SsoSettings, SsoSettingsForm};
 use crate::domain::{quiz, recognition};
 use crate::error::AppResult;
 
@@ -28,6 +29,39 @@ pub struct SettingsPage {
     pub recognition_weekly_limit: String,
     pub spotlight_per_department: String,
     pub errors: FieldErrors,
+    pub sso: SsoSection,
+}
+
+/// The "Sign in with your identity provider" section, as stored or as typed.
+pub struct SsoSection {
+    /// The provider's button text, when one is configured.
+    pub label: Option<String>,
+    pub redirect_url: String,
+    pub form: SsoSettingsForm,
+    pub errors: FieldErrors,
+}
+
+impl SsoSection {
+    fn new(state: &AppState, form: SsoSettingsForm, errors: FieldErrors) -> SsoSection {
+        SsoSection {
+            label: state.sso.as_ref().map(|sso| sso.label().to_string()),
+            redirect_url: state.config.oidc_redirect_url(),
+            form,
+            errors,
+        }
+    }
+
+    fn stored(state: &AppState, settings: &SsoSettings) -> SsoSection {
+        let form = SsoSettingsForm {
+            admission: settings.admission.as_str().into(),
+            domains: settings.domains.join(", "),
+            department_claim: settings.department_claim.clone(),
+            office_claim: settings.office_claim.clone(),
+            time_zone_claim: settings.time_zone_claim.clone(),
+            sso_only: settings.sso_only,
+        };
+        Self::new(state, form, FieldErrors::new())
+    }
 }
 
 fn publishing_value(requires_approval: bool) -> String {
@@ -45,7 +79,9 @@ pub async fn show(
     chrome: Chrome,
 ) -> AppResult<SettingsPage> {
     let settings = db::settings::get(&state.pool).await?;
+    let sso = db::settings::get_sso(&state.pool).await?;
     Ok(SettingsPage {
+        sso: SsoSection::stored(&state, &sso),
         chrome: chrome.at("settings"),
         retake_interval_days: settings.retake_interval_days.to_string(),
         recognition_publishing: publishing_value(settings.recognition_requires_approval),
@@ -112,7 +148,9 @@ pub async fn update(
             Ok(Redirect::to("/admin/settings").into_response())
         }
         Err(errors) => {
+            let sso = db::settings::get_sso(&state.pool).await?;
             let page = SettingsPage {
+                sso: SsoSection::stored(&state, &sso),
                 chrome: chrome.at("settings"),
                 retake_interval_days: form.retake_interval_days,
                 recognition_publishing: form
@@ -131,9 +169,64 @@ pub async fn update(
     }
 }
 
+/// The identity provider settings as posted.
+#[derive(Debug, Deserialize)]
+pub struct SsoForm {
+    #[serde(default)]
+    sso_admission: String,
+    #[serde(default)]
+    sso_domains: String,
+    #[serde(default)]
+    sso_department_claim: String,
+    #[serde(default)]
+    sso_office_claim: String,
+    #[serde(default)]
+    sso_time_zone_claim: String,
+    #[serde(default)]
+    sso_only: Option<String>,
+}
+
+pub async fn update_sso(
+    State(state): State<AppState>,
+    HrAdmin(_): HrAdmin,
+    session: Session,
+    chrome: Chrome,
+    Form(input): Form<SsoForm>,
+) -> AppResult<Response> {
+    let form = SsoSettingsForm {
+        admission: input.sso_admission,
+        domains: input.sso_domains,
+        department_claim: input.sso_department_claim,
+        office_claim: input.sso_office_claim,
+        time_zone_claim: input.sso_time_zone_claim,
+        sso_only: input.sso_only.is_some(),
+    };
+    match SsoSettings::parse(&form) {
+        Ok(settings) => {
+            db::settings::update_sso(&state.pool, &settings).await?;
+            flash(&session, "success", "Sign-in settings saved.").await?;
+            Ok(Redirect::to("/admin/settings").into_response())
+        }
+        Err(errors) => {
+            let current = db::settings::get(&state.pool).await?;
+            let page = SettingsPage {
+                chrome: chrome.at("settings"),
+                retake_interval_days: current.retake_interval_days.to_string(),
+                recognition_publishing: publishing_value(current.recognition_requires_approval),
+                recognition_weekly_limit: current.recognition_weekly_limit.to_string(),
+                spotlight_per_department: current.spotlight_per_department.to_string(),
+                errors: FieldErrors::new(),
+                sso: SsoSection::new(&state, form, errors),
+            };
+            Ok(Invalid(page).into_response())
+        }
+    }
+}
+
 /// This area's pages and forms.
 pub(super) fn routes() -> super::routes::Routes {
     super::routes::Routes::new()
         .get("/admin/settings", show)
         .post("/admin/settings", update)
+        .post("/admin/settings/sso", update_sso)
 }

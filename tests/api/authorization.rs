@@ -32,6 +32,9 @@ fn matrix() -> Vec<(Method, &'static str, [Expect; 4])> {
         (Method::GET, "/login", [OK, SEE_OTHER, SEE_OTHER, SEE_OTHER]),
         (Method::POST, "/login", [INVALID, INVALID, INVALID, INVALID]),
         (Method::POST, "/logout", [SignIn, SignIn, SignIn, SignIn]),
+        // This instance has no identity provider (tests/api/oidc.rs covers one that has).
+        (Method::POST, "/auth/oidc/start", [NOT_FOUND; 4]),
+        (Method::GET, "/auth/oidc/callback", [NOT_FOUND; 4]),
         (Method::GET, "/setup/{token}", [NOT_FOUND; 4]),
         (Method::POST, "/setup/{token}", [NOT_FOUND; 4]),
         (Method::GET, "/invite/{token}", [NOT_FOUND; 4]),
@@ -86,6 +89,8 @@ fn matrix() -> Vec<(Method, &'static str, [Expect; 4])> {
         (Method::GET, "/admin/insights", [SignIn, FORBIDDEN, FORBIDDEN, OK]),
         (Method::GET, "/admin/settings", [SignIn, FORBIDDEN, FORBIDDEN, OK]),
         (Method::POST, "/admin/settings", [SignIn, FORBIDDEN, FORBIDDEN, INVALID]),
+        // An empty form chooses nobody to let in.
+        (Method::POST, "/admin/settings/sso", [SignIn, FORBIDDEN, FORBIDDEN, INVALID]),
         (Method::GET, "/quiz", [SignIn, OK, OK, OK]),
         // An empty submission is incomplete.
         (Method::POST, "/quiz", [SignIn, INVALID, INVALID, INVALID]),

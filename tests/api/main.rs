@@ -14,6 +14,7 @@ mod events;
 mod insights;
 mod mail;
 mod notifications;
+mod oidc;
 mod people;
 mod quiz;
 mod recognition;

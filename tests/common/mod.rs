@@ -2,6 +2,7 @@
 //! with cookie-keeping clients, as a person's browser would.
 #![allow(dead_code)]
 
+pub mod oidc;
 pub mod smtp;
 
 use std::net::SocketAddr;
@@ -74,7 +75,53 @@ async fn spawn(pool: PgPool, base_url: Option<&str>, sink: Option<&smtp::SmtpSin
             std::time::Duration::from_millis(100),
         );
     }
-    let app = attune::startup::app(pool.clone(), config);
+    serve(listener, pool.clone(), config);
+    TestApp { address, pool }
+}
+
+/// Starts Attune with sign-in through a real OpenID provider started for it.
+pub async fn spawn_app_with_sso(pool: PgPool) -> (TestApp, oidc::OidcProvider) {
+    init_logs();
+    attune::startup::migrate(&pool)
+        .await
+        .expect("session table is created");
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+        .await
+        .expect("a free port");
+    let address = format!("http://{}", listener.local_addr().unwrap());
+    let provider = oidc::OidcProvider::start(&address);
+    let mut config = config_for(&address, None, None);
+    config.oidc = Some(provider.config());
+    serve(listener, pool.clone(), config);
+    (TestApp { address, pool }, provider)
+}
+
+/// Starts Attune with an identity provider configured at an address where nothing answers.
+pub async fn spawn_app_with_unreachable_sso(pool: PgPool) -> TestApp {
+    init_logs();
+    attune::startup::migrate(&pool)
+        .await
+        .expect("session table is created");
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+        .await
+        .expect("a free port");
+    let address = format!("http://{}", listener.local_addr().unwrap());
+    let closed = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let issuer = format!("http://{}", closed.local_addr().unwrap());
+    drop(closed);
+    let mut config = config_for(&address, None, None);
+    config.oidc = Some(attune::config::OidcConfig {
+        issuer: issuer.parse().unwrap(),
+        client_id: oidc::CLIENT_ID.into(),
+        client_secret: Some(oidc::CLIENT_SECRET.into()),
+        label: oidc::LABEL.into(),
+    });
+    serve(listener, pool.clone(), config);
+    TestApp { address, pool }
+}
+
+fn serve(listener: tokio::net::TcpListener, pool: PgPool, config: AppConfig) {
+    let app = attune::startup::app(pool, config);
     tokio::spawn(async move {
         axum::serve(
             listener,
@@ -83,7 +130,6 @@ async fn spawn(pool: PgPool, base_url: Option<&str>, sink: Option<&smtp::SmtpSin
         .await
         .expect("server runs");
     });
-    TestApp { address, pool }
 }
 
 /// With `ATTUNE_TEST_LOG` set (a filter such as `warn` or `attune=debug`), the server's logs

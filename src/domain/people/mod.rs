@@ -80,7 +80,7 @@ impl DisplayName {
 }
 
 /// A short free-text label such as a department or an office ("" when not given).
-fn parse_label(raw: &str, what: &str) -> Result<String, String> {
+pub fn parse_label(raw: &str, what: &str) -> Result<String, String> {
     let label = raw.split_whitespace().collect::<Vec<_>>().join(" ");
     if label.chars().count() > 100 {
         return Err(format!("{what} can be at most 100 characters."));

@@ -134,6 +134,19 @@ pub struct InvitationPage {
     pub token: String,
     pub person: Person,
     pub errors: FieldErrors,
+    /// With "SSO only" (and for anyone but an HR admin): the button's text, shown instead of
+    /// the password form.
+    pub sso_label: Option<String>,
+}
+
+/// The identity provider's button text when this person signs in with it only.
+async fn sso_label_for(state: &AppState, person: &Person) -> AppResult<Option<String>> {
+    Ok(match &state.sso {
+        Some(sso) if !person.is_hr_admin() && state.sso_only().await? => {
+            Some(sso.label().to_string())
+        }
+        _ => None,
+    })
 }
 
 #[derive(Debug, Deserialize)]
@@ -150,11 +163,13 @@ pub async fn invitation_page(
     Path(token): Path<String>,
 ) -> AppResult<InvitationPage> {
     let person = use_case::invited_person(&state.pool, &token, Utc::now()).await?;
+    let sso_label = sso_label_for(&state, &person).await?;
     Ok(InvitationPage {
         chrome,
         token,
         person,
         errors: FieldErrors::new(),
+        sso_label,
     })
 }
 
@@ -174,11 +189,13 @@ pub async fn accept_invitation(
         &[&person.email, &person.display_name],
     );
     if !errors.is_empty() {
+        let sso_label = sso_label_for(&state, &person).await?;
         let page = InvitationPage {
             chrome,
             token,
             person,
             errors,
+            sso_label,
         };
         return Ok(Invalid(page).into_response());
     }

@@ -1,10 +1,12 @@
 //! Who is signed in: the viewer middleware, sessions and the client address (here), the
 //! sign-in form and signing out (`sign_in.rs`), joining through a setup or invitation link
-//! (`joining.rs`), and resetting a forgotten password by email (`password.rs`).
+//! (`joining.rs`), resetting a forgotten password by email (`password.rs`), and signing in
+//! with the company's identity provider (`sso.rs`).
 
 mod joining;
 mod password;
 mod sign_in;
+mod sso;
 
 use std::net::{IpAddr, SocketAddr};
 use std::sync::Arc;
@@ -150,6 +152,8 @@ pub(super) fn routes() -> super::routes::Routes {
         .get("/login", sign_in::login_page)
         .post("/login", sign_in::login)
         .post("/logout", sign_in::logout)
+        .post("/auth/oidc/start", sso::start)
+        .get("/auth/oidc/callback", sso::callback)
         .get("/setup/{token}", joining::first_admin_page)
         .post("/setup/{token}", joining::first_admin)
         .get("/invite/{token}", joining::invitation_page)

@@ -14,6 +14,7 @@ use super::{ClientIp, safe_next, start_session};
 use crate::app::auth::{self as use_case, SignIn};
 use crate::domain::FieldErrors;
 use crate::error::AppResult;
+use crate::sso::Button;
 use crate::web::AppState;
 use crate::web::chrome::{Chrome, flash};
 use crate::web::extract::Invalid;
@@ -27,31 +28,75 @@ pub struct LoginPage {
     pub next: String,
     pub problem: Option<String>,
     pub errors: FieldErrors,
+    pub options: SignInOptions,
+}
+
+/// The identity provider's button on the sign-in page.
+#[derive(Debug, Clone)]
+pub struct SsoButton {
+    pub label: String,
+    /// False when the provider can't be reached: the button is shown disabled.
+    pub ready: bool,
+}
+
+/// Which ways to sign in the page offers.
+#[derive(Debug, Clone)]
+pub struct SignInOptions {
+    pub sso: Option<SsoButton>,
+    /// Password sign-in is for HR admins only.
+    pub sso_only: bool,
+    /// Whether the password form is shown (with "SSO only", after following the HR link).
+    pub show_password: bool,
+}
+
+async fn sign_in_options(state: &AppState, asked_for_password: bool) -> AppResult<SignInOptions> {
+    let sso = match &state.sso {
+        Some(sso) => Some(match sso.button().await {
+            Button::Ready(label) => SsoButton { label, ready: true },
+            Button::Unreachable(label) => SsoButton {
+                label,
+                ready: false,
+            },
+        }),
+        None => None,
+    };
+    let sso_only = state.sso_only().await?;
+    Ok(SignInOptions {
+        sso,
+        sso_only,
+        show_password: !sso_only || asked_for_password,
+    })
 }
 
 #[derive(Debug, Deserialize)]
 pub struct LoginQuery {
     #[serde(default)]
     next: Option<String>,
+    /// `password`: show the password form even with "SSO only" (HR admins' way in).
+    #[serde(default)]
+    with: Option<String>,
 }
 
 pub async fn login_page(
+    State(state): State<AppState>,
     CurrentUserOpt(viewer): CurrentUserOpt,
     chrome: Chrome,
     Query(query): Query<LoginQuery>,
-) -> Response {
+) -> AppResult<Response> {
     let next = safe_next(query.next.as_deref().unwrap_or("/")).to_string();
     if viewer.is_some() {
-        return Redirect::to(&next).into_response();
+        return Ok(Redirect::to(&next).into_response());
     }
-    LoginPage {
+    let options = sign_in_options(&state, query.with.as_deref() == Some("password")).await?;
+    Ok(LoginPage {
         chrome: chrome.at("signin"),
         email: String::new(),
         next,
         problem: None,
         errors: FieldErrors::new(),
+        options,
     }
-    .into_response()
+    .into_response())
 }
 
 #[derive(Debug, Deserialize)]
@@ -83,12 +128,15 @@ pub async fn login(
 ) -> AppResult<Response> {
     let email = form.email.trim().to_lowercase();
     let next = safe_next(&form.next).to_string();
+    let options = sign_in_options(&state, true).await?;
+    let sso_only = options.sso_only;
     let page = |problem: Option<String>, errors: FieldErrors| LoginPage {
         chrome: chrome.clone().at("signin"),
         email: form.email.trim().to_string(),
         next: next.clone(),
         problem,
         errors,
+        options: options.clone(),
     };
 
     let mut errors = FieldErrors::new();
@@ -102,7 +150,16 @@ pub async fn login(
         return Ok(Invalid(page(None, errors)).into_response());
     }
 
-    match use_case::sign_in(&state.pool, &email, form.password.clone(), ip, Utc::now()).await? {
+    match use_case::sign_in(
+        &state.pool,
+        &email,
+        form.password.clone(),
+        sso_only,
+        ip,
+        Utc::now(),
+    )
+    .await?
+    {
         SignIn::Welcome(person) => {
             start_session(&session, person.id, person.session_epoch).await?;
             Ok(Redirect::to(&next).into_response())
@@ -123,8 +180,16 @@ pub async fn login(
     }
 }
 
-pub async fn logout(session: Session) -> AppResult<Redirect> {
+/// Signs out of Attune, and out of the identity provider too when the person signed in there
+/// and it offers an `end_session_endpoint` (it sends them back to the sign-in page).
+pub async fn logout(State(state): State<AppState>, session: Session) -> AppResult<Redirect> {
+    let id_token: Option<String> = session.get(super::sso::ID_TOKEN_KEY).await?;
     session.flush().await?;
     flash(&session, "info", "You've signed out. See you soon.").await?;
+    if let (Some(sso), Some(id_token)) = (&state.sso, id_token)
+        && let Some(url) = sso.sign_out_url(Some(&id_token)).await
+    {
+        return Ok(Redirect::to(url.as_str()));
+    }
     Ok(Redirect::to("/login"))
 }
