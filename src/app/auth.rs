@@ -102,8 +102,10 @@ pub async fn request_password_reset(
     {
         let (pool, config) = (pool.clone(), config.clone());
         tokio::spawn(async move {
-            if let Err(err) = send_password_reset(&pool, &config, &person, now).await {
-                tracing::warn!(error = %err, "queueing a password reset email failed");
+            match send_password_reset(&pool, &config, &person, now).await {
+                Ok(()) => {}
+                Err(AppError::Conflict(why)) => tracing::info!(%why, "no password reset sent"),
+                Err(err) => tracing::warn!(error = %err, "queueing a password reset email failed"),
             }
         });
     }
@@ -118,6 +120,8 @@ pub async fn send_password_reset(
     person: &Person,
     now: DateTime<Utc>,
 ) -> AppResult<()> {
+    let changed = db::people::email_changed_at(pool, person.id).await?;
+    crate::domain::people::may_reset_password(changed, now).map_err(AppError::Conflict)?;
     let expires = now + Duration::minutes(rules::RESET_LINK_MINUTES);
     let mut tx = pool.begin().await?;
     let link = people::issue_link(

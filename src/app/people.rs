@@ -340,3 +340,34 @@ pub async fn add_with_password(
 pub async fn find(pool: &PgPool, id: Uuid) -> AppResult<Person> {
     db::people::find(pool, id).await?.or_404()
 }
+
+/// Saves HR's changes to a person. When the email changes for someone who has joined, their
+/// previous address is told at once (and no password reset is sent for a while, see
+/// `may_reset_password`). An email already in Attune is an [`AppError::Taken`].
+pub async fn update(
+    pool: &PgPool,
+    config: &AppConfig,
+    person: &Person,
+    changes: &NewPerson,
+) -> AppResult<()> {
+    let mut tx = pool.begin().await?;
+    db::people::update(&mut *tx, person.id, changes).await?;
+    if person.has_password && person.email != changes.email.as_str() {
+        let content = compose::email_changed(person.first_name(), changes.email.as_str());
+        let old_address = Recipient {
+            id: person.id,
+            email: &person.email,
+        };
+        mail::queue(
+            &mut tx,
+            config,
+            old_address,
+            MailKind::EmailChanged,
+            &content,
+            None,
+        )
+        .await?;
+    }
+    tx.commit().await?;
+    Ok(())
+}

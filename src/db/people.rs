@@ -191,7 +191,10 @@ pub async fn set_password(db: impl PgExecutor<'_>, id: Uuid, hash: &str) -> DbRe
 pub async fn update(db: impl PgExecutor<'_>, id: Uuid, person: &NewPerson) -> DbResult<bool> {
     let result = sqlx::query(
         "UPDATE people SET email = $2, display_name = $3, department = $4, office = $5, \
-         time_zone = $6, is_organizer = $7, is_hr_admin = $8, updated_at = now() WHERE id = $1",
+         time_zone = $6, is_organizer = $7, is_hr_admin = $8, updated_at = now(), \
+         email_changed_at = CASE WHEN email IS DISTINCT FROM $2 THEN now() \
+                                 ELSE email_changed_at END \
+         WHERE id = $1",
     )
     .bind(id)
     .bind(person.email.as_str())
@@ -411,4 +414,18 @@ pub async fn refresh_profile(
     .execute(db)
     .await?;
     Ok(())
+}
+
+/// When the person's email was last changed by HR, if ever.
+pub async fn email_changed_at(
+    db: impl PgExecutor<'_>,
+    id: Uuid,
+) -> DbResult<Option<chrono::DateTime<chrono::Utc>>> {
+    Ok(
+        sqlx::query_scalar("SELECT email_changed_at FROM people WHERE id = $1")
+            .bind(id)
+            .fetch_optional(db)
+            .await?
+            .flatten(),
+    )
 }

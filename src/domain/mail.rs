@@ -19,6 +19,7 @@ use chrono::Duration;
 pub enum MailKind {
     Invitation,
     PasswordReset,
+    EmailChanged,
     RsvpConfirmed,
     WaitlistPromoted,
     EventChanged,
@@ -40,7 +41,10 @@ impl MailKind {
     /// Security mail (password resets) and invitations always go out; the rest a person can
     /// turn off under Account or with the link in each message.
     pub fn can_opt_out(self) -> bool {
-        !matches!(self, MailKind::Invitation | MailKind::PasswordReset)
+        !matches!(
+            self,
+            MailKind::Invitation | MailKind::PasswordReset | MailKind::EmailChanged
+        )
     }
 
     /// Whether a person gets this kind before choosing: everything but the weekly digest,
@@ -54,6 +58,7 @@ impl MailKind {
         match self {
             MailKind::Invitation => "Invitations to join Attune",
             MailKind::PasswordReset => "Password reset links",
+            MailKind::EmailChanged => "A change of my email address",
             MailKind::RsvpConfirmed => "Story nights: my RSVPs confirmed",
             MailKind::WaitlistPromoted => "Story nights: a seat opened up for me",
             MailKind::EventChanged => "Story nights: an event I'm going to changed",
@@ -75,6 +80,9 @@ impl MailKind {
             MailKind::PasswordReset => {
                 "You're getting this because someone asked to reset the password of your Attune \
                  account. If it wasn't you, ignore this email: your password stays as it is."
+            }
+            MailKind::EmailChanged => {
+                "You're getting this because the email address of your Attune account was changed."
             }
             MailKind::RsvpConfirmed
             | MailKind::WaitlistPromoted

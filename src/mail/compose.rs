@@ -160,6 +160,24 @@ pub fn recognised(first_name: &str, nominator: &str, link: &str) -> Content {
     }
 }
 
+/// HR changed the email of the reader's account (sent to the previous address).
+pub fn email_changed(first_name: &str, new_address: &str) -> Content {
+    Content {
+        subject: "The email of your Attune account was changed".into(),
+        greeting: format!("Hello {first_name},"),
+        paragraphs: vec![
+            format!(
+                "An HR admin changed the email address of your Attune account to {new_address}."
+            ),
+            "If you didn't expect this, tell your HR team or IT. For a week no password reset can \
+             be sent to the new address, so your account stays yours while you check."
+                .into(),
+        ],
+        action: None,
+        details: Vec::new(),
+    }
+}
+
 /// The reader is a spotlight nominator this week.
 pub fn spotlight(first_name: &str, link: &str) -> Content {
     Content {

@@ -1065,3 +1065,54 @@ async fn the_weekly_digest_goes_once_to_those_who_asked_and_spotlight_nominators
         "an email only: the home page shows the prompt"
     );
 }
+
+#[sqlx::test]
+async fn an_email_changed_by_hr_is_told_to_the_old_address_and_blocks_resets_for_a_week(
+    pool: PgPool,
+) {
+    let sink = SmtpSink::start();
+    let app = spawn_app_with_mail(pool, &sink).await;
+    let ada = app
+        .create_person("ada@example.com", "Ada Lovelace", Default::default())
+        .await;
+    let hr = app.hr_admin("hr@example.com").await;
+    let response = hr
+        .post(
+            &format!("/admin/people/{ada}"),
+            &[
+                ("email", "ada.lovelace@elsewhere.test"),
+                ("display_name", "Ada Lovelace"),
+                ("time_zone", "Europe/London"),
+            ],
+        )
+        .await;
+    assert_eq!(response.status(), StatusCode::SEE_OTHER);
+    let told = &sink.wait_for(1).await[0];
+    assert_eq!(told.to(), "ada@example.com", "the previous address");
+    assert_eq!(
+        told.subject(),
+        "The email of your Attune account was changed"
+    );
+    assert!(told.text().contains("ada.lovelace@elsewhere.test"));
+
+    let (status, page) = hr
+        .post_html(&format!("/admin/people/{ada}/password-reset"), &[])
+        .await;
+    assert_eq!(status, StatusCode::CONFLICT);
+    assert!(visible_text(&page).contains("no password reset can be sent yet"));
+    let (status, _) = app
+        .browser()
+        .post_html(
+            "/password/forgot",
+            &[("email", "ada.lovelace@elsewhere.test")],
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK, "the same answer as ever");
+    tokio::time::sleep(std::time::Duration::from_millis(500)).await;
+    let resets: i64 =
+        sqlx::query_scalar("SELECT count(*) FROM outbox WHERE kind = 'password_reset'")
+            .fetch_one(&app.pool)
+            .await
+            .unwrap();
+    assert_eq!(resets, 0, "nothing is sent to the new address for a week");
+}

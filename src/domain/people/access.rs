@@ -25,6 +25,28 @@ pub fn may_invite(person: &Person) -> Result<(), String> {
     Ok(())
 }
 
+/// Days after HR changes someone's email during which no password reset is sent: whoever can
+/// edit people must not be able to point an account at an inbox they read and take it over.
+/// The old address is told of the change at once.
+pub const RESET_AFTER_EMAIL_CHANGE_DAYS: i64 = 7;
+
+/// Whether a password reset may be sent, given when the email last changed.
+pub fn may_reset_password(
+    email_changed_at: Option<chrono::DateTime<chrono::Utc>>,
+    now: chrono::DateTime<chrono::Utc>,
+) -> Result<(), String> {
+    match email_changed_at {
+        Some(at) if now - at < chrono::Duration::days(RESET_AFTER_EMAIL_CHANGE_DAYS) => {
+            Err(format!(
+                "This person's email changed less than {RESET_AFTER_EMAIL_CHANGE_DAYS} days ago, so \
+             no password reset can be sent yet: it protects them from someone pointing their \
+             account at another inbox. Their previous address was told of the change."
+            ))
+        }
+        _ => Ok(()),
+    }
+}
+
 /// Whether `viewer` may deactivate `person` (never themselves: an HR team can't lock itself out
 /// by accident).
 pub fn may_deactivate(viewer: &Person, person: &Person) -> Result<(), &'static str> {
@@ -71,6 +93,14 @@ mod tests {
                 .unwrap_err()
                 .contains("already set a password")
         );
+    }
+
+    #[test]
+    fn no_reset_for_a_week_after_an_email_change() {
+        let now = chrono::Utc::now();
+        assert!(may_reset_password(None, now).is_ok());
+        assert!(may_reset_password(Some(now - chrono::Duration::days(2)), now).is_err());
+        assert!(may_reset_password(Some(now - chrono::Duration::days(8)), now).is_ok());
     }
 
     #[test]

@@ -211,12 +211,12 @@ pub async fn update(
         errors.add("roles", message);
     }
     if let Some(changes) = parsed.as_ref().ok().filter(|_| errors.is_empty()) {
-        match db::people::update(&state.pool, person.id, changes).await {
+        match use_case::update(&state.pool, &state.config, &person, changes).await {
             Ok(_) => {
                 flash(&session, "success", "The changes have been saved.").await?;
                 return Ok(Redirect::to(&format!("/admin/people/{}", person.id)).into_response());
             }
-            Err(err) => field_problem(err.into(), &mut errors)?,
+            Err(err) => field_problem(err, &mut errors)?,
         }
     }
     let page = ShowPage {
