@@ -329,6 +329,16 @@ pub async fn claim_digest_week(db: impl PgExecutor<'_>, week: chrono::NaiveDate)
     )
 }
 
+/// Whether this week's digest went out already.
+pub async fn digest_week_sent(db: impl PgExecutor<'_>, week: chrono::NaiveDate) -> DbResult<bool> {
+    Ok(
+        sqlx::query_scalar("SELECT EXISTS (SELECT 1 FROM digest_weeks WHERE week_start = $1)")
+            .bind(week)
+            .fetch_one(db)
+            .await?,
+    )
+}
+
 /// Active people who asked for a kind of message that is off by default (the digest).
 pub async fn subscribers(db: impl PgExecutor<'_>, kind: MailKind) -> DbResult<Vec<Uuid>> {
     Ok(sqlx::query_scalar(
