@@ -58,15 +58,21 @@ pub fn config_for(
     config
 }
 
-async fn spawn(pool: PgPool, base_url: Option<&str>, sink: Option<&smtp::SmtpSink>) -> TestApp {
+/// Migrates the test's database and takes a free port: the listener and its address.
+async fn listen(pool: &PgPool) -> (tokio::net::TcpListener, String) {
     init_logs();
-    attune::startup::migrate(&pool)
+    attune::startup::migrate(pool)
         .await
         .expect("session table is created");
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
         .await
         .expect("a free port");
     let address = format!("http://{}", listener.local_addr().unwrap());
+    (listener, address)
+}
+
+async fn spawn(pool: PgPool, base_url: Option<&str>, sink: Option<&smtp::SmtpSink>) -> TestApp {
+    let (listener, address) = listen(&pool).await;
     let config = config_for(&address, base_url, sink);
     if config.mail.is_some() {
         attune::mail::worker::spawn(
@@ -81,14 +87,7 @@ async fn spawn(pool: PgPool, base_url: Option<&str>, sink: Option<&smtp::SmtpSin
 
 /// Starts Attune with sign-in through a real OpenID provider started for it.
 pub async fn spawn_app_with_sso(pool: PgPool) -> (TestApp, oidc::OidcProvider) {
-    init_logs();
-    attune::startup::migrate(&pool)
-        .await
-        .expect("session table is created");
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
-        .await
-        .expect("a free port");
-    let address = format!("http://{}", listener.local_addr().unwrap());
+    let (listener, address) = listen(&pool).await;
     let provider = oidc::OidcProvider::start(&address);
     let mut config = config_for(&address, None, None);
     config.oidc = Some(provider.config());
@@ -98,14 +97,7 @@ pub async fn spawn_app_with_sso(pool: PgPool) -> (TestApp, oidc::OidcProvider) {
 
 /// Starts Attune with an identity provider configured at an address where nothing answers.
 pub async fn spawn_app_with_unreachable_sso(pool: PgPool) -> TestApp {
-    init_logs();
-    attune::startup::migrate(&pool)
-        .await
-        .expect("session table is created");
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
-        .await
-        .expect("a free port");
-    let address = format!("http://{}", listener.local_addr().unwrap());
+    let (listener, address) = listen(&pool).await;
     let closed = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
     let issuer = format!("http://{}", closed.local_addr().unwrap());
     drop(closed);

@@ -113,7 +113,7 @@ pub async fn create(
     };
     // The link is shown in this response only: tokens are never stored anywhere readable.
     let created = use_case::find(&state.pool, invited.id).await?;
-    let mut chrome = chrome.at("people");
+    let chrome = chrome.at("people");
     let name = person.display_name.as_str();
     let text = if invited.emailed {
         format!(
@@ -125,13 +125,25 @@ pub async fn create(
             "{name} has been added. Send them the invitation link below so they can choose a password."
         )
     };
+    with_fresh_link(&state, chrome, created, &viewer, invited.link, text).await
+}
+
+/// The person's page with a link just made (shown this once) and what happened: 201.
+async fn with_fresh_link(
+    state: &AppState,
+    mut chrome: Chrome,
+    person: Person,
+    viewer: &Person,
+    link: String,
+    text: String,
+) -> AppResult<Response> {
     chrome.flashes.push(Flash {
         kind: "success".into(),
         text,
     });
     let page = ShowPage {
-        fresh_link: Some(invited.link),
-        ..ShowPage::load(&state, chrome, created, &viewer).await?
+        fresh_link: Some(link),
+        ..ShowPage::load(state, chrome, person, viewer).await?
     };
     Ok((StatusCode::CREATED, page).into_response())
 }
@@ -273,7 +285,7 @@ pub async fn reinvite(
 ) -> AppResult<Response> {
     let person = use_case::find(&state.pool, id).await?;
     let invited = use_case::reinvite(&state.pool, &state.config, &person, Utc::now()).await?;
-    let mut chrome = chrome.at("people");
+    let chrome = chrome.at("people");
     let text = if invited.emailed {
         format!(
             "A new invitation email is on its way to {}. Any older link for this person no longer works.",
@@ -283,15 +295,7 @@ pub async fn reinvite(
         "A new invitation link has been created. Any older link for this person no longer works."
             .to_string()
     };
-    chrome.flashes.push(Flash {
-        kind: "success".into(),
-        text,
-    });
-    let page = ShowPage {
-        fresh_link: Some(invited.link),
-        ..ShowPage::load(&state, chrome, person, &viewer).await?
-    };
-    Ok((StatusCode::CREATED, page).into_response())
+    with_fresh_link(&state, chrome, person, &viewer, invited.link, text).await
 }
 
 /// HR sends an active person a link to choose a new password; the link goes only to them.
