@@ -716,6 +716,31 @@ async fn people_choose_their_email_and_hr_sees_the_outbox(pool: PgPool) {
     assert_fits_phone(&browser, "account-email").await;
     sign_out(&browser).await;
 
+    // The one-click link from an email, opened without signing in.
+    let erin: uuid::Uuid =
+        sqlx::query_scalar("SELECT id FROM people WHERE email = 'erin@example.com'")
+            .fetch_one(&app.pool)
+            .await
+            .unwrap();
+    let key = attune::db::mail::signing_key(&app.pool, "unsubscribe")
+        .await
+        .unwrap();
+    let config = common::config_for(&app.address, None, None);
+    let link = attune::mail::compose::unsubscribe_link(
+        &config,
+        &key,
+        erin,
+        attune::domain::mail::MailKind::WeeklyDigest,
+    );
+    browser.goto(&link).await;
+    browser.assert_text("Stop these emails?").await;
+    assert_accessible(&browser, "the unsubscribe page").await;
+    browser.click("Stop these emails").await;
+    browser.assert_text("You're unsubscribed").await;
+    screenshot(&browser, "unsubscribed").await;
+    assert_accessible(&browser, "the unsubscribed page").await;
+    assert_fits_phone(&browser, "unsubscribed").await;
+
     sign_in(&browser, "hana@example.com", common::PASSWORD).await;
     browser.goto("/admin/outbox").await;
     browser.assert_text("Sending through").await;
