@@ -193,6 +193,11 @@ fn spawn_scheduler(pool: PgPool, config: Arc<AppConfig>) {
             {
                 tracing::warn!(error = %err, "the spotlight round failed");
             }
+            // HR's Insights figures (claimed per week in the database).
+            let every = crate::app::insights::REFRESH_EVERY;
+            if let Err(err) = crate::app::insights::refresh(&pool, now, every).await {
+                tracing::warn!(error = %err, "working out the insights figures failed");
+            }
             if let Err(err) = crate::app::digest::send_weekly_digest(&pool, &config, now).await {
                 tracing::warn!(error = %err, "the weekly digest failed");
             }

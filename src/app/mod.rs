@@ -5,6 +5,7 @@
 pub mod auth;
 pub mod digest;
 pub mod events;
+pub mod insights;
 pub mod mail;
 pub mod notifications;
 pub mod people;

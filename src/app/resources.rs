@@ -28,8 +28,8 @@ pub struct Recommended {
 }
 
 /// Recommendations for a person from their latest quiz result (or a starter selection): the
-/// candidate query narrows the library, the domain ranking chooses, and each chosen resource
-/// is counted as recommended to them.
+/// candidate query narrows the library and the domain ranking chooses. Nothing is written: a
+/// page view stays a read.
 pub async fn recommend_for(
     pool: &PgPool,
     person: &Person,
@@ -67,8 +67,6 @@ pub async fn recommend_for(
         office: &person.office,
     };
     let chosen = rules::recommend(&candidates, &profile, &excluded, now);
-    let chosen_ids: Vec<Uuid> = chosen.iter().map(|r| r.resource_id).collect();
-    db::resources::record_impressions(pool, person.id, &chosen_ids).await?;
     Ok(chosen
         .into_iter()
         .filter_map(|rec| {

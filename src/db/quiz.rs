@@ -194,18 +194,25 @@ pub async fn history(
 }
 
 /// Deletes one of the person's own attempts. Returns false when it isn't theirs or is gone.
+/// HR's stored figures are marked stale in the same statement, so the scheduler works them
+/// out again without it at its next turn (within a minute).
 #[instrument(skip_all)]
 pub async fn delete_own(
     db: impl PgExecutor<'_>,
     person_id: Uuid,
     attempt_id: Uuid,
 ) -> DbResult<bool> {
-    let result = sqlx::query("DELETE FROM quiz_attempts WHERE id = $1 AND person_id = $2")
-        .bind(attempt_id)
-        .bind(person_id)
-        .execute(db)
-        .await?;
-    Ok(result.rows_affected() == 1)
+    let deleted: i64 = sqlx::query_scalar(
+        "WITH gone AS (DELETE FROM quiz_attempts WHERE id = $1 AND person_id = $2 RETURNING 1), \
+              stale AS (UPDATE insight_refreshes SET stale = true \
+                        WHERE EXISTS (SELECT 1 FROM gone)) \
+         SELECT count(*) FROM gone",
+    )
+    .bind(attempt_id)
+    .bind(person_id)
+    .fetch_one(db)
+    .await?;
+    Ok(deleted == 1)
 }
 
 /// The attempt a given quiz form created, if it was submitted before.

@@ -41,7 +41,6 @@ pub async fn seed(
                 }
             }
         }
-        db::resources::record_impressions(&mut *conn, demo.id, &[saved]).await?;
     }
     Ok(())
 }

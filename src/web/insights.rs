@@ -9,14 +9,13 @@ use super::charts::{self, BarChart};
 use super::chrome::Chrome;
 use super::guards::HrAdmin;
 use crate::db;
-use crate::db::insights::{GroupBy, Participation};
+use crate::db::insights::Participation;
 use crate::domain::insights::{
-    ANONYMITY_THRESHOLD, GroupFigures, Shown, figures_as_of, protect, protect_overall,
-    share_percent,
+    ANONYMITY_THRESHOLD, GroupFigures, Shown, protect, protect_overall, share_percent,
 };
 use crate::domain::quiz::{Attempt, percent_of};
 use crate::domain::teq::Aspect;
-use crate::domain::time::weekday_date;
+use crate::domain::time::{self, weekday_date};
 use crate::error::AppResult;
 
 /// A breakdown row as the page shows it.
@@ -73,30 +72,26 @@ pub struct InsightsPage {
     pub chart: Option<BarChart>,
     pub breakdowns: Vec<Breakdown>,
     pub aspect_names: Vec<&'static str>,
-    /// When the quiz figures were taken (the start of this week).
+    /// When the quiz figures were taken (the start of the week); empty before the first
+    /// figures are worked out.
     pub as_of: String,
+    /// When the counts were last worked out, in the viewer's time zone.
+    pub counted_at: String,
 }
 
 pub async fn show(
     State(state): State<AppState>,
-    HrAdmin(_): HrAdmin,
+    HrAdmin(viewer): HrAdmin,
     chrome: Chrome,
 ) -> AppResult<InsightsPage> {
-    let participation = db::insights::participation(&state.pool).await?;
-    let as_of = figures_as_of(chrono::Utc::now());
-    let overall = db::insights::latest_results(&state.pool, GroupBy::Everyone, as_of)
-        .await?
-        .into_iter()
-        .next()
+    // The scheduler works the figures out (app::insights::refresh); this page only reads them.
+    let snapshot = db::insights::latest_snapshot(&state.pool).await?;
+    let participation = snapshot.participation;
+    let overall = snapshot
+        .everyone
         .and_then(|g| protect_overall(g, ANONYMITY_THRESHOLD));
-    let departments = protect(
-        db::insights::latest_results(&state.pool, GroupBy::Department, as_of).await?,
-        ANONYMITY_THRESHOLD,
-    );
-    let offices = protect(
-        db::insights::latest_results(&state.pool, GroupBy::Office, as_of).await?,
-        ANONYMITY_THRESHOLD,
-    );
+    let departments = protect(snapshot.departments, ANONYMITY_THRESHOLD);
+    let offices = protect(snapshot.offices, ANONYMITY_THRESHOLD);
     let participation_percent = share_percent(participation.took_quiz, participation.active_people);
     Ok(InsightsPage {
         chrome: chrome.at("insights"),
@@ -118,7 +113,11 @@ pub async fn show(
             },
         ],
         aspect_names: Aspect::ALL.iter().map(|a| a.name()).collect(),
-        as_of: weekday_date(as_of.date_naive()),
+        as_of: snapshot.week.map(weekday_date).unwrap_or_default(),
+        counted_at: snapshot
+            .refreshed_at
+            .map(|at| time::local_date_time(at, viewer.time_zone))
+            .unwrap_or_default(),
     })
 }
 

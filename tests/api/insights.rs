@@ -4,9 +4,19 @@ use crate::common;
 
 use attune::domain::people::{DisplayName, Email, NewPerson, Roles};
 use attune::domain::teq::{Answers, score};
-use common::{spawn_app, take_quiz, visible_text};
+use chrono::{Duration, Utc};
+use common::{Browser, spawn_app, take_quiz, visible_text};
 use reqwest::StatusCode;
 use sqlx::PgPool;
+
+/// HR's Insights page after the scheduler has worked the figures out again (it does so every
+/// hour, or at its next turn once someone deleted an attempt; `max_age` zero forces it).
+async fn insights(hr: &Browser, pool: &PgPool, max_age: Duration) -> (StatusCode, String) {
+    attune::app::insights::refresh(pool, Utc::now(), max_age)
+        .await
+        .unwrap();
+    hr.get_html("/admin/insights").await
+}
 
 /// Adds a person in a department with one quiz attempt where every answer is `answer`.
 async fn person_with_result(pool: &PgPool, n: usize, department: &str, answer: i64) {
@@ -74,7 +84,11 @@ async fn small_groups_are_hidden_together_and_large_ones_shown(pool: PgPool) {
         }
     }
     let hr = app.hr_admin("hr@example.com").await;
+    // Before the scheduler's first turn the page says so.
     let (status, html) = hr.get_html("/admin/insights").await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(visible_text(&html).contains("The first figures are being worked out"));
+    let (status, html) = insights(&hr, &pool, Duration::zero()).await;
     assert_eq!(status, StatusCode::OK);
     let text = visible_text(&html);
     assert!(
@@ -98,7 +112,7 @@ async fn nothing_is_shown_below_the_threshold_and_deleted_attempts_leave_every_f
         person_with_result(&pool, n, "Sales", 4).await;
     }
     let hr = app.hr_admin("hr@example.com").await;
-    let (_, html) = hr.get_html("/admin/insights").await;
+    let (_, html) = insights(&hr, &pool, Duration::zero()).await;
     let text = visible_text(&html);
     assert!(text.contains("Not enough results yet"));
     assert!(!text.contains("/ 64 across"));
@@ -106,7 +120,7 @@ async fn nothing_is_shown_below_the_threshold_and_deleted_attempts_leave_every_f
     // A fifth person takes the quiz: figures are weekly, so nothing changes this week...
     let eve = app.employee("eve@example.com").await;
     let id = take_quiz(&eve, &[2; 16]).await;
-    let (_, html) = hr.get_html("/admin/insights").await;
+    let (_, html) = insights(&hr, &pool, Duration::zero()).await;
     assert!(visible_text(&html).contains("Not enough results yet"));
     // ...and once her attempt is from before this week, the group reaches the threshold.
     sqlx::query(
@@ -116,12 +130,13 @@ async fn nothing_is_shown_below_the_threshold_and_deleted_attempts_leave_every_f
     .execute(&pool)
     .await
     .unwrap();
-    let (_, html) = hr.get_html("/admin/insights").await;
+    let (_, html) = insights(&hr, &pool, Duration::zero()).await;
     assert!(visible_text(&html).contains("across 5 people"));
 
     // ...and deleting her attempt takes it out of every figure again.
+    // The figures were just worked out; the deletion alone sends the scheduler back to them.
     eve.post(&format!("/quiz/attempts/{id}/delete"), &[]).await;
-    let (_, html) = hr.get_html("/admin/insights").await;
+    let (_, html) = insights(&hr, &pool, attune::app::insights::REFRESH_EVERY).await;
     assert!(visible_text(&html).contains("Not enough results yet"));
 }
 
@@ -135,13 +150,13 @@ async fn moving_someone_to_another_department_does_not_move_their_result(pool: P
         person_with_result(&pool, n, "Finance", 2).await;
     }
     let hr = app.hr_admin("hr@example.com").await;
-    let (_, before) = hr.get_html("/admin/insights").await;
+    let (_, before) = insights(&hr, &pool, Duration::zero()).await;
     // HR moves the person with the different result from Sales to Finance.
     sqlx::query("UPDATE people SET department = 'Finance' WHERE email = 'p0@example.com'")
         .execute(&pool)
         .await
         .unwrap();
-    let (_, after) = hr.get_html("/admin/insights").await;
+    let (_, after) = insights(&hr, &pool, Duration::zero()).await;
     let table = |html: &str| {
         let text = visible_text(html);
         text[text.find("By department").unwrap()..].to_string()

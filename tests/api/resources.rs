@@ -196,13 +196,33 @@ async fn the_weakest_aspect_comes_first_with_the_reason_and_the_plan_tracks_it(p
     let recommended = &text[text.find("Recommended for you").unwrap()..text.find("Saved").unwrap()];
     assert!(!recommended.contains("Reading the room"));
 
-    // HR sees counts, never names.
+    // HR sees counts, never names, and no count about fewer than five people: nothing
+    // says whom it was recommended to (that would follow people's private results).
     let (_, page) = hr.get_html(&format!("/admin/resources/{id}")).await;
     let text = visible_text(&page);
-    assert!(text.contains("1 people recommended to"), "{text}");
-    assert!(text.contains("1 completed it"));
-    assert!(text.contains("100% rated it helpful (1 ratings)"));
+    assert!(!text.contains("recommended to"), "{text}");
+    assert!(text.contains("fewer than 5 completed it"), "{text}");
+    assert!(
+        text.contains("– rated it helpful (fewer than 5 ratings)"),
+        "{text}"
+    );
     assert!(!text.contains("ada@example.com"));
+    // Five more people finish it, all finding it helpful: now the figures show.
+    sqlx::query(
+        "WITH p AS (INSERT INTO people (id, email, display_name) \
+                    SELECT gen_random_uuid(), 'reader' || n || '@example.com', 'Reader ' || n \
+                    FROM generate_series(1, 5) n RETURNING id) \
+         INSERT INTO plan_items (person_id, resource_id, status, done_on, helpful) \
+         SELECT id, $1, 'done', current_date, true FROM p",
+    )
+    .bind(id)
+    .execute(&pool)
+    .await
+    .unwrap();
+    let (_, page) = hr.get_html(&format!("/admin/resources/{id}")).await;
+    let text = visible_text(&page);
+    assert!(text.contains("6 completed it"), "{text}");
+    assert!(text.contains("100% rated it helpful (6 ratings)"), "{text}");
 }
 
 #[sqlx::test]

@@ -59,33 +59,34 @@ pub enum Grouping {
     Office,
 }
 
-/// Published recognitions given and received per department or office in a date range.
+/// Published recognitions given and received per department or office in a date range, from
+/// the daily tallies (kept by a trigger, see migration 0014): at most a year of days × groups
+/// are read, however many recognitions there are. Group sizes are active people now.
 #[instrument(skip_all)]
 pub async fn figures(
     db: impl PgExecutor<'_>,
     grouping: Grouping,
     range: DateRange,
 ) -> DbResult<Vec<GroupFigures>> {
-    let (column, nominator, recipient) = match grouping {
-        Grouping::Department => ("department", "nominator_department", "recipient_department"),
-        Grouping::Office => ("office", "nominator_office", "recipient_office"),
+    let grouping = match grouping {
+        Grouping::Department => "department",
+        Grouping::Office => "office",
     };
-    let (start, end) = range.instants();
-    Ok(sqlx::query_as(&format!(
-        "WITH r AS (SELECT * FROM recognitions WHERE status = 'published' \
-                    AND created_at >= $1 AND created_at < $2), \
-              people_here AS (SELECT {column} AS name, count(*) AS people FROM people \
-                              WHERE active GROUP BY 1), \
-              given AS (SELECT {nominator} AS name, count(*) AS given FROM r GROUP BY 1), \
-              received AS (SELECT {recipient} AS name, count(*) AS received, \
-                           count(*) FILTER (WHERE cross_team) AS cross_team FROM r GROUP BY 1) \
+    Ok(sqlx::query_as(
+        "WITH sizes AS (SELECT name, people::int8 AS people FROM group_sizes \
+                        WHERE grouping = $1 AND people > 0), \
+              tallies AS (SELECT name, sum(given)::int8 AS given, sum(received)::int8 AS received, \
+                          sum(cross_team)::int8 AS cross_team FROM recognition_tallies \
+                          WHERE grouping = $1 AND day BETWEEN $2 AND $3 GROUP BY name \
+                          HAVING sum(given) <> 0 OR sum(received) <> 0) \
          SELECT name, coalesce(people, 0) AS people, coalesce(given, 0) AS given, \
                 coalesce(received, 0) AS received, coalesce(cross_team, 0) AS cross_team \
-         FROM people_here FULL JOIN given USING (name) FULL JOIN received USING (name) \
-         ORDER BY name = '', name"
-    ))
-    .bind(start)
-    .bind(end)
+         FROM sizes FULL JOIN tallies USING (name) \
+         ORDER BY name = '', name",
+    )
+    .bind(grouping)
+    .bind(range.from)
+    .bind(range.to)
     .fetch_all(db)
     .await?)
 }
@@ -129,9 +130,10 @@ pub async fn unrecognised(
     department: Option<&str>,
     page: PageRequest,
 ) -> DbResult<(Vec<Unrecognised>, i64)> {
-    let from = "FROM people p LEFT JOIN LATERAL (SELECT max(created_at) AS last FROM recognitions r \
-                WHERE r.recipient_id = p.id AND r.status = 'published') lr ON true \
-                WHERE p.active AND (lr.last IS NULL OR lr.last < $1) \
+    // `last_recognised_at` is kept by a trigger on recognitions (migration 0014) and indexed
+    // in this order, so a page reads only its own rows.
+    let from = "FROM people p WHERE p.active \
+                AND (p.last_recognised_at IS NULL OR p.last_recognised_at < $1) \
                 AND ($2::text IS NULL OR p.department = $2)";
     let total: i64 = sqlx::query_scalar(&format!("SELECT count(*) {from}"))
         .bind(since)
@@ -139,8 +141,8 @@ pub async fn unrecognised(
         .fetch_one(db)
         .await?;
     let rows: Vec<UnrecognisedRow> = sqlx::query_as(&format!(
-        "SELECT p.id, p.display_name, p.department, p.office, lr.last {from} \
-         ORDER BY lr.last NULLS FIRST, lower(p.display_name), p.id LIMIT $3 OFFSET $4"
+        "SELECT p.id, p.display_name, p.department, p.office, p.last_recognised_at AS last {from} \
+         ORDER BY p.last_recognised_at NULLS FIRST, lower(p.display_name), p.id LIMIT $3 OFFSET $4"
     ))
     .bind(since)
     .bind(department)

@@ -113,11 +113,9 @@ pub async fn least_recently_recognised(
     limit: i64,
 ) -> DbResult<Vec<Unrecognised>> {
     let rows: Vec<UnrecognisedRow> = sqlx::query_as(
-        "SELECT p.id, p.display_name, p.department, p.office, lr.last FROM people p \
-         LEFT JOIN LATERAL (SELECT max(created_at) AS last FROM recognitions r \
-                            WHERE r.recipient_id = p.id AND r.status = 'published') lr ON true \
-         WHERE p.active AND p.department = $1 AND p.id <> $2 \
-         ORDER BY lr.last NULLS FIRST, lower(p.display_name), p.id LIMIT $3",
+        "SELECT p.id, p.display_name, p.department, p.office, p.last_recognised_at AS last \
+         FROM people p WHERE p.active AND p.department = $1 AND p.id <> $2 \
+         ORDER BY p.last_recognised_at NULLS FIRST, lower(p.display_name), p.id LIMIT $3",
     )
     .bind(department)
     .bind(exclude)

@@ -7,7 +7,7 @@ use uuid::Uuid;
 
 use super::{Listing, ON_WALL, RecognitionRow, SELECT, read_listing};
 use crate::db::DbResult;
-use crate::domain::pagination::PageRequest;
+use crate::domain::pagination::{Keyset, PageRequest};
 use crate::domain::recognition::{PreviousReport, Recognition};
 
 /// Filters of the wall.
@@ -20,58 +20,63 @@ pub struct WallFilter {
     pub office: Option<String>,
 }
 
-/// One page of the wall, newest first, and how many posts match.
+/// One stretch of the wall (newest first, `per_page` posts and one more to tell whether
+/// there are further ones): never counted, and read through the wall's partial index from the
+/// cursor on, however long the wall is.
 #[instrument(skip_all)]
 pub async fn wall(
-    db: impl PgExecutor<'_> + Copy,
+    db: impl PgExecutor<'_>,
     viewer: Uuid,
     filter: &WallFilter,
-    page: PageRequest,
-) -> DbResult<(Vec<Recognition>, i64)> {
-    let conditions = format!(
-        "{ON_WALL} \
+    keyset: Keyset,
+    per_page: i64,
+) -> DbResult<Vec<Recognition>> {
+    let (cursor, order) = match keyset {
+        Keyset::Newest => ("", "DESC"),
+        Keyset::Older(_) => ("AND (r.created_at, r.id) < ($5, $6)", "DESC"),
+        Keyset::Newer(_) => ("AND (r.created_at, r.id) > ($5, $6)", "ASC"),
+    };
+    let at = match keyset {
+        Keyset::Older(c) | Keyset::Newer(c) => Some(c),
+        Keyset::Newest => None,
+    };
+    let rows: Vec<RecognitionRow> = sqlx::query_as(&format!(
+        "{SELECT} WHERE {ON_WALL} \
          AND ($2::uuid IS NULL OR EXISTS (SELECT 1 FROM recognition_behaviour_links l \
               WHERE l.recognition_id = r.id AND l.behaviour_id = $2)) \
          AND ($3::text IS NULL OR r.recipient_department = $3) \
-         AND ($4::text IS NULL OR r.recipient_office = $4)"
-    );
-    let total: i64 = sqlx::query_scalar(&format!(
-        "SELECT count(*) FROM recognitions r WHERE $1::uuid IS NOT NULL AND {conditions}"
+         AND ($4::text IS NULL OR r.recipient_office = $4) {cursor} \
+         ORDER BY r.created_at {order}, r.id {order} LIMIT $7"
     ))
     .bind(viewer)
     .bind(filter.behaviour)
     .bind(&filter.department)
     .bind(&filter.office)
-    .fetch_one(db)
-    .await?;
-    let rows: Vec<RecognitionRow> = sqlx::query_as(&format!(
-        "{SELECT} WHERE {conditions} ORDER BY r.created_at DESC, r.id DESC LIMIT $5 OFFSET $6"
-    ))
-    .bind(viewer)
-    .bind(filter.behaviour)
-    .bind(&filter.department)
-    .bind(&filter.office)
-    .bind(page.limit())
-    .bind(page.offset())
+    .bind(at.map(|c| c.at))
+    .bind(at.map(|c| c.id))
+    .bind(per_page + 1)
     .fetch_all(db)
     .await?;
-    Ok((rows.into_iter().map(Recognition::from).collect(), total))
+    Ok(rows.into_iter().map(Recognition::from).collect())
 }
 
-/// Departments and offices that appear on the wall, for the filters.
+/// Departments and offices people are in now, for the wall's filters (from the group sizes
+/// kept by a trigger, so no scan of people).
 #[instrument(skip_all)]
-pub async fn wall_places(db: impl PgExecutor<'_> + Copy) -> DbResult<(Vec<String>, Vec<String>)> {
-    let departments: Vec<String> = sqlx::query_scalar(
-        "SELECT DISTINCT department FROM people WHERE active AND department <> '' ORDER BY 1",
+pub async fn wall_places(db: impl PgExecutor<'_>) -> DbResult<(Vec<String>, Vec<String>)> {
+    let rows: Vec<(String, String)> = sqlx::query_as(
+        "SELECT grouping, name FROM group_sizes WHERE people > 0 AND name <> '' \
+         ORDER BY grouping, name",
     )
     .fetch_all(db)
     .await?;
-    let offices: Vec<String> = sqlx::query_scalar(
-        "SELECT DISTINCT office FROM people WHERE active AND office <> '' ORDER BY 1",
-    )
-    .fetch_all(db)
-    .await?;
-    Ok((departments, offices))
+    let (departments, offices): (Vec<_>, Vec<_>) = rows
+        .into_iter()
+        .partition(|(grouping, _)| grouping == "department");
+    Ok((
+        departments.into_iter().map(|(_, name)| name).collect(),
+        offices.into_iter().map(|(_, name)| name).collect(),
+    ))
 }
 
 /// Which list of a person's recognitions to read.

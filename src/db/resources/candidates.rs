@@ -106,24 +106,3 @@ pub async fn candidates(
         .map(|(_, row)| Resource::from(row))
         .collect())
 }
-
-/// Notes that these resources were recommended to the person (once per person).
-#[instrument(skip_all)]
-pub async fn record_impressions(
-    db: impl PgExecutor<'_>,
-    person_id: Uuid,
-    ids: &[Uuid],
-) -> DbResult<()> {
-    if ids.is_empty() {
-        return Ok(());
-    }
-    sqlx::query(
-        "INSERT INTO resource_impressions (resource_id, person_id) \
-         SELECT unnest($1::uuid[]), $2 ON CONFLICT DO NOTHING",
-    )
-    .bind(ids)
-    .bind(person_id)
-    .execute(db)
-    .await?;
-    Ok(())
-}

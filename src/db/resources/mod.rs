@@ -1,13 +1,13 @@
 //! The resource library, people's plans and engagement counts.
 //!
 //! - this file: resources as stored (reading, writing, the HR list, CSV batches);
-//! - `candidates.rs`: recommendation candidates and impressions;
+//! - `candidates.rs`: recommendation candidates;
 //! - `plans.rs`: people's plans and engagement counts.
 
 mod candidates;
 mod plans;
 
-pub use candidates::{CandidateQuery, candidates, record_impressions};
+pub use candidates::{CandidateQuery, candidates};
 pub use plans::{
     PlanEntry, engagement, plan, plan_statuses, rate, remove_from_plan, set_plan_status,
 };

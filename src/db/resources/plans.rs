@@ -141,9 +141,8 @@ pub async fn engagement(
     db: impl PgExecutor<'_>,
     ids: &[Uuid],
 ) -> DbResult<HashMap<Uuid, Engagement>> {
-    let rows: Vec<(Uuid, i64, i64, i64, i64, i64)> = sqlx::query_as(
+    let rows: Vec<(Uuid, i64, i64, i64, i64)> = sqlx::query_as(
         "SELECT r.id, \
-           (SELECT count(*) FROM resource_impressions i WHERE i.resource_id = r.id), \
            count(p.*) FILTER (WHERE p.status = 'saved'), \
            count(p.*) FILTER (WHERE p.status = 'done'), \
            count(p.*) FILTER (WHERE p.helpful IS NOT NULL), \
@@ -156,11 +155,10 @@ pub async fn engagement(
     .await?;
     Ok(rows
         .into_iter()
-        .map(|(id, recommended, saved, completed, rated, helpful)| {
+        .map(|(id, saved, completed, rated, helpful)| {
             (
                 id,
                 Engagement {
-                    recommended,
                     saved,
                     completed,
                     rated,

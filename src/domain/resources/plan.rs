@@ -49,20 +49,51 @@ impl PlanAction {
     }
 }
 
-/// Engagement counts for HR: recommended to, saved, completed, rated, rated helpful.
+/// Engagement counts for HR: saved, completed, rated, rated helpful. Counted only from what
+/// people did (not from what was recommended to whom: that depended on each person's private
+/// quiz result), and shown only from [`ENGAGEMENT_MIN`] people up.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct Engagement {
-    pub recommended: i64,
     pub saved: i64,
     pub completed: i64,
     pub rated: i64,
     pub helpful: i64,
 }
 
+/// The fewest people a shown engagement figure may be about (the anonymity threshold).
+pub const ENGAGEMENT_MIN: i64 = crate::domain::insights::ANONYMITY_THRESHOLD;
+
+/// A count as HR sees it: the number from [`ENGAGEMENT_MIN`] up, "fewer than 5" below it
+/// (zero included, so a small group can't be told apart from none).
+pub fn count_shown(count: i64) -> String {
+    if count >= ENGAGEMENT_MIN {
+        count.to_string()
+    } else {
+        format!("fewer than {ENGAGEMENT_MIN}")
+    }
+}
+
 impl Engagement {
-    /// Share of ratings that said helpful, as a whole percentage.
+    pub fn saved_shown(&self) -> String {
+        count_shown(self.saved)
+    }
+
+    pub fn completed_shown(&self) -> String {
+        count_shown(self.completed)
+    }
+
+    pub fn rated_shown(&self) -> String {
+        count_shown(self.rated)
+    }
+
+    /// Share of ratings that said helpful, as a whole percentage, once at least
+    /// [`ENGAGEMENT_MIN`] people rated it (and neither share is below that many people).
     pub fn helpful_percent(&self) -> Option<i64> {
-        (self.rated > 0).then(|| (self.helpful * 100 + self.rated / 2) / self.rated)
+        let unhelpful = self.rated - self.helpful;
+        (self.rated >= ENGAGEMENT_MIN
+            && (self.helpful == 0 || self.helpful >= ENGAGEMENT_MIN)
+            && (unhelpful == 0 || unhelpful >= ENGAGEMENT_MIN))
+            .then(|| (self.helpful * 100 + self.rated / 2) / self.rated)
     }
 }
 
@@ -89,5 +120,39 @@ mod tests {
             Some(PlanAction::Rate { helpful: false })
         );
         assert_eq!(PlanAction::parse("delete"), None);
+    }
+
+    #[test]
+    fn no_engagement_figure_is_about_fewer_than_five_people() {
+        for count in 0..ENGAGEMENT_MIN {
+            assert_eq!(count_shown(count), "fewer than 5");
+        }
+        assert_eq!(count_shown(5), "5");
+        // Every split of up to 40 ratings: a percentage never lets anyone work out how
+        // fewer than five people rated.
+        for rated in 0..40 {
+            for helpful in 0..=rated {
+                let figures = Engagement {
+                    rated,
+                    helpful,
+                    ..Engagement::default()
+                };
+                if let Some(percent) = figures.helpful_percent() {
+                    assert!(rated >= 5, "{rated}/{helpful}");
+                    assert!(helpful == 0 || helpful >= 5, "{rated}/{helpful}");
+                    assert!(
+                        rated - helpful == 0 || rated - helpful >= 5,
+                        "{rated}/{helpful}"
+                    );
+                    assert!((0..=100).contains(&percent));
+                }
+            }
+        }
+        let even = Engagement {
+            rated: 10,
+            helpful: 5,
+            ..Engagement::default()
+        };
+        assert_eq!(even.helpful_percent(), Some(50));
     }
 }

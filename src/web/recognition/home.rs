@@ -4,9 +4,9 @@ use chrono::Utc;
 use uuid::Uuid;
 
 use super::{PostView, posts};
-use crate::app::recognition::ensure_spotlight_round;
 use crate::db::recognition::{self as store, Unrecognised};
 use crate::domain::people::Person;
+use crate::domain::recognition::week_start;
 use crate::domain::time;
 use crate::error::AppResult;
 use crate::web::AppState;
@@ -51,10 +51,11 @@ pub struct Moderation {
     pub reported: i64,
 }
 
-/// The recognition panel of the home page (runs the week's spotlight round if needed).
+/// The recognition panel of the home page.
 pub async fn home_panel(state: &AppState, person: &Person) -> AppResult<HomePanel> {
     let pool = &state.pool;
-    let week = ensure_spotlight_round(pool, &state.config, Utc::now()).await?;
+    // The scheduler draws each week's round (see `startup::spawn_scheduler`); pages only read.
+    let week = week_start(Utc::now().date_naive());
     let (unseen, unseen_total) = store::unseen_received(pool, person.id, HOME_LIMIT).await?;
     let declined = store::unseen_decisions(pool, person.id).await?;
     let spotlight = if store::is_spotlight_nominator(pool, person.id, week).await? {

@@ -5,8 +5,8 @@ use askama_web::WebTemplate;
 use axum::extract::State;
 use chrono::{Duration, NaiveDate, Utc};
 
-use crate::app::recognition::ensure_spotlight_round;
 use crate::db::{self, recognition as store, recognition::SpotlightInvitation};
+use crate::domain::recognition::week_start;
 use crate::domain::time;
 use crate::error::AppResult;
 use crate::web::AppState;
@@ -62,7 +62,8 @@ pub async fn spotlight(
     HrAdmin(_): HrAdmin,
     chrome: Chrome,
 ) -> AppResult<SpotlightPage> {
-    let week = ensure_spotlight_round(&state.pool, &state.config, Utc::now()).await?;
+    // The scheduler draws each week's round; this page only reads.
+    let week = week_start(Utc::now().date_naive());
     let settings = db::settings::get(&state.pool).await?;
     let since = week - Duration::weeks(SPOTLIGHT_WEEKS - 1);
     let rows = store::spotlight_history(&state.pool, since).await?;

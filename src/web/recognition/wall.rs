@@ -4,14 +4,12 @@
 use askama::Template;
 use askama_web::WebTemplate;
 use axum::extract::{Query, State};
-use chrono::Utc;
 use serde::Deserialize;
 use uuid::Uuid;
 
 use super::{PER_PAGE, PostView, posts, query_string};
-use crate::app::recognition::ensure_spotlight_round;
 use crate::db::recognition::{self as store, WallFilter};
-use crate::domain::pagination::{Page, PageRequest};
+use crate::domain::pagination::{Cursor, Keyset, KeysetPage};
 use crate::domain::recognition::Behaviour;
 use crate::error::AppResult;
 use crate::web::AppState;
@@ -26,7 +24,8 @@ pub struct WallQuery {
     department: String,
     #[serde(default)]
     office: String,
-    page: Option<String>,
+    before: Option<String>,
+    after: Option<String>,
 }
 
 #[derive(Template, WebTemplate)]
@@ -41,7 +40,7 @@ pub struct WallPage {
     pub department: String,
     pub office: String,
     pub filtered: bool,
-    pub page: Page,
+    pub page: KeysetPage,
     pub filter_query: String,
     /// Where appreciate buttons come back to.
     pub back: String,
@@ -53,7 +52,6 @@ pub async fn wall(
     chrome: Chrome,
     Query(query): Query<WallQuery>,
 ) -> AppResult<WallPage> {
-    ensure_spotlight_round(&state.pool, &state.config, Utc::now()).await?;
     let behaviours = store::behaviours(&state.pool).await?;
     let (departments, offices) = store::wall_places(&state.pool).await?;
     // Only filters that name something on the wall count; anything else shows everything.
@@ -67,8 +65,11 @@ pub async fn wall(
             .cloned(),
         office: offices.iter().find(|o| **o == query.office).cloned(),
     };
-    let request = PageRequest::parse(query.page.as_deref(), PER_PAGE);
-    let (found, total) = store::wall(&state.pool, person.id, &filter, request).await?;
+    let keyset = Keyset::parse(query.before.as_deref(), query.after.as_deref());
+    let found = store::wall(&state.pool, person.id, &filter, keyset, PER_PAGE.into()).await?;
+    let (found, page) = keyset.page(found, PER_PAGE as usize, |post| {
+        Cursor::new(post.created_at, post.id)
+    });
     let behaviour = filter.behaviour.map(|b| b.to_string()).unwrap_or_default();
     let department = filter.department.clone().unwrap_or_default();
     let office = filter.office.clone().unwrap_or_default();
@@ -77,10 +78,20 @@ pub async fn wall(
         ("department", &department),
         ("office", &office),
     ]);
-    let back = match (filter_query.is_empty(), request.page) {
-        (true, 1) => "/recognition".to_string(),
-        (true, page) => format!("/recognition?page={page}"),
-        (false, page) => format!("/recognition?{filter_query}&page={page}"),
+    // Appreciating a post comes back to the same stretch of the wall.
+    let position = match keyset {
+        Keyset::Newest => String::new(),
+        Keyset::Older(cursor) => format!("before={}", cursor.encode()),
+        Keyset::Newer(cursor) => format!("after={}", cursor.encode()),
+    };
+    let back = match [filter_query.as_str(), position.as_str()]
+        .into_iter()
+        .filter(|part| !part.is_empty())
+        .collect::<Vec<_>>()
+        .join("&")
+    {
+        query if query.is_empty() => "/recognition".to_string(),
+        query => format!("/recognition?{query}"),
     };
     Ok(WallPage {
         chrome: chrome.at("recognition"),
@@ -92,7 +103,7 @@ pub async fn wall(
         behaviour,
         department,
         office,
-        page: request.of(total),
+        page,
         filter_query,
         back,
     })
