@@ -40,7 +40,15 @@ pub enum Command {
     #[command(subcommand)]
     User(UserCommand),
     /// Fill an empty database with a believable sample company to explore.
-    Demo,
+    Demo(DemoArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct DemoArgs {
+    /// Grow the company to this many people, each with a year of history (quiz attempts,
+    /// plans, story nights, recognitions): for load tests. 100,000 takes a few minutes.
+    #[arg(long, value_parser = clap::value_parser!(i64).range(60..=1_000_000))]
+    pub people: Option<i64>,
 }
 
 #[derive(Debug, Subcommand)]
@@ -108,9 +116,9 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
         Some(Command::User(UserCommand::SetPassword(args))) => {
             set_password(&database_url, args).await
         }
-        Some(Command::Demo) => {
+        Some(Command::Demo(args)) => {
             let pool = startup::prepare_database(&database_url).await?;
-            demo::run(&pool).await
+            demo::run(&pool, args.people).await
         }
     }
 }

@@ -83,6 +83,16 @@ pub struct ServerConfig {
         default_value = "Sign in with your company account"
     )]
     pub oidc_label: String,
+
+    /// Serve `/bench/reference`, a bare page (one query and a template, no session and no
+    /// middleware) that `scripts/bench` measures every page against. Off in production.
+    #[arg(
+        long,
+        env = "ATTUNE_BENCH_REFERENCE",
+        default_value_t = false,
+        hide = true
+    )]
+    pub bench_reference: bool,
 }
 
 /// How Attune signs people in with an OpenID Connect identity provider.
@@ -116,6 +126,8 @@ pub struct AppConfig {
     pub mail: Option<crate::mail::MailConfig>,
     /// Sign-in with an identity provider; `None` when none is configured.
     pub oidc: Option<OidcConfig>,
+    /// Serve the load bench's reference page (see `ServerConfig::bench_reference`).
+    pub bench_reference: bool,
 }
 
 impl AppConfig {
@@ -143,6 +155,7 @@ impl AppConfig {
             trust_proxy: false,
             mail: None,
             oidc: None,
+            bench_reference: false,
         }
     }
 
@@ -168,6 +181,7 @@ impl ServerConfig {
             trust_proxy: self.trust_proxy,
             mail: None,
             oidc: None,
+            bench_reference: self.bench_reference,
         };
         config.oidc = match (&self.oidc_issuer, &self.oidc_client_id) {
             (Some(issuer), Some(client_id)) if !client_id.trim().is_empty() => Some(OidcConfig {

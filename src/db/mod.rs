@@ -8,6 +8,7 @@ pub mod people;
 pub mod quiz;
 pub mod recognition;
 pub mod resources;
+pub mod scale;
 pub mod settings;
 pub mod sign_in;
 pub mod tokens;

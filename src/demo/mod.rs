@@ -7,6 +7,7 @@ mod events;
 mod quiz;
 mod recognition;
 mod resources;
+mod scale;
 
 use anyhow::Context;
 use chrono_tz::Tz;
@@ -165,8 +166,9 @@ pub fn sample_people() -> Vec<NewPerson> {
         .collect()
 }
 
-/// Fills an empty database with the sample company. Refuses when people already exist.
-pub async fn run(pool: &PgPool) -> anyhow::Result<()> {
+/// Fills an empty database with the sample company, grown to `size` people when that is
+/// more than the 60 hand-made ones (see `scale`). Refuses when people already exist.
+pub async fn run(pool: &PgPool, size: Option<i64>) -> anyhow::Result<()> {
     if db::people::count(pool).await? > 0 {
         anyhow::bail!(
             "this database already holds people; the demo only fills an empty database (use a fresh DATABASE_URL)"
@@ -190,7 +192,17 @@ pub async fn run(pool: &PgPool) -> anyhow::Result<()> {
     resources::seed(&mut tx, &created, &mut rng).await?;
     events::seed(&mut tx, &created, &mut rng).await?;
     recognition::seed(&mut tx, &created, &mut rng).await?;
+    let total = size.unwrap_or(0).max(people.len() as i64);
+    if total > people.len() as i64 {
+        println!("Growing the company to {total} people:");
+        let extra = total - people.len() as i64;
+        scale::grow(&mut tx, extra, &hash, &mut rng, chrono::Utc::now()).await?;
+    }
     tx.commit().await?;
+    if total > people.len() as i64 {
+        let mut conn = pool.acquire().await?;
+        db::scale::analyze(&mut conn).await?;
+    }
 
     let find = |pred: fn(&NewPerson) -> bool| {
         people
@@ -199,10 +211,7 @@ pub async fn run(pool: &PgPool) -> anyhow::Result<()> {
             .map(|p| p.email.to_string())
             .unwrap_or_default()
     };
-    println!(
-        "Demo company created: {} people at Northwind.",
-        people.len()
-    );
+    println!("Demo company created: {total} people at Northwind.");
     println!("Sign in with any of these (password for all: {DEMO_PASSWORD}):");
     println!("  HR admin:  {}", find(|p| p.roles.hr_admin));
     println!(

@@ -12,7 +12,7 @@ use crate::db;
 use crate::domain::teq::{self, Answers, ITEMS};
 
 /// One person's answers around their own tendency (0.0 ..= 4.0, in scored terms).
-fn answers_around(tendency: f64, rng: &mut StdRng) -> Answers {
+pub(super) fn answers_around(tendency: f64, rng: &mut StdRng) -> Answers {
     let mut raw = [None; 16];
     for (slot, item) in raw.iter_mut().zip(ITEMS.iter()) {
         let scored = (tendency + rng.gen_range(-1.2..1.2))

@@ -3,6 +3,7 @@
 pub mod account;
 pub mod admin;
 pub mod auth;
+pub mod bench;
 pub mod charts;
 pub mod chrome;
 pub mod errors;
@@ -147,7 +148,8 @@ pub fn router(state: AppState) -> Router {
 
     let request_id = HeaderName::from_static("x-request-id");
     let headers_state = state.clone();
-    pages
+    let bench = config.bench_reference.then(|| bench::router(state.clone()));
+    let app = pages
         .merge(probe_routes().router)
         .merge(statics)
         .with_state(state)
@@ -188,7 +190,11 @@ pub fn router(state: AppState) -> Router {
                     axum::http::StatusCode::SERVICE_UNAVAILABLE,
                     Duration::from_secs(30),
                 )),
-        )
+        );
+    match bench {
+        Some(reference) => app.merge(reference),
+        None => app,
+    }
 }
 
 /// Where the static assets are: next to the binary's working directory, or `ATTUNE_STATIC_DIR`.

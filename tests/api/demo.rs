@@ -4,7 +4,7 @@ use sqlx::PgPool;
 
 #[sqlx::test]
 async fn the_demo_fills_an_empty_database_once(pool: PgPool) {
-    attune::demo::run(&pool)
+    attune::demo::run(&pool, None)
         .await
         .expect("the demo runs on an empty database");
 
@@ -96,7 +96,7 @@ async fn the_demo_fills_an_empty_database_once(pool: PgPool) {
         .unwrap();
     assert_eq!(rounds, 4, "past spotlight rounds");
 
-    let again = attune::demo::run(&pool).await;
+    let again = attune::demo::run(&pool, None).await;
     assert!(
         again
             .unwrap_err()
@@ -104,4 +104,96 @@ async fn the_demo_fills_an_empty_database_once(pool: PgPool) {
             .contains("already holds people")
     );
     assert_eq!(attune::db::people::count(&pool).await.unwrap(), 60);
+}
+
+#[sqlx::test]
+async fn the_demo_grows_to_any_size_with_history_and_figures_that_add_up(pool: PgPool) {
+    attune::demo::run(&pool, Some(500)).await.unwrap();
+    let count = |sql: &'static str| {
+        let pool = pool.clone();
+        async move {
+            sqlx::query_scalar::<_, i64>(sql)
+                .fetch_one(&pool)
+                .await
+                .unwrap()
+        }
+    };
+    assert_eq!(count("SELECT count(*) FROM people").await, 500);
+    assert!(count("SELECT count(DISTINCT department) FROM people").await >= 20);
+    // About three attempts per person over the year, each scored like a real one.
+    let attempts = count("SELECT count(*) FROM quiz_attempts").await;
+    assert!((800..=1600).contains(&attempts), "{attempts}");
+    let rows: Vec<(Vec<i16>, i16)> = sqlx::query_as("SELECT answers, total FROM quiz_attempts")
+        .fetch_all(&pool)
+        .await
+        .unwrap();
+    for (answers, total) in rows {
+        let mut raw = [None; 16];
+        for (slot, answer) in raw.iter_mut().zip(&answers) {
+            *slot = Some(i64::from(*answer));
+        }
+        let answers = attune::domain::teq::Answers::parse(&raw).unwrap();
+        assert_eq!(i16::from(attune::domain::teq::score(&answers).total), total);
+    }
+    assert!(count("SELECT count(*) FROM resources").await >= 10_000);
+    assert!(count("SELECT count(*) FROM plan_items").await >= 800);
+    assert!(count("SELECT count(*) FROM events").await >= 2_000);
+    assert!(count("SELECT count(*) FROM event_rsvps").await >= 500);
+    assert!(count("SELECT count(*) FROM event_pitches").await >= 100);
+    let recognitions = count("SELECT count(*) FROM recognitions").await;
+    assert!(recognitions >= 4_400, "{recognitions}");
+    // No story night is over capacity.
+    assert_eq!(
+        count("SELECT count(*) FROM events WHERE going_count > capacity").await,
+        0
+    );
+    // The figures kept by triggers agree with the rows after the bulk load, and the triggers
+    // are back on afterwards.
+    let figures_agree = || async {
+        count(
+            "SELECT count(*) FROM (SELECT recipient_department AS name, count(*) AS n \
+             FROM recognitions WHERE status = 'published' GROUP BY 1) r \
+             FULL JOIN (SELECT name, sum(received) AS n FROM recognition_tallies \
+                        WHERE grouping = 'department' GROUP BY 1 HAVING sum(received) <> 0) t \
+             USING (name) WHERE r.n IS DISTINCT FROM t.n",
+        )
+        .await
+            + count(
+                "SELECT count(*) FROM (SELECT department AS name, count(*) AS n FROM people \
+                 WHERE active GROUP BY 1) p FULL JOIN (SELECT name, people AS n FROM group_sizes \
+                 WHERE grouping = 'department' AND people <> 0) g USING (name) \
+                 WHERE p.n IS DISTINCT FROM g.n",
+            )
+            .await
+            + count(
+                "SELECT count(*) FROM people p WHERE last_recognised_at IS DISTINCT FROM \
+                 (SELECT max(created_at) FROM recognitions r \
+                  WHERE r.recipient_id = p.id AND r.status = 'published')",
+            )
+            .await
+    };
+    assert_eq!(figures_agree().await, 0);
+    sqlx::query(
+        "UPDATE recognitions SET status = 'removed' WHERE id IN \
+         (SELECT id FROM recognitions WHERE status = 'published' ORDER BY id LIMIT 50)",
+    )
+    .execute(&pool)
+    .await
+    .unwrap();
+    sqlx::query(
+        "UPDATE people SET active = false WHERE id IN (SELECT id FROM people ORDER BY id LIMIT 20)",
+    )
+    .execute(&pool)
+    .await
+    .unwrap();
+    assert_eq!(
+        figures_agree().await,
+        0,
+        "the triggers keep them after changes"
+    );
+    assert_eq!(
+        count("SELECT count(*) FROM spotlight_rounds").await,
+        8,
+        "the last eight weeks"
+    );
 }

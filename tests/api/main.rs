@@ -18,4 +18,5 @@ mod oidc;
 mod people;
 mod quiz;
 mod recognition;
+mod replicas;
 mod resources;
