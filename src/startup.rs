@@ -11,8 +11,6 @@ use chrono::Utc;
 use sqlx::migrate::{MigrateDatabase, Migrator};
 use sqlx::postgres::{PgConnectOptions, PgPoolOptions};
 use sqlx::{PgPool, Postgres};
-use tower_sessions::ExpiredDeletion;
-use tower_sessions_sqlx_store::PostgresStore;
 
 use crate::config::{AppConfig, ServerConfig, redact_database_url};
 use crate::db;
@@ -67,13 +65,9 @@ pub async fn prepare_database_with(database_url: &str, pool_size: u32) -> anyhow
     Ok(pool)
 }
 
-/// Applies Attune's migrations and the session store's table.
+/// Applies Attune's migrations (sessions included).
 pub async fn migrate(pool: &PgPool) -> anyhow::Result<()> {
     MIGRATOR.run(pool).await.context("applying migrations")?;
-    PostgresStore::new(pool.clone())
-        .migrate()
-        .await
-        .context("creating the session table")?;
     Ok(())
 }
 
@@ -143,7 +137,7 @@ pub async fn serve(database_url: &str, server: ServerConfig) -> anyhow::Result<(
 /// Deletes expired sessions, tokens and old sign-in attempts now and then. Safe to run on
 /// every replica at once: each step is an idempotent delete.
 fn spawn_housekeeping(pool: PgPool) {
-    let store = PostgresStore::new(pool.clone());
+    let store = db::sessions::PgSessionStore::new(pool.clone());
     tokio::spawn(async move {
         let mut tick = tokio::time::interval(Duration::from_secs(900));
         loop {

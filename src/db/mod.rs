@@ -9,6 +9,7 @@ pub mod quiz;
 pub mod recognition;
 pub mod resources;
 pub mod scale;
+pub mod sessions;
 pub mod settings;
 pub mod sign_in;
 pub mod tokens;

@@ -10,7 +10,7 @@ use crate::domain::people::{NewPerson, Person, Roles};
 use crate::domain::sso::ProfileUpdate;
 
 #[derive(FromRow)]
-struct PersonRow {
+pub(super) struct PersonRow {
     id: Uuid,
     email: String,
     display_name: String,
@@ -44,7 +44,7 @@ impl From<PersonRow> for Person {
     }
 }
 
-const COLUMNS: &str = "id, email, display_name, department, office, time_zone, is_organizer, \
+pub(super) const COLUMNS: &str = "id, email, display_name, department, office, time_zone, is_organizer, \
                        is_hr_admin, active, password_hash IS NOT NULL AS has_password, session_epoch";
 
 #[instrument(skip_all)]

@@ -13,7 +13,7 @@ use anyhow::Context;
 use chrono_tz::Tz;
 use rand::SeedableRng;
 use rand::rngs::StdRng;
-use sqlx::PgPool;
+use sqlx::{ConnectOptions, Connection, PgPool};
 use uuid::Uuid;
 
 use crate::db;
@@ -177,7 +177,13 @@ pub async fn run(pool: &PgPool, size: Option<i64>) -> anyhow::Result<()> {
     let hash = secrets::hash_password(DEMO_PASSWORD.to_string()).await?;
     let people = sample_people();
     let mut rng = StdRng::seed_from_u64(2026);
-    let mut tx = pool.begin().await?;
+    // One connection of its own: a large company's bulk statements take seconds each, which
+    // is expected here and not worth a warning in the log.
+    let options = (*pool.connect_options())
+        .clone()
+        .log_slow_statements(log::LevelFilter::Debug, std::time::Duration::from_secs(1));
+    let mut conn = sqlx::PgConnection::connect_with(&options).await?;
+    let mut tx = conn.begin().await?;
     let mut created = Vec::with_capacity(people.len());
     for person in &people {
         let id = db::people::insert(&mut *tx, person, Some(&hash))

@@ -10,7 +10,12 @@ use tower_sessions::Session;
 use crate::domain::people::Person;
 use crate::error::AppError;
 
-const FLASH_KEY: &str = "flash";
+pub(crate) const FLASH_KEY: &str = "flash";
+
+/// Flash messages found in the session when the viewer was resolved (so reading the chrome
+/// costs no query of its own; the session is touched only to take them out).
+#[derive(Debug, Clone, Default)]
+pub struct PendingFlashes(pub Vec<Flash>);
 
 /// The signed-in person for this request, if any, and their unread notifications (resolved
 /// once by `auth::resolve_viewer`).
@@ -114,16 +119,22 @@ impl<S: Send + Sync> FromRequestParts<S> for Chrome {
             .get::<Viewer>()
             .cloned()
             .unwrap_or_default();
-        let session = Session::from_request_parts(parts, state)
-            .await
-            .map_err(|(_, message)| AppError::Internal(anyhow::anyhow!(message)))?;
+        let pending = parts
+            .extensions
+            .get::<PendingFlashes>()
+            .cloned()
+            .unwrap_or_default();
         // Removing marks the session changed (and so written): only when there is a flash.
-        let flashes = match session.get::<Vec<Flash>>(FLASH_KEY).await? {
-            Some(_) => session
+        let flashes = if pending.0.is_empty() {
+            Vec::new()
+        } else {
+            let session = Session::from_request_parts(parts, state)
+                .await
+                .map_err(|(_, message)| AppError::Internal(anyhow::anyhow!(message)))?;
+            session
                 .remove::<Vec<Flash>>(FLASH_KEY)
                 .await?
-                .unwrap_or_default(),
-            None => Vec::new(),
+                .unwrap_or_default()
         };
         Ok(Chrome {
             flashes,

@@ -43,7 +43,6 @@ use tower_http::set_header::SetResponseHeaderLayer;
 use tower_http::trace::{DefaultOnResponse, TraceLayer};
 use tower_sessions::cookie::SameSite;
 use tower_sessions::{Expiry, SessionManagerLayer};
-use tower_sessions_sqlx_store::PostgresStore;
 
 use crate::config::AppConfig;
 use routes::Routes;
@@ -120,7 +119,7 @@ pub fn route_table() -> Vec<(Method, &'static str)> {
 /// The whole application.
 pub fn router(state: AppState) -> Router {
     let config = state.config.clone();
-    let store = PostgresStore::new(state.pool.clone());
+    let store = crate::db::sessions::PgSessionStore::new(state.pool.clone());
     let sessions = SessionManagerLayer::new(store)
         .with_name("attune_session")
         .with_http_only(true)

@@ -592,7 +592,7 @@ async fn each_role_has_a_home_page_of_its_own(pool: PgPool) {
 
 /// When the signed-in session was last written (its idle expiry).
 async fn session_expiry(pool: &PgPool) -> chrono::DateTime<chrono::Utc> {
-    sqlx::query_scalar("SELECT max(expiry_date) FROM tower_sessions.session")
+    sqlx::query_scalar("SELECT max(expiry_date) FROM sessions")
         .fetch_one(pool)
         .await
         .unwrap()

@@ -21,11 +21,11 @@ use tower_sessions::Session;
 use uuid::Uuid;
 
 use super::AppState;
-use super::chrome::Viewer;
+use super::chrome::{FLASH_KEY, PendingFlashes, Viewer};
 use crate::db;
 use crate::error::AppResult;
 
-const AUTH_KEY: &str = "auth";
+use crate::db::sessions::AUTH_KEY;
 
 /// What a session remembers about who signed in.
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -51,25 +51,43 @@ pub async fn resolve_viewer(
     mut request: Request,
     next: Next,
 ) -> Response {
-    let viewer = match load_viewer(&state, &session).await {
-        Ok(viewer) => viewer,
+    let (viewer, flashes) = match load_viewer(&state, &session).await {
+        Ok(loaded) => loaded,
         Err(err) => return err.into_response(),
     };
     request.extensions_mut().insert(viewer.clone());
+    request.extensions_mut().insert(flashes);
     let mut response = next.run(request).await;
     response.extensions_mut().insert(viewer);
     response
 }
 
-async fn load_viewer(state: &AppState, session: &Session) -> AppResult<Viewer> {
-    let Some(record) = session.get::<AuthRecord>(AUTH_KEY).await? else {
-        return Ok(Viewer::default());
+async fn load_viewer(state: &AppState, session: &Session) -> AppResult<(Viewer, PendingFlashes)> {
+    // The session, its person and their unread count in one query (none without a cookie).
+    let Some(id) = session.id() else {
+        return Ok(Default::default());
     };
-    let person = db::people::find_viewer(&state.pool, record.person_id).await?;
+    let Some(view) = db::sessions::viewer(&state.pool, &id).await? else {
+        return Ok(Default::default());
+    };
+    let flashes = PendingFlashes(
+        view.data
+            .get(FLASH_KEY)
+            .and_then(|value| serde_json::from_value(value.clone()).ok())
+            .unwrap_or_default(),
+    );
+    let Some(record) = view
+        .data
+        .get(AUTH_KEY)
+        .and_then(|value| serde_json::from_value::<AuthRecord>(value.clone()).ok())
+    else {
+        return Ok((Viewer::default(), flashes));
+    };
     let age = Utc::now().timestamp() - record.signed_in_at;
-    match person {
+    match view.person {
         Some((person, unread))
-            if person.active
+            if person.id == record.person_id
+                && person.active
                 && person.session_epoch == record.epoch
                 && age < state.config.session_absolute.num_seconds() =>
         {
@@ -81,11 +99,11 @@ async fn load_viewer(state: &AppState, session: &Session) -> AppResult<Viewer> {
                 };
                 session.insert(AUTH_KEY, refreshed).await?;
             }
-            Ok(Viewer(Some(Arc::new(person)), unread))
+            Ok((Viewer(Some(Arc::new(person)), unread), flashes))
         }
         _ => {
             session.flush().await?;
-            Ok(Viewer::default())
+            Ok(Default::default())
         }
     }
 }
