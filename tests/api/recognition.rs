@@ -1206,6 +1206,33 @@ async fn hr_exports_a_formula_safe_csv_and_everyone_exports_what_they_received(p
         .await
         .unwrap();
     assert!(theirs.contains("quarterly numbers") && !theirs.contains("HYPERLINK"));
+
+    // A long period is written a batch at a time: 2,500 more, each once, in order.
+    sqlx::query(
+        "INSERT INTO recognitions (id, nominator_id, recipient_id, story, happened_on, visibility, status, \
+         nominator_department, nominator_office, recipient_department, recipient_office, submission_key, created_at) \
+         SELECT gen_random_uuid(), nominator_id, recipient_id, 'Batch ' || n || ': ' || story, happened_on, \
+         'wall', 'published', nominator_department, nominator_office, recipient_department, recipient_office, \
+         gen_random_uuid(), created_at - n * interval '1 millisecond' \
+         FROM (SELECT * FROM recognitions WHERE visibility = 'wall' LIMIT 1) r, generate_series(1, 2500) n",
+    )
+    .execute(&pool)
+    .await
+    .unwrap();
+    let body = hr
+        .get(&format!(
+            "/admin/recognition/export.csv?from={today}&to={today}"
+        ))
+        .await
+        .text()
+        .await
+        .unwrap();
+    let mut reader = csv::Reader::from_reader(body.as_bytes());
+    let rows: Vec<csv::StringRecord> = reader.records().map(Result::unwrap).collect();
+    assert_eq!(rows.len(), 2 + 2500, "one header, every row once");
+    let times: Vec<&str> = rows.iter().map(|r| &r[0]).collect();
+    assert!(times.windows(2).all(|w| w[0] <= w[1]), "oldest first");
+    assert_eq!(body.matches("Nominated at (UTC)").count(), 1);
 }
 
 #[sqlx::test]

@@ -7,21 +7,32 @@ use uuid::Uuid;
 
 use super::{RecognitionRow, SELECT};
 use crate::db::DbResult;
-use crate::domain::pagination::PageRequest;
+use crate::domain::pagination::{Cursor, PageRequest};
 use crate::domain::recognition::{DateRange, PersonRef, Recognition};
 
-/// Everything nominated in a date range (by when it was made), oldest first, for the export.
-/// The range is at most a year (checked by `DateRange::parse`). Private recognitions come
-/// with their text: HR's export must go through `to_hr_csv`, which leaves it out.
+/// Up to `limit` nominations made in a date range after `after` (by when they were made,
+/// oldest first), for the export, which reads the range a batch at a time. The range is at
+/// most a year (checked by `DateRange::parse`). Private recognitions come with their text:
+/// HR's export must go through `hr_csv_rows`, which leaves it out.
 #[instrument(skip_all)]
-pub async fn in_range(db: impl PgExecutor<'_>, range: DateRange) -> DbResult<Vec<Recognition>> {
+pub async fn in_range(
+    db: impl PgExecutor<'_>,
+    range: DateRange,
+    after: Option<Cursor>,
+    limit: i64,
+) -> DbResult<Vec<Recognition>> {
     let (start, end) = range.instants();
     let rows: Vec<RecognitionRow> = sqlx::query_as(&format!(
-        "{SELECT} WHERE r.created_at >= $2 AND r.created_at < $3 ORDER BY r.created_at, r.id"
+        "{SELECT} WHERE r.created_at >= $2 AND r.created_at < $3 \
+         AND ($4::timestamptz IS NULL OR (r.created_at, r.id) > ($4, $5)) \
+         ORDER BY r.created_at, r.id LIMIT $6"
     ))
     .bind(Uuid::nil())
     .bind(start)
     .bind(end)
+    .bind(after.map(|c| c.at))
+    .bind(after.map(|c| c.id))
+    .bind(limit)
     .fetch_all(db)
     .await?;
     Ok(rows.into_iter().map(Recognition::from).collect())

@@ -25,8 +25,16 @@ pub const CSV_HEADER: [&str; 15] = [
 /// Recognitions as a formula-safe CSV file: every cell goes through [`csv_safe::cell`], and
 /// the `csv` writer quotes commas, quotes and line breaks.
 pub fn to_csv(recognitions: &[Recognition]) -> Result<Vec<u8>, csv::Error> {
+    csv_rows(recognitions, true)
+}
+
+/// Some rows of a recognitions CSV file (with the header line first when `header`), for a
+/// file written a batch at a time.
+pub fn csv_rows(recognitions: &[Recognition], header: bool) -> Result<Vec<u8>, csv::Error> {
     let mut writer = csv::Writer::from_writer(Vec::new());
-    writer.write_record(CSV_HEADER)?;
+    if header {
+        writer.write_record(CSV_HEADER)?;
+    }
     for r in recognitions {
         let status = match (r.status, r.hidden_by_recipient, r.under_review) {
             (Status::Published, _, true) => "Reported, under review",
@@ -58,9 +66,14 @@ pub fn to_csv(recognitions: &[Recognition]) -> Result<Vec<u8>, csv::Error> {
 /// HR's export: every nomination of the period, private ones without their text (see
 /// [`Recognition::for_hr_export`]).
 pub fn to_hr_csv(recognitions: Vec<Recognition>) -> Result<Vec<u8>, csv::Error> {
+    hr_csv_rows(recognitions, true)
+}
+
+/// Some rows of HR's export (see [`to_hr_csv`]), for a file written a batch at a time.
+pub fn hr_csv_rows(recognitions: Vec<Recognition>, header: bool) -> Result<Vec<u8>, csv::Error> {
     let redacted: Vec<Recognition> = recognitions
         .into_iter()
         .map(Recognition::for_hr_export)
         .collect();
-    to_csv(&redacted)
+    csv_rows(&redacted, header)
 }

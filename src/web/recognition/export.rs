@@ -2,14 +2,16 @@
 
 use askama::Template;
 use askama_web::WebTemplate;
+use axum::body::Body;
 use axum::extract::{Query, State};
 use axum::response::{IntoResponse, Response};
 use chrono::Utc;
 
+use super::csv_response;
 use super::fairness::{RangeQuery, read_range};
-use super::{csv_response, export_error};
 use crate::db::recognition as store;
 use crate::domain::FieldErrors;
+use crate::domain::pagination::Cursor;
 use crate::domain::recognition as rules;
 use crate::domain::time;
 use crate::error::AppResult;
@@ -62,10 +64,31 @@ pub async fn export_csv(
             return Ok(Invalid(page).into_response());
         }
     };
-    let found = store::in_range(&state.pool, range).await?;
-    let bytes = rules::to_hr_csv(found).map_err(export_error)?;
+    // Streamed a batch at a time: a year of a large company's recognitions never sits in
+    // memory whole.
+    let pool = state.pool.clone();
+    let batches = futures_util::stream::try_unfold(Some(None), move |next| {
+        let pool = pool.clone();
+        async move {
+            let Some(after) = next else {
+                return Ok(None);
+            };
+            let batch = store::in_range(&pool, range, after, EXPORT_BATCH).await?;
+            let last = batch.last().map(|r| Cursor::new(r.created_at, r.id));
+            let full = batch.len() as i64 == EXPORT_BATCH;
+            let bytes = rules::hr_csv_rows(batch, after.is_none())
+                .map_err(|err| std::io::Error::other(err.to_string()))?;
+            Ok::<_, ExportFailed>(Some((bytes, full.then_some(last))))
+        }
+    });
     Ok(csv_response(
-        bytes,
+        Body::from_stream(batches),
         &format!("recognitions-{}-to-{}.csv", range.from, range.to),
     ))
 }
+
+/// Rows read per query while streaming the export.
+const EXPORT_BATCH: i64 = 1_000;
+
+/// Why a streamed export stopped part way (the download is then cut short, not completed).
+type ExportFailed = Box<dyn std::error::Error + Send + Sync>;

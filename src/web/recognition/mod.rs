@@ -157,8 +157,8 @@ impl ColleagueView {
     }
 }
 
-fn csv_response(bytes: Vec<u8>, filename: &str) -> Response {
-    attachment("text/csv; charset=utf-8", filename, bytes)
+fn csv_response(body: impl Into<axum::body::Body>, filename: &str) -> Response {
+    attachment("text/csv; charset=utf-8", filename, body)
 }
 
 fn export_error(err: csv::Error) -> AppError {
