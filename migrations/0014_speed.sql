@@ -203,6 +203,9 @@ CREATE TABLE insight_groups (
 -- The scheduler's refresh counts recent attempts.
 CREATE INDEX quiz_attempts_taken_idx ON quiz_attempts (taken_at);
 
+-- HR's library list, newest first, reads a page from the index instead of sorting the library.
+CREATE INDEX resources_created_idx ON resources (created_at DESC, id);
+
 -- ---------------------------------------------------------------------------------------
 -- Recommendations are no longer counted per view: "people recommended to" depended on each
 -- person's private quiz result (a way to learn it), and cost a write per page view.

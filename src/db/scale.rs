@@ -358,9 +358,10 @@ pub async fn recognitions(
     sqlx::query(
         "WITH b AS (SELECT id, row_number() OVER (ORDER BY position) AS k, count(*) OVER () AS c \
                     FROM recognition_behaviours WHERE NOT retired), \
-              r AS (SELECT id, nominator_id, recipient_id, created_at, \
-                           abs(hashtext(id::text)) AS h \
-                    FROM recognitions WHERE nominator_id = ANY($1)) \
+              r AS (SELECT r.id, r.nominator_id, r.recipient_id, r.created_at, \
+                           abs(hashtext(r.id::text)) AS h \
+                    FROM recognitions r JOIN people n ON n.id = r.nominator_id \
+                    WHERE n.email LIKE '%@scale.northwind.example') \
          INSERT INTO recognition_behaviour_links (recognition_id, behaviour_id, nominator_id, \
                                                   recipient_id, created_at, window_ends_at) \
          SELECT r.id, b.id, r.nominator_id, r.recipient_id, r.created_at, \
@@ -368,18 +369,17 @@ pub async fn recognitions(
          FROM r JOIN b ON b.k = 1 + r.h % b.c OR (r.h % 3 = 0 AND b.k = 1 + (r.h / 7) % b.c) \
          ON CONFLICT DO NOTHING",
     )
-    .bind(person_ids)
     .execute(&mut *conn)
     .await?;
     sqlx::query(
-        "WITH p AS (SELECT id, ord FROM unnest($1::uuid[]) WITH ORDINALITY AS u(id, ord)), \
-              total AS (SELECT count(*) AS c FROM p), \
-              r AS (SELECT id, recipient_id, abs(hashtext(id::text)) AS h FROM recognitions \
-                    WHERE nominator_id = ANY($1) AND status = 'published' AND visibility = 'wall') \
+        "WITH r AS (SELECT r.id, r.recipient_id, abs(hashtext(r.id::text)) AS h \
+                    FROM recognitions r JOIN people n ON n.id = r.nominator_id \
+                    WHERE n.email LIKE '%@scale.northwind.example' \
+                    AND r.status = 'published' AND r.visibility = 'wall'), \
+              a AS (SELECT r.id, r.recipient_id, ($1::uuid[])[1 + r.h % cardinality($1::uuid[])] AS person_id \
+                    FROM r WHERE r.h % 3 = 0) \
          INSERT INTO recognition_appreciations (recognition_id, person_id, created_at) \
-         SELECT r.id, p.id, $2 FROM r CROSS JOIN total \
-         JOIN p ON p.ord = 1 + r.h % total.c \
-         WHERE r.h % 3 = 0 AND p.id <> r.recipient_id ON CONFLICT DO NOTHING",
+         SELECT id, person_id, $2 FROM a WHERE person_id <> recipient_id ON CONFLICT DO NOTHING",
     )
     .bind(person_ids)
     .bind(now)
