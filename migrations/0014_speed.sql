@@ -120,10 +120,11 @@ CREATE INDEX people_department_unrecognised_idx
     ON people (department, last_recognised_at NULLS FIRST, lower(display_name), id) WHERE active;
 
 -- ---------------------------------------------------------------------------------------
--- How many active people each department and office has now: the fairness view's group
--- sizes and the wall's filters. Kept by a trigger on `people`.
+-- How many active people each department and office has now (the fairness view's group
+-- sizes and the wall's filters), and how many people are active, invited (no password yet)
+-- or deactivated (HR's home page and people list). Kept by a trigger on `people`.
 CREATE TABLE group_sizes (
-    grouping text NOT NULL CHECK (grouping IN ('department', 'office')),
+    grouping text NOT NULL CHECK (grouping IN ('department', 'office', 'status')),
     name     text NOT NULL,
     -- (no CHECK >= 0: a check is applied to the proposed row before ON CONFLICT turns it
     -- into an update, so a -1 would be refused)
@@ -131,21 +132,30 @@ CREATE TABLE group_sizes (
     PRIMARY KEY (grouping, name)
 );
 
-CREATE FUNCTION group_size_add(department text, office text, sign integer) RETURNS void
+CREATE FUNCTION person_status(active boolean, has_password boolean) RETURNS text
+IMMUTABLE LANGUAGE sql AS $$
+    SELECT CASE WHEN NOT active THEN 'inactive' WHEN NOT has_password THEN 'invited'
+                ELSE 'active' END;
+$$;
+
+CREATE FUNCTION group_size_add(p people, sign integer) RETURNS void
 LANGUAGE sql AS $$
     INSERT INTO group_sizes AS g (grouping, name, people)
-    VALUES ('department', department, sign), ('office', office, sign)
+    SELECT * FROM (VALUES ('department', p.department, sign), ('office', p.office, sign)) v
+    WHERE p.active
+    UNION ALL
+    SELECT 'status', person_status(p.active, p.password_hash IS NOT NULL), sign
     ON CONFLICT (grouping, name) DO UPDATE SET people = g.people + excluded.people;
 $$;
 
 CREATE FUNCTION people_keep_group_sizes() RETURNS trigger
 LANGUAGE plpgsql AS $$
 BEGIN
-    IF TG_OP IN ('UPDATE', 'DELETE') AND OLD.active THEN
-        PERFORM group_size_add(OLD.department, OLD.office, -1);
+    IF TG_OP IN ('UPDATE', 'DELETE') THEN
+        PERFORM group_size_add(OLD, -1);
     END IF;
-    IF TG_OP IN ('INSERT', 'UPDATE') AND NEW.active THEN
-        PERFORM group_size_add(NEW.department, NEW.office, 1);
+    IF TG_OP IN ('INSERT', 'UPDATE') THEN
+        PERFORM group_size_add(NEW, 1);
     END IF;
     RETURN NULL;
 END
@@ -155,10 +165,11 @@ CREATE TRIGGER people_group_sizes_insert_delete
     AFTER INSERT OR DELETE ON people
     FOR EACH ROW EXECUTE FUNCTION people_keep_group_sizes();
 CREATE TRIGGER people_group_sizes_update
-    AFTER UPDATE OF active, department, office ON people
+    AFTER UPDATE OF active, department, office, password_hash ON people
     FOR EACH ROW WHEN (OLD.active IS DISTINCT FROM NEW.active
                        OR OLD.department IS DISTINCT FROM NEW.department
-                       OR OLD.office IS DISTINCT FROM NEW.office)
+                       OR OLD.office IS DISTINCT FROM NEW.office
+                       OR (OLD.password_hash IS NULL) <> (NEW.password_hash IS NULL))
     EXECUTE FUNCTION people_keep_group_sizes();
 
 CREATE FUNCTION rebuild_group_sizes() RETURNS void
@@ -168,6 +179,9 @@ LANGUAGE sql AS $$
     SELECT 'department', department, count(*) FROM people WHERE active GROUP BY department;
     INSERT INTO group_sizes (grouping, name, people)
     SELECT 'office', office, count(*) FROM people WHERE active GROUP BY office;
+    INSERT INTO group_sizes (grouping, name, people)
+    SELECT 'status', person_status(active, password_hash IS NOT NULL), count(*) FROM people
+    GROUP BY 2;
 $$;
 
 SELECT rebuild_group_sizes();

@@ -354,7 +354,8 @@ def explain(size, reads):
     try:
         server = Server(size)
         try:
-            me = None
+            # Let start-up's housekeeping and scheduler finish, so only pages are logged.
+            time.sleep(3)
             out = []
             for name, path, cookie in reads:
                 offset = log.stat().st_size
@@ -365,11 +366,36 @@ def explain(size, reads):
                     text = f.read()
                 out.append(f"## {name}: GET {path}\n\n```\n{text.strip()}\n```\n")
             (OUT / f"explain-{size}.md").write_text("\n".join(out))
+            (OUT / f"explain-summary-{size}.md").write_text(summarize("\n".join(out)))
             print(f"  plans of every query each page runs: {OUT / f'explain-{size}.md'}")
         finally:
             server.stop()
     finally:
         psql(size, f"ALTER DATABASE attune_bench_{size} RESET ALL")
+
+
+def summarize(text):
+    """One line per statement of each page: time, what it reads and how (index or scan)."""
+    lines = ["| page | statement | ms | how it reads |", "|---|---|---:|---|"]
+    page = ""
+    for block in re.split(r"(?m)^(?=## )|(?=\S+ UTC \[\d+\] \S+ LOG:  duration:)", text):
+        if block.startswith("## "):
+            page = block.splitlines()[0][3:].split(":")[0]
+            continue
+        match = re.search(r"duration: ([\d.]+) ms", block)
+        query = re.search(r"Query Text: (.*)", block)
+        if not match or not query:
+            continue
+        statement = re.sub(r"\s+", " ", query.group(1)).strip()
+        if statement.startswith(("DELETE", "INSERT INTO insight", "UPDATE")) and page == "":
+            continue
+        access = []
+        for how in re.findall(r"((?:Index Only Scan|Index Scan|Bitmap Index Scan|Seq Scan)(?: Backward)?(?: using \S+)? on \S+)", block):
+            if how not in access:
+                access.append(how)
+        short = statement[:90].replace("|", "\\|") + ("…" if len(statement) > 90 else "")
+        lines.append(f"| {page} | `{short}` | {float(match.group(1)):.2f} | {'; '.join(access) or 'no table'} |")
+    return "\n".join(lines) + "\n"
 
 
 def report(runs, targets):

@@ -271,12 +271,14 @@ pub struct PeopleSummary {
     pub inactive: i64,
 }
 
+/// From the counts kept by a trigger on `people` (`group_sizes`), not a count of everyone.
 #[instrument(skip_all)]
 pub async fn summary(db: impl PgExecutor<'_>) -> DbResult<PeopleSummary> {
     let (active, invited, inactive): (i64, i64, i64) = sqlx::query_as(
-        "SELECT count(*) FILTER (WHERE active AND password_hash IS NOT NULL), \
-                count(*) FILTER (WHERE active AND password_hash IS NULL), \
-                count(*) FILTER (WHERE NOT active) FROM people",
+        "SELECT coalesce(sum(people) FILTER (WHERE name = 'active'), 0)::int8, \
+                coalesce(sum(people) FILTER (WHERE name = 'invited'), 0)::int8, \
+                coalesce(sum(people) FILTER (WHERE name = 'inactive'), 0)::int8 \
+         FROM group_sizes WHERE grouping = 'status'",
     )
     .fetch_one(db)
     .await?;
@@ -321,10 +323,28 @@ pub async fn list(
     };
     let filter =
         format!("({status_sql}) AND ($1 = '%%' OR lower(display_name) LIKE $1 OR email LIKE $1)");
-    let total: i64 = sqlx::query_scalar(&format!("SELECT count(*) FROM people WHERE {filter}"))
-        .bind(&pattern)
+    // Without a search the total comes from the kept counts; a search counts its matches
+    // (through the name's trigram index).
+    let total: i64 = if search.trim().is_empty() {
+        let names: &[&str] = match status {
+            StatusFilter::All => &["active", "invited", "inactive"],
+            StatusFilter::Active => &["active"],
+            StatusFilter::Invited => &["invited"],
+            StatusFilter::Inactive => &["inactive"],
+        };
+        sqlx::query_scalar(
+            "SELECT coalesce(sum(people), 0)::int8 FROM group_sizes \
+             WHERE grouping = 'status' AND name = ANY($1)",
+        )
+        .bind(names)
         .fetch_one(db)
-        .await?;
+        .await?
+    } else {
+        sqlx::query_scalar(&format!("SELECT count(*) FROM people WHERE {filter}"))
+            .bind(&pattern)
+            .fetch_one(db)
+            .await?
+    };
     let rows: Vec<PersonRow> = sqlx::query_as(&format!(
         "SELECT {COLUMNS} FROM people WHERE {filter} ORDER BY lower(display_name), id \
          LIMIT $2 OFFSET $3"

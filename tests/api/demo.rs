@@ -166,6 +166,13 @@ async fn the_demo_grows_to_any_size_with_history_and_figures_that_add_up(pool: P
             )
             .await
             + count(
+                "SELECT count(*) FROM (SELECT person_status(active, password_hash IS NOT NULL) AS name, \
+                 count(*) AS n FROM people GROUP BY 1) p FULL JOIN (SELECT name, people AS n \
+                 FROM group_sizes WHERE grouping = 'status' AND people <> 0) g USING (name) \
+                 WHERE p.n IS DISTINCT FROM g.n",
+            )
+            .await
+            + count(
                 "SELECT count(*) FROM people p WHERE last_recognised_at IS DISTINCT FROM \
                  (SELECT max(created_at) FROM recognitions r \
                   WHERE r.recipient_id = p.id AND r.status = 'published')",
