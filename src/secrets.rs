@@ -1,7 +1,9 @@
 //! Password hashing and single-use tokens.
 //!
 //! Argon2id with at least the OWASP minimum (m = 19456 KiB, t = 2, p = 1), always on a
-//! blocking thread so a sign-in never stalls the async runtime.
+//! blocking thread so a sign-in never stalls the async runtime, and at most one hash per core
+//! at a time: each takes 19 MiB, so a burst of sign-ins queues instead of growing the process
+//! by 19 MiB a request.
 
 use std::sync::LazyLock;
 
@@ -29,8 +31,15 @@ static DUMMY_HASH: LazyLock<String> = LazyLock::new(|| {
         .to_string()
 });
 
+/// How many password hashes may run at once: one per core.
+static HASHING: LazyLock<tokio::sync::Semaphore> = LazyLock::new(|| {
+    let cores = std::thread::available_parallelism().map_or(1, usize::from);
+    tokio::sync::Semaphore::new(cores)
+});
+
 /// Hashes a password with Argon2id (PHC string format).
 pub async fn hash_password(password: String) -> anyhow::Result<String> {
+    let _turn = HASHING.acquire().await.context("password hashing queue")?;
     tokio::task::spawn_blocking(move || {
         let salt = SaltString::generate(&mut OsRng);
         argon2()
@@ -45,6 +54,7 @@ pub async fn hash_password(password: String) -> anyhow::Result<String> {
 /// Checks a password against a stored hash. With no stored hash (unknown email, or a person
 /// who has not set a password yet) a dummy hash is checked instead and the answer is `false`.
 pub async fn verify_password(password: String, stored: Option<String>) -> anyhow::Result<bool> {
+    let _turn = HASHING.acquire().await.context("password hashing queue")?;
     tokio::task::spawn_blocking(move || {
         let (hash, real) = match stored {
             Some(hash) => (hash, true),
