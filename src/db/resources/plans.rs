@@ -117,7 +117,7 @@ pub async fn plan(
     let rows: Vec<Row> = sqlx::query_as(&format!(
         "SELECT {COLUMNS}, p.status, p.done_on, p.helpful FROM plan_items p \
          JOIN resources r ON r.id = p.resource_id \
-         WHERE p.person_id = $1 AND p.status <> 'dismissed' \
+         WHERE p.person_id = $1 AND p.status <> 'dismissed' AND NOT r.draft \
          ORDER BY p.status = 'done', p.done_on DESC NULLS FIRST, p.saved_at DESC LIMIT $2"
     ))
     .bind(person_id)

@@ -1,4 +1,4 @@
-//! Recommendation ranking: which resources fit a person (targeting, archived, past, needs
+//! Recommendation ranking: which resources fit a person (targeting, archived, draft, past, needs
 //! review) and in what order (weakest aspect first, kinds mixed).
 
 use std::collections::HashSet;
@@ -64,6 +64,7 @@ pub fn eligible(resource: &Resource, profile: &Profile<'_>, now: DateTime<Utc>) 
             .any(|a| profile.percent(*a).is_some_and(|p| i16::from(p) <= max)),
     };
     !resource.archived
+        && !resource.draft
         && !resource.needs_review(now.date_naive())
         && !resource.is_past(now)
         && fits_group(&resource.departments, profile.department)
@@ -183,6 +184,7 @@ mod tests {
             offices: vec![],
             review_by: None,
             archived: false,
+            draft: false,
             event: None,
         }
     }
