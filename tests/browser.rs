@@ -301,7 +301,7 @@ async fn hr_adds_a_resource_and_the_right_employee_gets_it(pool: PgPool) {
     )
     .await;
     hr.fill("Estimated minutes", "10").await;
-    hr.check("Emotion comprehension", true).await;
+    hr.check("Reading emotions", true).await;
     hr.fill("Only when the person's aspect score is at most (%)", "50")
         .await;
     hr.click("Add to the library").await;
@@ -321,7 +321,7 @@ async fn hr_adds_a_resource_and_the_right_employee_gets_it(pool: PgPool) {
     employee.goto("/").await;
     employee.assert_text("Reading the room").await;
     employee
-        .assert_text("You scored lower on emotion comprehension than on the other aspects")
+        .assert_text("You scored lower on reading emotions than on the other aspects")
         .await;
     screenshot(&employee, "home-recommendations").await;
     assert_accessible(&employee, "the home page with recommendations").await;

@@ -131,7 +131,7 @@ mod tests {
         let chart = aspect_bars(&scored.aspects);
         assert_eq!(chart.bars.len(), 4);
         assert!(chart.bars.iter().all(|bar| bar.width == "150.0"));
-        assert!(chart.summary.contains("Emotional contagion 2.0 of 4"));
+        assert!(chart.summary.contains("Feeling with others 2.0 of 4"));
     }
 
     #[test]

@@ -149,8 +149,7 @@ async fn the_weakest_aspect_comes_first_with_the_reason_and_the_plan_tracks_it(p
         .find("Reading the room")
         .expect("recommended on the home page");
     assert!(
-        text[first..]
-            .contains("You scored lower on emotion comprehension than on the other aspects"),
+        text[first..].contains("You scored lower on reading emotions than on the other aspects"),
         "{text}"
     );
     assert!(

@@ -78,7 +78,7 @@ fn reason(rank: usize, aspect: Aspect) -> String {
     match rank {
         0 => format!("You scored lower on {name} than on the other aspects."),
         1 => format!("{} is your second-lowest aspect.", aspect.name()),
-        _ => format!("Keeps your {name} strong, one of your steadier aspects."),
+        _ => format!("Practises {name}, one of your steadier aspects."),
     }
 }
 
@@ -124,10 +124,7 @@ pub fn recommend(
                     rank,
                     position,
                     resource,
-                    format!(
-                        "A good place to start with {}.",
-                        aspect.name().to_lowercase()
-                    ),
+                    format!("A good place to start: {}.", aspect.name().to_lowercase()),
                 )
             }
         })
@@ -218,11 +215,11 @@ mod tests {
         assert_eq!(ids, vec![3, 2, 1]);
         assert_eq!(
             recs[0].reason,
-            "You scored lower on emotion comprehension than on the other aspects."
+            "You scored lower on reading emotions than on the other aspects."
         );
         assert_eq!(
             recs[1].reason,
-            "Conspecific altruism is your second-lowest aspect."
+            "Acting to help is your second-lowest aspect."
         );
     }
 
