@@ -14,6 +14,7 @@ pub mod sign_in;
 pub mod sso;
 pub mod teq;
 pub mod time;
+pub mod wording;
 
 /// Problems with a submitted form, keyed by field name, in the order the fields appear.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]

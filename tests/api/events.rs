@@ -725,11 +725,22 @@ async fn no_rsvps_once_an_event_has_started(pool: PgPool) {
     let past = text_of(&ada, "/events?when=past").await;
     assert!(past.contains("Yesterday"));
     assert!(!text_of(&ada, "/events").await.contains("Yesterday"));
+    // Over: said plainly, and no calendar file to add a past evening to a calendar.
+    let (_, page) = ada.get_html(&format!("/events/{id}")).await;
+    assert!(visible_text(&page).contains("This story night is over."));
+    assert!(!visible_text(&page).contains("already started"));
+    assert!(!page.contains("calendar.ics"));
+    // Started but not over: RSVPs are closed, and the calendar file is still offered.
+    sqlx::query("UPDATE events SET ends_at = now() + interval '1 hour' WHERE id = $1::uuid")
+        .bind(&id)
+        .execute(&pool)
+        .await
+        .unwrap();
+    let (_, page) = ada.get_html(&format!("/events/{id}")).await;
     assert!(
-        text_of(&ada, &format!("/events/{id}"))
-            .await
-            .contains("already started")
+        visible_text(&page).contains("This story night has already started, so RSVPs are closed.")
     );
+    assert!(page.contains(&format!("/events/{id}/calendar.ics")));
 }
 
 #[sqlx::test]

@@ -190,12 +190,15 @@ async fn a_colleague_is_found_by_name_recognised_and_sees_it_at_home(pool: PgPoo
     assert!(text.contains(QUIETER));
     assert!(text.contains("My idea about the retry storm turned out to be the fix."));
     assert!(!wall.contains("recognition--cross-team"), "same department");
+    assert!(text.contains("Within Engineering"), "{text}");
+    assert!(!text.contains("Engineering to Engineering"));
 
     // Ben sees it on his home page until he has read it.
     let (_, home) = ben.get_html("/").await;
     let text = visible_text(&home);
     assert!(text.contains("A colleague recognised you"), "{text}");
-    assert!(text.contains("Ada Lindqvist for invited input from quieter colleagues"));
+    assert!(text.contains("Ada Lindqvist recognised you: invited input from quieter colleagues"));
+    assert!(!text.contains("Ada Lindqvist for "));
     let (_, mine) = ben.get_html("/recognition/mine").await;
     assert!(visible_text(&mine).contains("My idea about the retry storm"));
     let (_, home) = ben.get_html("/").await;
@@ -931,7 +934,7 @@ async fn each_person_appreciates_a_post_once_and_cross_team_posts_are_marked(poo
         "Eve sees her appreciation"
     );
     assert!(text.contains("Across teams"));
-    assert!(text.contains("Engineering to Finance"));
+    assert!(text.contains("From Engineering to Finance"));
 
     appreciate(gus.clone(), "remove").await;
     let (_, wall) = gus.get_html("/recognition").await;

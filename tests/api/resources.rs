@@ -873,4 +873,7 @@ async fn hr_publishes_the_starter_erg_event_only_with_their_own_link(pool: PgPoo
     assert_eq!(response.status(), StatusCode::SEE_OTHER);
     let (_, plan) = employee.get_html("/plan").await;
     assert!(plan.contains("https://intranet.acme.test/erg/listening-circle"));
+    // Durations read as people say them.
+    assert!(visible_text(&plan).contains("about 1 hour"), "{plan}");
+    assert!(!visible_text(&plan).contains(" min "));
 }
