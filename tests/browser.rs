@@ -173,6 +173,83 @@ async fn each_role_signs_in_and_sees_its_own_navigation(pool: PgPool) {
     browser.close().await;
 }
 
+/// Every section a role has is in sight and a tap away at 1280 px and on a 360 px phone:
+/// nothing hidden off-screen, nothing needing JavaScript.
+#[sqlx::test]
+async fn every_section_is_in_sight_in_the_navigation_on_a_desk_and_a_phone(pool: PgPool) {
+    let app = common::spawn_app(pool).await;
+    let hr = Roles {
+        organizer: true,
+        hr_admin: true,
+    };
+    app.create_person("hana@example.com", "Hana Admin", hr)
+        .await;
+    app.create_person("erin@example.com", "Erin Example", Roles::default())
+        .await;
+    let browser = Browser::start(&app.address).await;
+    for (email, role, sections) in [
+        (
+            "hana@example.com",
+            "hr-admin",
+            &[
+                "Home",
+                "Quiz",
+                "My plan",
+                "Story nights",
+                "Recognition",
+                "Admin",
+                "Account",
+                "Notifications",
+                "Sign out",
+            ][..],
+        ),
+        (
+            "erin@example.com",
+            "employee",
+            &[
+                "Home",
+                "Quiz",
+                "My plan",
+                "Story nights",
+                "Recognition",
+                "Account",
+                "Notifications",
+                "Sign out",
+            ][..],
+        ),
+    ] {
+        sign_in(&browser, email, common::PASSWORD).await;
+        for (width, size) in [(1280, "desktop"), (harness::PHONE_WIDTH, "phone")] {
+            browser.set_window_size(width, 800).await.unwrap();
+            browser.goto("/").await;
+            let nav = browser.nav_items().await;
+            for section in sections {
+                assert!(
+                    nav.iter().any(|n| n.starts_with(section)),
+                    "the {role} sees {section:?} at {width} px: {nav:?}"
+                );
+            }
+            let hidden = browser.nav_items_out_of_sight().await;
+            assert!(
+                hidden.is_empty(),
+                "at {width} px the {role} can't see {hidden:?} without scrolling sideways"
+            );
+            screenshot(&browser, &format!("navigation-{role}-{size}")).await;
+            // The last sections work from a phone too.
+            browser.click_link("Recognition").await;
+            assert_eq!(browser.path().await, "/recognition");
+            browser.click_link("Account").await;
+            assert_eq!(browser.path().await, "/account");
+        }
+        browser
+            .set_window_size(harness::DESKTOP.0, harness::DESKTOP.1)
+            .await
+            .unwrap();
+        sign_out(&browser).await;
+    }
+    browser.close().await;
+}
+
 #[sqlx::test]
 async fn a_wrong_password_is_explained_on_the_sign_in_page(pool: PgPool) {
     let app = common::spawn_app(pool).await;

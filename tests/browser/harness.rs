@@ -172,6 +172,40 @@ impl Browser {
         texts
     }
 
+    /// The main navigation's links and buttons that a person could not see and tap without
+    /// scrolling sideways: not displayed, outside the window's width, or covered or clipped
+    /// (another element is on top of their middle). Checked at the top of the page.
+    pub async fn nav_items_out_of_sight(&self) -> Vec<String> {
+        let found = self
+            .client
+            .execute(
+                r#"
+                window.scrollTo(0, 0);
+                const out = [];
+                for (const e of document.querySelectorAll("nav[aria-label='Main'] a, nav[aria-label='Main'] button")) {
+                  const r = e.getBoundingClientRect();
+                  const name = e.innerText.replace(/\s+/g, ' ').trim();
+                  const x = r.left + r.width / 2, y = r.top + r.height / 2;
+                  const top = document.elementFromPoint(x, y);
+                  if (r.width === 0 || r.height === 0 || r.left < 0 || r.right > window.innerWidth + 1
+                      || !top || !(e === top || e.contains(top))) {
+                    out.push(name);
+                  }
+                }
+                return out;
+                "#,
+                vec![],
+            )
+            .await
+            .expect("measuring the navigation");
+        found
+            .as_array()
+            .expect("a list of names")
+            .iter()
+            .map(|v| v.as_str().unwrap_or_default().to_string())
+            .collect()
+    }
+
     /// The form control labelled `label` (the `<label>`'s visible text, exactly, with
     /// whitespace collapsed), found through the label's `for` attribute as a screen reader
     /// would.
