@@ -250,6 +250,44 @@ async fn every_section_is_in_sight_in_the_navigation_on_a_desk_and_a_phone(pool:
     browser.close().await;
 }
 
+/// The import results, with their long invitation links, fit a phone: each row becomes a
+/// block with the link wrapped inside it, and nothing is cut off at 1280 px either.
+#[sqlx::test]
+async fn import_results_fit_a_phone_and_a_desk(pool: PgPool) {
+    let app = common::spawn_app(pool).await;
+    let hr = Roles {
+        organizer: false,
+        hr_admin: true,
+    };
+    app.create_person("hana@example.com", "Hana Admin", hr)
+        .await;
+    let file = std::env::temp_dir().join(format!("attune-import-{}.csv", uuid::Uuid::new_v4()));
+    std::fs::write(
+        &file,
+        "email,name,department,office,time_zone\n\
+         amara.okafor-lindqvist@example.com,Amara Okafor-Lindqvist,Customer Success,Singapore,Asia/Singapore\n\
+         not-an-email,Ben Lindqvist,Finance,Toronto,America/Toronto\n\
+         wen.chen@example.com,Wen Chen,Engineering,London,Europe/London\n",
+    )
+    .unwrap();
+    let browser = Browser::start(&app.address).await;
+    sign_in(&browser, "hana@example.com", common::PASSWORD).await;
+    browser.goto("/admin/people/import").await;
+    browser
+        .field("CSV file")
+        .await
+        .send_keys(file.to_str().unwrap())
+        .await
+        .unwrap();
+    browser.click("Import").await;
+    browser.assert_text("2 imported, 1 not imported").await;
+    assert_charts_and_tables_fit(&browser, "people-import-results").await;
+    assert_fits_phone(&browser, "people-import-results").await;
+    assert_accessible(&browser, "the import results").await;
+    std::fs::remove_file(file).ok();
+    browser.close().await;
+}
+
 #[sqlx::test]
 async fn a_wrong_password_is_explained_on_the_sign_in_page(pool: PgPool) {
     let app = common::spawn_app(pool).await;
@@ -300,6 +338,49 @@ async fn answer_quiz(browser: &Browser, answers: &[usize; 16]) {
     browser.click("Submit my answers").await;
 }
 
+/// At 1280 px and on a 360 px phone: chart text stays between 12 and 20 px, no chart figure
+/// runs outside its chart, and no table is wider than its box. Saves screenshots at both.
+async fn assert_charts_and_tables_fit(browser: &Browser, page: &str) {
+    for (width, size) in [
+        (harness::DESKTOP.0, "desktop"),
+        (harness::PHONE_WIDTH, "phone"),
+    ] {
+        browser.set_window_size(width, 900).await.unwrap();
+        // Wait for the page to take the new width (it is not reloaded: it may be a POST's).
+        for _ in 0..100 {
+            let inner = browser
+                .execute("return window.innerWidth;", vec![])
+                .await
+                .unwrap();
+            if inner.as_f64().unwrap_or(0.0) <= f64::from(width) {
+                break;
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+        }
+        for (text, px) in browser.chart_text_sizes().await {
+            assert!(
+                (12.0..=20.0).contains(&px),
+                "on {page} at {width} px the chart text {text:?} is {px:.1} px tall"
+            );
+        }
+        let outside = browser.chart_text_outside_its_chart().await;
+        assert!(
+            outside.is_empty(),
+            "on {page} at {width} px {outside:?} run outside the chart"
+        );
+        let clipped = browser.clipped_tables().await;
+        assert!(
+            clipped.is_empty(),
+            "on {page} at {width} px these tables are cut off: {clipped:?}"
+        );
+        screenshot(browser, &format!("{page}-{size}")).await;
+    }
+    browser
+        .set_window_size(harness::DESKTOP.0, harness::DESKTOP.1)
+        .await
+        .unwrap();
+}
+
 #[sqlx::test]
 async fn a_person_takes_the_quiz_and_sees_progress(pool: PgPool) {
     let app = common::spawn_app(pool.clone()).await;
@@ -319,7 +400,11 @@ async fn a_person_takes_the_quiz_and_sees_progress(pool: PgPool) {
         std::array::from_fn(|i| if reversed.contains(&(i + 1)) { 1 } else { 3 });
     answer_quiz(&browser, &answers).await;
     browser.assert_text("48 / 64").await;
-    screenshot(&browser, "quiz-results").await;
+    assert!(
+        browser.chart_text_sizes().await.len() >= 8,
+        "four labelled bars"
+    );
+    assert_charts_and_tables_fit(&browser, "quiz-results").await;
     assert_accessible(&browser, "the quiz results").await;
     assert_fits_phone(&browser, "quiz-results").await;
 
@@ -340,8 +425,9 @@ async fn a_person_takes_the_quiz_and_sees_progress(pool: PgPool) {
         browser.has("circle.chart__point").await,
         "one point per attempt"
     );
-    screenshot(&browser, "quiz-history").await;
+    assert_charts_and_tables_fit(&browser, "quiz-history").await;
     assert_accessible(&browser, "the quiz history").await;
+    assert_fits_phone(&browser, "quiz-history").await;
     browser.close().await;
 }
 

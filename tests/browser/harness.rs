@@ -206,6 +206,98 @@ impl Browser {
             .collect()
     }
 
+    /// The size at which each piece of chart text is drawn, in CSS pixels, as (text, size):
+    /// HTML chart text at its font size, SVG text at its font size times the drawing's scale.
+    pub async fn chart_text_sizes(&self) -> Vec<(String, f64)> {
+        let found = self
+            .client
+            .execute(
+                r#"
+                const out = [];
+                for (const e of document.querySelectorAll('.bar-chart__label, .bar-chart__value')) {
+                  out.push([e.textContent.trim(), parseFloat(getComputedStyle(e).fontSize)]);
+                }
+                for (const t of document.querySelectorAll('svg text')) {
+                  const svg = t.ownerSVGElement;
+                  const box = svg.viewBox.baseVal;
+                  const scale = box && box.width ? svg.getBoundingClientRect().width / box.width : 1;
+                  out.push([t.textContent.trim(), parseFloat(getComputedStyle(t).fontSize) * scale]);
+                }
+                return out;
+                "#,
+                vec![],
+            )
+            .await
+            .expect("measuring chart text");
+        found
+            .as_array()
+            .expect("a list")
+            .iter()
+            .map(|pair| {
+                (
+                    pair[0].as_str().unwrap_or_default().to_string(),
+                    pair[1].as_f64().unwrap_or(0.0),
+                )
+            })
+            .collect()
+    }
+
+    /// Chart figures drawn outside their chart (e.g. a value running past the bar's track):
+    /// the text of each.
+    pub async fn chart_text_outside_its_chart(&self) -> Vec<String> {
+        let found = self
+            .client
+            .execute(
+                r#"
+                const out = [];
+                for (const e of document.querySelectorAll('.bar-chart__value, .bar-chart__label')) {
+                  const chart = e.closest('.bar-chart').getBoundingClientRect();
+                  const r = e.getBoundingClientRect();
+                  if (r.left < chart.left - 1 || r.right > chart.right + 1) out.push(e.textContent.trim());
+                }
+                return out;
+                "#,
+                vec![],
+            )
+            .await
+            .expect("measuring chart text");
+        found
+            .as_array()
+            .expect("a list")
+            .iter()
+            .map(|v| v.as_str().unwrap_or_default().to_string())
+            .collect()
+    }
+
+    /// Tables wider than their box (so some columns are cut off or need sideways scrolling):
+    /// their captions (or ids).
+    pub async fn clipped_tables(&self) -> Vec<String> {
+        let found = self
+            .client
+            .execute(
+                r#"
+                const out = [];
+                for (const t of document.querySelectorAll('table')) {
+                  const box = t.parentElement;
+                  const limit = Math.min(box.clientWidth, window.innerWidth);
+                  if (t.scrollWidth > limit + 1 || t.getBoundingClientRect().right > window.innerWidth + 1) {
+                    out.push((t.caption && t.caption.textContent.trim()) || t.id || 'a table');
+                  }
+                }
+                return out;
+                "#,
+                vec![],
+            )
+            .await
+            .expect("measuring tables");
+        found
+            .as_array()
+            .expect("a list")
+            .iter()
+            .map(|v| v.as_str().unwrap_or_default().to_string())
+            .collect()
+    }
+
     /// The form control labelled `label` (the `<label>`'s visible text, exactly, with
     /// whitespace collapsed), found through the label's `for` attribute as a screen reader
     /// would.
