@@ -1329,10 +1329,11 @@ async fn the_fairness_view_counts_by_department_and_office_and_lists_the_unrecog
     assert_eq!(status, StatusCode::OK);
     let text = visible_text(&page);
     // Department, active people, given, received, received across teams.
-    assert!(text.contains("Engineering 2 2 1 0"), "{text}");
-    assert!(text.contains("Finance 2 0 1 1"), "{text}");
-    assert!(text.contains("London 2 2 1 0"), "{text}");
-    assert!(text.contains("Toronto 2 0 1 1"), "{text}");
+    // Per active person first (groups of different sizes compare), then the counts.
+    assert!(text.contains("Engineering 2 1.0 0.5 0.0 2, 1, 0"), "{text}");
+    assert!(text.contains("Finance 2 0.0 0.5 0.5 0, 1, 1"), "{text}");
+    assert!(text.contains("London 2 1.0 0.5 0.0 2, 1, 0"), "{text}");
+    assert!(text.contains("Toronto 2 0.0 0.5 0.5 0, 1, 1"), "{text}");
     let unrecognised = &text[text.find("Not recognised in the last 90 days").unwrap()..];
     assert!(unrecognised.contains("Gus Silva"));
     assert!(unrecognised.contains("Ada Lindqvist"));
