@@ -1248,6 +1248,12 @@ fn parse_events(ics: &str) -> Vec<Properties> {
         .collect::<Result<_, _>>()
         .expect("a valid iCalendar file");
     assert_eq!(calendars.len(), 1);
+    let prodids = calendars[0]
+        .properties
+        .iter()
+        .filter(|p| p.name == "PRODID")
+        .count();
+    assert_eq!(prodids, 1, "RFC 5545 allows exactly one PRODID:\n{ics}");
     calendars[0]
         .events
         .iter()
@@ -1316,6 +1322,12 @@ async fn calendar_files_have_stable_uids_utc_times_sequences_and_cancellations(p
         .trim_end_matches(".ics")
         .to_string();
     assert!(token.len() >= 43, "a long random token");
+    // A subscribe link for calendar apps, and a copy button (shown by a script).
+    assert!(html.contains(&format!(
+        "href=\"webcal://{}/calendar/{token}.ics\"",
+        app.address.trim_start_matches("http://")
+    )));
+    assert!(html.contains("data-copy=\"feed-link\""));
     let stored: Vec<u8> = sqlx::query_scalar("SELECT token_digest FROM event_calendar_feeds")
         .fetch_one(&pool)
         .await
