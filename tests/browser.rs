@@ -317,6 +317,11 @@ async fn a_wrong_password_is_explained_on_the_sign_in_page(pool: PgPool) {
         "the password is not echoed back"
     );
     screenshot(&browser, "login-wrong-password").await;
+    assert_eq!(
+        browser.focused_id().await,
+        "error-summary",
+        "after a failed submit, focus moves to the summary of what went wrong"
+    );
     assert_accessible(&browser, "the sign-in page with a wrong password").await;
     assert_fits_phone(&browser, "login-wrong-password").await;
     browser.close().await;

@@ -298,6 +298,20 @@ impl Browser {
             .collect()
     }
 
+    /// The id of the element that has keyboard focus ("" for none, or one without an id).
+    pub async fn focused_id(&self) -> String {
+        self.client
+            .execute(
+                "return document.activeElement ? document.activeElement.id : '';",
+                vec![],
+            )
+            .await
+            .expect("reading the focused element")
+            .as_str()
+            .unwrap_or_default()
+            .to_string()
+    }
+
     /// The form control labelled `label` (the `<label>`'s visible text, exactly, with
     /// whitespace collapsed), found through the label's `for` attribute as a screen reader
     /// would.
