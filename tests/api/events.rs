@@ -992,6 +992,55 @@ async fn pitch_id(pool: &PgPool, title: &str) -> String {
 }
 
 #[sqlx::test]
+async fn an_organizer_is_told_when_an_accepted_storyteller_has_no_seat(pool: PgPool) {
+    let app = spawn_app(pool.clone()).await;
+    let olu = app.organizer("olu@example.com").await;
+    let id = publish_event(&olu, "Full house", "1").await;
+    let ada = app.employee("ada@example.com").await;
+    ada.post(&format!("/events/{id}/rsvp"), &[]).await;
+    let ben = app.employee("ben@example.com").await;
+    ben.post(&format!("/events/{id}/rsvp"), &[]).await; // the waitlist: the one seat is Ada's
+    assert_eq!(
+        pitch(&ben, &id, "The long way round", "5").await.status(),
+        StatusCode::SEE_OTHER
+    );
+    assert_eq!(
+        pitch(&ada, &id, "Night shift", "5").await.status(),
+        StatusCode::SEE_OTHER
+    );
+
+    let decide = |title: &'static str| {
+        let (olu, pool, id) = (olu.clone(), pool.clone(), id.clone());
+        async move {
+            let pitch = pitch_id(&pool, title).await;
+            let response = olu
+                .post(
+                    &format!("/events/{id}/pitches/{pitch}/decision"),
+                    &[("decision", "accept"), ("message", "")],
+                )
+                .await;
+            assert_eq!(response.status(), StatusCode::SEE_OTHER);
+            let (_, page) = olu.get_html(&format!("/events/{id}")).await;
+            visible_text(&page)
+        }
+    };
+    let text = decide("The long way round").await;
+    assert!(
+        text.contains("ben has no seat yet: they're number 1 on the waitlist. Add a seat for them"),
+        "{text}"
+    );
+    assert!(
+        text.contains("No seat yet: number 1 on the waitlist"),
+        "the pitch says so too: {text}"
+    );
+    // Ada has a seat: nothing more to say.
+    let text = decide("Night shift").await;
+    assert!(text.contains("is in the lineup"));
+    assert!(!text.contains("ada has no seat"));
+    assert!(text.contains("Has a seat"));
+}
+
+#[sqlx::test]
 async fn pitches_are_decided_and_ordered_into_a_lineup_no_bigger_than_the_slots(pool: PgPool) {
     let app = spawn_app(pool.clone()).await;
     let olu = app.organizer("olu@example.com").await;
