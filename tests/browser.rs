@@ -288,6 +288,27 @@ async fn import_results_fit_a_phone_and_a_desk(pool: PgPool) {
     browser.close().await;
 }
 
+/// The library, from My plan: searchable, accessible, and fitting a phone.
+#[sqlx::test]
+async fn an_employee_browses_the_library(pool: PgPool) {
+    let app = common::spawn_app(pool).await;
+    app.create_person("erin@example.com", "Erin Example", Roles::default())
+        .await;
+    let browser = Browser::start(&app.address).await;
+    sign_in(&browser, "erin@example.com", common::PASSWORD).await;
+    browser.goto("/plan").await;
+    browser.click_link("Browse the whole library").await;
+    assert_eq!(browser.heading().await, "Library");
+    browser.fill("Search", "kindness").await;
+    browser.click("Show").await;
+    browser.assert_text("The War for Kindness").await;
+    browser.goto("/library").await;
+    screenshot(&browser, "library").await;
+    assert_accessible(&browser, "the library").await;
+    assert_fits_phone(&browser, "library").await;
+    browser.close().await;
+}
+
 #[sqlx::test]
 async fn a_wrong_password_is_explained_on_the_sign_in_page(pool: PgPool) {
     let app = common::spawn_app(pool).await;

@@ -879,3 +879,71 @@ async fn hr_publishes_the_starter_erg_event_only_with_their_own_link(pool: PgPoo
     assert!(visible_text(&plan).contains("about 1 hour"), "{plan}");
     assert!(!visible_text(&plan).contains(" min "));
 }
+
+#[sqlx::test]
+async fn everyone_browses_the_library_and_takes_back_a_not_for_me(pool: PgPool) {
+    let app = spawn_app(pool.clone()).await;
+    let ana = app.employee("ana@acme.test").await;
+
+    // Every published resource, a page at a time; the starter draft is not there.
+    let (status, page) = ana.get_html("/library").await;
+    assert_eq!(status, StatusCode::OK);
+    let text = visible_text(&page);
+    assert!(text.contains("Page 1 of 2"), "{text}");
+    assert!(!text.contains("Listening circle"));
+    let (_, second) = ana.get_html("/library?q=&kind=&aspect=&page=2").await;
+    assert!(visible_text(&second).contains("Page 2 of 2"));
+    assert!(!visible_text(&second).contains("Listening circle"));
+
+    // Search, and filters by kind and aspect.
+    let (_, found) = ana.get_html("/library?q=vulnerability").await;
+    let found = visible_text(&found);
+    assert!(found.contains("The Power of Vulnerability"), "{found}");
+    assert!(found.contains("1 resource"));
+    let (_, books) = ana.get_html("/library?kind=book").await;
+    let books = visible_text(&books);
+    assert!(
+        books.contains("The War for Kindness") && !books.contains("The Power of Vulnerability")
+    );
+    let (_, helping) = ana
+        .get_html("/library?aspect=conspecific-altruism&kind=exercise")
+        .await;
+    let helping = visible_text(&helping);
+    assert!(
+        helping.contains("Three Good Things for someone else"),
+        "{helping}"
+    );
+    assert!(
+        helping.contains("Helps with feeling with others, acting to help"),
+        "{helping}"
+    );
+    let (_, nothing) = ana.get_html("/library?q=%25%25no+such+thing").await;
+    assert!(visible_text(&nothing).contains("Nothing matches"));
+
+    // "Not for me" can be taken back, from My plan or from the library.
+    let id = resource_id(&pool, "The Power of Vulnerability").await;
+    let response = ana
+        .post(
+            &format!("/plan/{id}"),
+            &[("action", "dismiss"), ("return_to", "/plan")],
+        )
+        .await;
+    assert_eq!(response.status(), StatusCode::SEE_OTHER);
+    let (_, plan) = ana.get_html("/plan").await;
+    let not_for_me = visible_text(&plan);
+    let not_for_me = &not_for_me[not_for_me.find("Not for you").expect("the section")..];
+    assert!(not_for_me.contains("The Power of Vulnerability"));
+    let (_, library) = ana.get_html("/library?q=vulnerability").await;
+    assert!(visible_text(&library).contains("Not suggested to you"));
+    let response = ana
+        .post(
+            &format!("/plan/{id}"),
+            &[("action", "remove"), ("return_to", "/plan")],
+        )
+        .await;
+    assert_eq!(response.status(), StatusCode::SEE_OTHER);
+    let (_, plan) = ana.get_html("/plan").await;
+    let text = visible_text(&plan);
+    assert!(text.contains("may be suggested to you again"), "{text}");
+    assert!(!text.contains("Not for you"));
+}

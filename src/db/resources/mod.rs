@@ -9,7 +9,7 @@ mod plans;
 
 pub use candidates::{CandidateQuery, candidates, record_impressions};
 pub use plans::{
-    PlanEntry, engagement, plan, plan_statuses, rate, remove_from_plan, set_plan_status,
+    PlanEntry, dismissed, engagement, plan, plan_statuses, rate, remove_from_plan, set_plan_status,
 };
 
 use chrono::{DateTime, NaiveDate, Utc};
@@ -203,7 +203,8 @@ pub struct ListFilter {
     pub search: String,
     pub kind: Option<Kind>,
     pub aspect: Option<Aspect>,
-    /// "active", "draft", "archived", "review" (needs review) or anything else for all.
+    /// "active", "draft", "archived", "review" (needs review), "browsable" (what everyone may
+    /// browse: published, reviewed, not a past event) or anything else for all.
     pub status: String,
 }
 
@@ -230,6 +231,10 @@ pub async fn list(
         "draft" => "r.draft AND NOT r.archived",
         "archived" => "r.archived",
         "review" => "NOT r.archived AND r.review_by < $4",
+        "browsable" => {
+            "NOT r.archived AND NOT r.draft AND (r.review_by IS NULL OR r.review_by >= $4) \
+             AND (r.event_starts_at IS NULL OR r.event_starts_at >= $4::date + 1)"
+        }
         _ => "TRUE",
     };
     let condition = format!(
