@@ -79,9 +79,30 @@ pub fn between_teams(from: &str, to: &str) -> Option<String> {
     }
 }
 
+/// Up to two initials for an avatar: "Ada Lovelace" is "AL", "Ngozi" is "N", "ana de la
+/// Cruz" is "AC" (first and last words), "" is "?".
+pub fn initials(name: &str) -> String {
+    let words: Vec<&str> = name.split_whitespace().collect();
+    let first = |word: &str| word.chars().next().into_iter().flat_map(char::to_uppercase);
+    match words.as_slice() {
+        [] => "?".into(),
+        [only] => first(only).collect(),
+        [head, .., last] => first(head).chain(first(last)).collect(),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn initials_take_the_first_and_last_words() {
+        assert_eq!(initials("Ada Lovelace"), "AL");
+        assert_eq!(initials("ana de la Cruz"), "AC");
+        assert_eq!(initials("Ngozi"), "N");
+        assert_eq!(initials("  Émile   Zola "), "ÉZ");
+        assert_eq!(initials(""), "?");
+    }
 
     #[test]
     fn one_is_singular_and_everything_else_plural() {

@@ -610,7 +610,13 @@ async fn each_role_has_a_home_page_of_its_own(pool: PgPool) {
     let organizer = visible_text(&app.organizer("or@example.com").await.get_html("/").await.1);
     let hr = visible_text(&app.hr_admin("hr@example.com").await.get_html("/").await.1);
 
-    assert!(employee.contains("Start with the baseline quiz"));
+    // Everyone's home opens with their next steps; HR's figures come after.
+    let steps = employee.find("Your next steps").expect("next steps");
+    assert!(
+        steps < employee.find("Recommended for you").unwrap(),
+        "{employee}"
+    );
+    assert!(employee.contains("Take the quiz"));
     assert!(!employee.contains("Plan a story night"));
     assert!(!employee.contains("Your program at a glance"));
 
@@ -620,6 +626,10 @@ async fn each_role_has_a_home_page_of_its_own(pool: PgPool) {
 
     assert!(hr.contains("Your program at a glance"));
     assert!(hr.contains("Add a person"));
+    assert!(
+        hr.find("Your next steps") < hr.find("Your program at a glance"),
+        "next steps first"
+    );
 }
 
 /// When the signed-in session was last written (its idle expiry).
