@@ -235,6 +235,10 @@ async fn every_section_is_in_sight_in_the_navigation_on_a_desk_and_a_phone(pool:
                 "at {width} px the {role} can't see {hidden:?} without scrolling sideways"
             );
             screenshot(&browser, &format!("navigation-{role}-{size}")).await;
+            assert!(
+                browser.uses_font("Inter Variable").await,
+                "the page is set in Inter, served from static/"
+            );
             // The last sections work from a phone too.
             browser.click_link("Recognition").await;
             assert_eq!(browser.path().await, "/recognition");

@@ -298,6 +298,24 @@ impl Browser {
             .collect()
     }
 
+    /// Whether the page's text is drawn in a web font of this family, loaded from the server.
+    pub async fn uses_font(&self, family: &str) -> bool {
+        let used = self
+            .client
+            .execute_async(
+                r#"
+                const [family, done] = arguments;
+                document.fonts.ready.then(() => done(
+                  getComputedStyle(document.body).fontFamily.includes(family) &&
+                  Array.from(document.fonts).some((f) => f.family.includes(family) && f.status === 'loaded')));
+                "#,
+                vec![serde_json::Value::String(family.to_string())],
+            )
+            .await
+            .expect("checking the fonts");
+        used == serde_json::Value::Bool(true)
+    }
+
     /// The id of the element that has keyboard focus ("" for none, or one without an id).
     pub async fn focused_id(&self) -> String {
         self.client
