@@ -37,21 +37,6 @@ pub fn webcal_url(feed_url: &str) -> String {
     format!("webcal://{rest}")
 }
 
-#[cfg(test)]
-mod webcal_tests {
-    #[test]
-    fn a_feed_becomes_a_subscribe_link() {
-        assert_eq!(
-            super::webcal_url("https://attune.example.com/calendar/abc.ics"),
-            "webcal://attune.example.com/calendar/abc.ics"
-        );
-        assert_eq!(
-            super::webcal_url("http://127.0.0.1:3000/calendar/abc.ics"),
-            "webcal://127.0.0.1:3000/calendar/abc.ics"
-        );
-    }
-}
-
 /// A stable identifier for an event across every calendar file.
 pub fn calendar_uid(event_id: Uuid) -> String {
     format!("{event_id}@attune")
@@ -116,4 +101,19 @@ pub fn calendar_with_method(name: &str, entries: &[CalendarEntry<'_>], method: &
         calendar.push(item.done());
     }
     calendar.done().to_string()
+}
+
+#[cfg(test)]
+mod webcal_tests {
+    #[test]
+    fn a_feed_becomes_a_subscribe_link() {
+        assert_eq!(
+            super::webcal_url("https://attune.example.com/calendar/abc.ics"),
+            "webcal://attune.example.com/calendar/abc.ics"
+        );
+        assert_eq!(
+            super::webcal_url("http://127.0.0.1:3000/calendar/abc.ics"),
+            "webcal://127.0.0.1:3000/calendar/abc.ics"
+        );
+    }
 }
