@@ -313,6 +313,43 @@ async fn an_employee_browses_the_library(pool: PgPool) {
     browser.close().await;
 }
 
+/// The HR and calendar pages this release changed, at both widths: accessible, nothing
+/// sideways on a phone, no table cut off.
+#[sqlx::test]
+async fn hr_pages_and_the_calendar_feed_fit_a_desk_and_a_phone(pool: PgPool) {
+    let app = common::spawn_app(pool).await;
+    let hr = Roles {
+        organizer: true,
+        hr_admin: true,
+    };
+    app.create_person("hana@example.com", "Hana Admin", hr)
+        .await;
+    let browser = Browser::start(&app.address).await;
+    sign_in(&browser, "hana@example.com", common::PASSWORD).await;
+    for (path, name) in [
+        ("/admin/resources?status=draft", "resources-drafts"),
+        (
+            "/admin/resources/7a0f1c2e-0001-4000-8000-000000000017",
+            "resource-draft",
+        ),
+        ("/admin/recognition/fairness", "fairness"),
+        ("/admin/insights", "insights"),
+    ] {
+        browser.goto(path).await;
+        assert_charts_and_tables_fit(&browser, name).await;
+        assert_accessible(&browser, path).await;
+        assert_fits_phone(&browser, name).await;
+    }
+    browser.goto("/events/calendar-feed").await;
+    browser.click("Create my feed link").await;
+    browser.assert_text("Subscribe in your calendar app").await;
+    browser.assert_text("Copy the link").await;
+    assert_charts_and_tables_fit(&browser, "calendar-feed").await;
+    assert_accessible(&browser, "the calendar feed page").await;
+    assert_fits_phone(&browser, "calendar-feed").await;
+    browser.close().await;
+}
+
 #[sqlx::test]
 async fn a_wrong_password_is_explained_on_the_sign_in_page(pool: PgPool) {
     let app = common::spawn_app(pool).await;
