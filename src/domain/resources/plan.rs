@@ -59,50 +59,16 @@ pub struct Engagement {
     pub helpful: i64,
 }
 
-/// Fewer ratings than this give no percentage: "100% helpful" from one person misleads.
-pub const MIN_RATINGS_FOR_PERCENT: i64 = 5;
-
 impl Engagement {
-    /// Share of ratings that said helpful, as a whole percentage; none under
-    /// [`MIN_RATINGS_FOR_PERCENT`] ratings.
+    /// Share of ratings that said helpful, as a whole percentage.
     pub fn helpful_percent(&self) -> Option<i64> {
-        (self.rated >= MIN_RATINGS_FOR_PERCENT)
-            .then(|| (self.helpful * 100 + self.rated / 2) / self.rated)
-    }
-
-    /// What the "helpful" figure says, always with its count: "80% of 10 ratings",
-    /// "2 of 3 ratings" under the minimum, "No ratings yet".
-    pub fn helpful_text(&self) -> String {
-        use crate::domain::wording::count;
-        match (self.rated, self.helpful_percent()) {
-            (0, _) => "No ratings yet".into(),
-            (rated, Some(percent)) => {
-                format!("{percent}% of {}", count(rated, "rating", "ratings"))
-            }
-            (rated, None) => format!("{} of {}", self.helpful, count(rated, "rating", "ratings")),
-        }
+        (self.rated > 0).then(|| (self.helpful * 100 + self.rated / 2) / self.rated)
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn a_helpful_percentage_needs_enough_ratings_and_always_shows_the_count() {
-        let e = |helpful, rated| Engagement {
-            helpful,
-            rated,
-            ..Engagement::default()
-        };
-        assert_eq!(e(0, 0).helpful_text(), "No ratings yet");
-        assert_eq!(e(1, 1).helpful_percent(), None);
-        assert_eq!(e(1, 1).helpful_text(), "1 of 1 rating");
-        assert_eq!(e(3, 4).helpful_text(), "3 of 4 ratings");
-        assert_eq!(e(4, 5).helpful_percent(), Some(80));
-        assert_eq!(e(4, 5).helpful_text(), "80% of 5 ratings");
-        assert_eq!(e(2, 3).helpful_percent(), None);
-    }
 
     #[test]
     fn plan_statuses_read_only_what_they_write() {
