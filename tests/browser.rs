@@ -173,6 +173,183 @@ async fn each_role_signs_in_and_sees_its_own_navigation(pool: PgPool) {
     browser.close().await;
 }
 
+/// Every section a role has is in sight and a tap away at 1280 px and on a 360 px phone:
+/// nothing hidden off-screen, nothing needing JavaScript.
+#[sqlx::test]
+async fn every_section_is_in_sight_in_the_navigation_on_a_desk_and_a_phone(pool: PgPool) {
+    let app = common::spawn_app(pool).await;
+    let hr = Roles {
+        organizer: true,
+        hr_admin: true,
+    };
+    app.create_person("hana@example.com", "Hana Admin", hr)
+        .await;
+    app.create_person("erin@example.com", "Erin Example", Roles::default())
+        .await;
+    let browser = Browser::start(&app.address).await;
+    for (email, role, sections) in [
+        (
+            "hana@example.com",
+            "hr-admin",
+            &[
+                "Home",
+                "Quiz",
+                "My plan",
+                "Story nights",
+                "Recognition",
+                "Admin",
+                "Account",
+                "Notifications",
+                "Sign out",
+            ][..],
+        ),
+        (
+            "erin@example.com",
+            "employee",
+            &[
+                "Home",
+                "Quiz",
+                "My plan",
+                "Story nights",
+                "Recognition",
+                "Account",
+                "Notifications",
+                "Sign out",
+            ][..],
+        ),
+    ] {
+        sign_in(&browser, email, common::PASSWORD).await;
+        for (width, size) in [(1280, "desktop"), (harness::PHONE_WIDTH, "phone")] {
+            browser.set_window_size(width, 800).await.unwrap();
+            browser.goto("/").await;
+            let nav = browser.nav_items().await;
+            for section in sections {
+                assert!(
+                    nav.iter().any(|n| n.starts_with(section)),
+                    "the {role} sees {section:?} at {width} px: {nav:?}"
+                );
+            }
+            let hidden = browser.nav_items_out_of_sight().await;
+            assert!(
+                hidden.is_empty(),
+                "at {width} px the {role} can't see {hidden:?} without scrolling sideways"
+            );
+            screenshot(&browser, &format!("navigation-{role}-{size}")).await;
+            assert!(
+                browser.uses_font("Inter Variable").await,
+                "the page is set in Inter, served from static/"
+            );
+            // The last sections work from a phone too.
+            browser.click_link("Recognition").await;
+            assert_eq!(browser.path().await, "/recognition");
+            browser.click_link("Account").await;
+            assert_eq!(browser.path().await, "/account");
+        }
+        browser
+            .set_window_size(harness::DESKTOP.0, harness::DESKTOP.1)
+            .await
+            .unwrap();
+        sign_out(&browser).await;
+    }
+    browser.close().await;
+}
+
+/// The import results, with their long invitation links, fit a phone: each row becomes a
+/// block with the link wrapped inside it, and nothing is cut off at 1280 px either.
+#[sqlx::test]
+async fn import_results_fit_a_phone_and_a_desk(pool: PgPool) {
+    let app = common::spawn_app(pool).await;
+    let hr = Roles {
+        organizer: false,
+        hr_admin: true,
+    };
+    app.create_person("hana@example.com", "Hana Admin", hr)
+        .await;
+    let file = std::env::temp_dir().join(format!("attune-import-{}.csv", uuid::Uuid::new_v4()));
+    std::fs::write(
+        &file,
+        "email,name,department,office,time_zone\n\
+         amara.okafor-lindqvist@example.com,Amara Okafor-Lindqvist,Customer Success,Singapore,Asia/Singapore\n\
+         not-an-email,Ben Lindqvist,Finance,Toronto,America/Toronto\n\
+         wen.chen@example.com,Wen Chen,Engineering,London,Europe/London\n",
+    )
+    .unwrap();
+    let browser = Browser::start(&app.address).await;
+    sign_in(&browser, "hana@example.com", common::PASSWORD).await;
+    browser.goto("/admin/people/import").await;
+    browser
+        .field("CSV file")
+        .await
+        .send_keys(file.to_str().unwrap())
+        .await
+        .unwrap();
+    browser.click("Import").await;
+    browser.assert_text("2 imported, 1 not imported").await;
+    assert_charts_and_tables_fit(&browser, "people-import-results").await;
+    assert_fits_phone(&browser, "people-import-results").await;
+    assert_accessible(&browser, "the import results").await;
+    std::fs::remove_file(file).ok();
+    browser.close().await;
+}
+
+/// The library, from My plan: searchable, accessible, and fitting a phone.
+#[sqlx::test]
+async fn an_employee_browses_the_library(pool: PgPool) {
+    let app = common::spawn_app(pool).await;
+    app.create_person("erin@example.com", "Erin Example", Roles::default())
+        .await;
+    let browser = Browser::start(&app.address).await;
+    sign_in(&browser, "erin@example.com", common::PASSWORD).await;
+    browser.goto("/plan").await;
+    browser.click_link("Browse the whole library").await;
+    assert_eq!(browser.heading().await, "Library");
+    browser.fill("Search", "kindness").await;
+    browser.click("Show").await;
+    browser.assert_text("The War for Kindness").await;
+    browser.goto("/library").await;
+    screenshot(&browser, "library").await;
+    assert_accessible(&browser, "the library").await;
+    assert_fits_phone(&browser, "library").await;
+    browser.close().await;
+}
+
+/// The HR and calendar pages this release changed, at both widths: accessible, nothing
+/// sideways on a phone, no table cut off.
+#[sqlx::test]
+async fn hr_pages_and_the_calendar_feed_fit_a_desk_and_a_phone(pool: PgPool) {
+    let app = common::spawn_app(pool).await;
+    let hr = Roles {
+        organizer: true,
+        hr_admin: true,
+    };
+    app.create_person("hana@example.com", "Hana Admin", hr)
+        .await;
+    let browser = Browser::start(&app.address).await;
+    sign_in(&browser, "hana@example.com", common::PASSWORD).await;
+    for (path, name) in [
+        ("/admin/resources?status=draft", "resources-drafts"),
+        (
+            "/admin/resources/7a0f1c2e-0001-4000-8000-000000000017",
+            "resource-draft",
+        ),
+        ("/admin/recognition/fairness", "fairness"),
+        ("/admin/insights", "insights"),
+    ] {
+        browser.goto(path).await;
+        assert_charts_and_tables_fit(&browser, name).await;
+        assert_accessible(&browser, path).await;
+        assert_fits_phone(&browser, name).await;
+    }
+    browser.goto("/events/calendar-feed").await;
+    browser.click("Create my feed link").await;
+    browser.assert_text("Subscribe in your calendar app").await;
+    browser.assert_text("Copy the link").await;
+    assert_charts_and_tables_fit(&browser, "calendar-feed").await;
+    assert_accessible(&browser, "the calendar feed page").await;
+    assert_fits_phone(&browser, "calendar-feed").await;
+    browser.close().await;
+}
+
 #[sqlx::test]
 async fn a_wrong_password_is_explained_on_the_sign_in_page(pool: PgPool) {
     let app = common::spawn_app(pool).await;
@@ -202,6 +379,11 @@ async fn a_wrong_password_is_explained_on_the_sign_in_page(pool: PgPool) {
         "the password is not echoed back"
     );
     screenshot(&browser, "login-wrong-password").await;
+    assert_eq!(
+        browser.focused_id().await,
+        "error-summary",
+        "after a failed submit, focus moves to the summary of what went wrong"
+    );
     assert_accessible(&browser, "the sign-in page with a wrong password").await;
     assert_fits_phone(&browser, "login-wrong-password").await;
     browser.close().await;
@@ -223,6 +405,49 @@ async fn answer_quiz(browser: &Browser, answers: &[usize; 16]) {
     browser.click("Submit my answers").await;
 }
 
+/// At 1280 px and on a 360 px phone: chart text stays between 12 and 20 px, no chart figure
+/// runs outside its chart, and no table is wider than its box. Saves screenshots at both.
+async fn assert_charts_and_tables_fit(browser: &Browser, page: &str) {
+    for (width, size) in [
+        (harness::DESKTOP.0, "desktop"),
+        (harness::PHONE_WIDTH, "phone"),
+    ] {
+        browser.set_window_size(width, 900).await.unwrap();
+        // Wait for the page to take the new width (it is not reloaded: it may be a POST's).
+        for _ in 0..100 {
+            let inner = browser
+                .execute("return window.innerWidth;", vec![])
+                .await
+                .unwrap();
+            if inner.as_f64().unwrap_or(0.0) <= f64::from(width) {
+                break;
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+        }
+        for (text, px) in browser.chart_text_sizes().await {
+            assert!(
+                (12.0..=20.0).contains(&px),
+                "on {page} at {width} px the chart text {text:?} is {px:.1} px tall"
+            );
+        }
+        let outside = browser.chart_text_outside_its_chart().await;
+        assert!(
+            outside.is_empty(),
+            "on {page} at {width} px {outside:?} run outside the chart"
+        );
+        let clipped = browser.clipped_tables().await;
+        assert!(
+            clipped.is_empty(),
+            "on {page} at {width} px these tables are cut off: {clipped:?}"
+        );
+        screenshot(browser, &format!("{page}-{size}")).await;
+    }
+    browser
+        .set_window_size(harness::DESKTOP.0, harness::DESKTOP.1)
+        .await
+        .unwrap();
+}
+
 #[sqlx::test]
 async fn a_person_takes_the_quiz_and_sees_progress(pool: PgPool) {
     let app = common::spawn_app(pool.clone()).await;
@@ -242,7 +467,11 @@ async fn a_person_takes_the_quiz_and_sees_progress(pool: PgPool) {
         std::array::from_fn(|i| if reversed.contains(&(i + 1)) { 1 } else { 3 });
     answer_quiz(&browser, &answers).await;
     browser.assert_text("48 / 64").await;
-    screenshot(&browser, "quiz-results").await;
+    assert!(
+        browser.chart_text_sizes().await.len() >= 8,
+        "four labelled bars"
+    );
+    assert_charts_and_tables_fit(&browser, "quiz-results").await;
     assert_accessible(&browser, "the quiz results").await;
     assert_fits_phone(&browser, "quiz-results").await;
 
@@ -263,8 +492,9 @@ async fn a_person_takes_the_quiz_and_sees_progress(pool: PgPool) {
         browser.has("circle.chart__point").await,
         "one point per attempt"
     );
-    screenshot(&browser, "quiz-history").await;
+    assert_charts_and_tables_fit(&browser, "quiz-history").await;
     assert_accessible(&browser, "the quiz history").await;
+    assert_fits_phone(&browser, "quiz-history").await;
     browser.close().await;
 }
 
@@ -301,7 +531,7 @@ async fn hr_adds_a_resource_and_the_right_employee_gets_it(pool: PgPool) {
     )
     .await;
     hr.fill("Estimated minutes", "10").await;
-    hr.check("Emotion comprehension", true).await;
+    hr.check("Reading emotions", true).await;
     hr.fill("Only when the person's aspect score is at most (%)", "50")
         .await;
     hr.click("Add to the library").await;
@@ -321,7 +551,7 @@ async fn hr_adds_a_resource_and_the_right_employee_gets_it(pool: PgPool) {
     employee.goto("/").await;
     employee.assert_text("Reading the room").await;
     employee
-        .assert_text("You scored lower on emotion comprehension than on the other aspects")
+        .assert_text("You scored lower on reading emotions than on the other aspects")
         .await;
     screenshot(&employee, "home-recommendations").await;
     assert_accessible(&employee, "the home page with recommendations").await;

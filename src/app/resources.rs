@@ -89,7 +89,11 @@ pub async fn update_plan(
     action: PlanAction,
     today: NaiveDate,
 ) -> AppResult<Resource> {
-    let resource = db::resources::find(pool, resource_id).await?.or_404()?;
+    // A draft is HR's alone until published: for anyone's plan it doesn't exist yet.
+    let resource = db::resources::find(pool, resource_id)
+        .await?
+        .filter(|r| !r.draft)
+        .or_404()?;
     match action {
         PlanAction::Set(status) => {
             db::resources::set_plan_status(pool, person_id, resource_id, status, today).await?;

@@ -14,6 +14,8 @@ pub mod sign_in;
 pub mod sso;
 pub mod teq;
 pub mod time;
+pub mod wording;
+pub mod zones;
 
 /// Problems with a submitted form, keyed by field name, in the order the fields appear.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]

@@ -66,15 +66,60 @@ pub fn csv_date_time(at: DateTime<Utc>) -> String {
     at.format("%Y-%m-%d %H:%M").to_string()
 }
 
-/// Every IANA time zone name, for the time zone picker.
+/// The time zones the pickers offer: canonical names only, grouped by region ("UTC" first).
 pub fn zone_names() -> impl Iterator<Item = &'static str> {
-    chrono_tz::TZ_VARIANTS.iter().map(|tz| tz.name())
+    crate::domain::zones::CANONICAL_ZONES.iter().copied()
+}
+
+/// The region of a canonical zone name, for grouping: "Europe" for "Europe/London".
+pub fn zone_region(name: &str) -> &str {
+    name.split_once('/').map_or("", |(region, _)| region)
+}
+
+/// The place a canonical zone is named after, as people write it: "Buenos Aires" for
+/// "America/Argentina/Buenos_Aires".
+pub fn zone_place(name: &str) -> String {
+    name.rsplit('/').next().unwrap_or(name).replace('_', " ")
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
     use chrono::TimeZone;
+
+    #[test]
+    fn the_pickers_offer_canonical_zones_only_and_all_of_them_parse() {
+        let zones: Vec<&str> = zone_names().collect();
+        assert!(zones.len() > 400, "{}", zones.len());
+        assert_eq!(zones[0], "UTC");
+        for zone in &zones {
+            assert!(zone.parse::<Tz>().is_ok(), "{zone}");
+        }
+        for alias in [
+            "Zulu",
+            "GB-Eire",
+            "US/Eastern",
+            "Etc/GMT+5",
+            "Asia/Calcutta",
+            "GMT",
+        ] {
+            assert!(!zones.contains(&alias), "{alias} is offered");
+        }
+        for place in [
+            "Europe/London",
+            "Europe/Stockholm",
+            "Asia/Kolkata",
+            "America/Toronto",
+        ] {
+            assert!(zones.contains(&place), "{place} is missing");
+        }
+        let mut sorted = zones[1..].to_vec();
+        sorted.sort_unstable();
+        assert_eq!(sorted, zones[1..], "sorted, so grouped by region");
+        assert_eq!(zone_region("America/Argentina/Buenos_Aires"), "America");
+        assert_eq!(zone_place("America/Argentina/Buenos_Aires"), "Buenos Aires");
+        assert_eq!(zone_region("UTC"), "");
+    }
 
     #[test]
     fn dates_and_times_read_as_people_write_them() {

@@ -1,57 +1,32 @@
-//! Server-rendered SVG charts: coordinates are computed here, the templates draw them.
-//! Every chart also has a table or text equivalent on its page.
+//! Server-rendered charts: the aspect profile as HTML bars, the progress line as SVG;
+//! coordinates are computed here, the templates draw them. Every chart also has a table or
+//! text equivalent on its page.
 
 use crate::domain::teq::{AspectScore, MAX_TOTAL};
 
-/// One horizontal bar of the aspect profile.
+/// One horizontal bar of the aspect profile: the aspect and its percentage (one unit only).
 pub struct Bar {
     pub label: &'static str,
-    pub label_y: u32,
-    pub bar_y: u32,
-    pub width: String,
-    pub value: String,
-    pub value_x: String,
-    pub value_y: u32,
+    /// 0..=100: the bar's length, and the figure written beside it.
+    pub percent: u8,
 }
 
+/// The aspect profile as HTML bars: the text is page text (fixed size, never scaled with the
+/// window) and only the bars themselves are drawn.
 pub struct BarChart {
     pub bars: Vec<Bar>,
-    pub height: u32,
-    /// A sentence saying what the chart shows, for screen readers.
-    pub summary: String,
 }
 
-const BAR_MAX: f64 = 300.0;
-const ROW: u32 = 46;
-
-/// Horizontal bars for the four aspect means (0..4).
+/// Horizontal bars for the four aspects, as percentages.
 pub fn aspect_bars(aspects: &[AspectScore; 4]) -> BarChart {
-    let bars = aspects
-        .iter()
-        .enumerate()
-        .map(|(i, score)| {
-            let top = i as u32 * ROW + 4;
-            let width = (score.mean.clamp(0.0, 4.0) / 4.0 * BAR_MAX).max(2.0);
-            Bar {
-                label: score.aspect.name(),
-                label_y: top + 12,
-                bar_y: top + 18,
-                width: format!("{width:.1}"),
-                value: format!("{:.1} · {}%", score.mean, score.percent),
-                value_x: format!("{:.1}", width + 8.0),
-                value_y: top + 32,
-            }
-        })
-        .collect();
-    let summary = aspects
-        .iter()
-        .map(|a| format!("{} {:.1} of 4", a.aspect.name(), a.mean))
-        .collect::<Vec<_>>()
-        .join("; ");
     BarChart {
-        bars,
-        height: 4 * ROW + 4,
-        summary: format!("Aspect means: {summary}."),
+        bars: aspects
+            .iter()
+            .map(|score| Bar {
+                label: score.aspect.name(),
+                percent: score.percent.min(100),
+            })
+            .collect(),
     }
 }
 
@@ -126,12 +101,12 @@ mod tests {
     use crate::domain::teq::{Answers, score};
 
     #[test]
-    fn bars_scale_with_the_mean() {
+    fn bars_show_each_aspect_as_a_percentage() {
         let scored = score(&Answers::parse(&[Some(2); 16]).unwrap());
         let chart = aspect_bars(&scored.aspects);
         assert_eq!(chart.bars.len(), 4);
-        assert!(chart.bars.iter().all(|bar| bar.width == "150.0"));
-        assert!(chart.summary.contains("Emotional contagion 2.0 of 4"));
+        assert!(chart.bars.iter().all(|bar| bar.percent == 50));
+        assert_eq!(chart.bars[0].label, "Feeling with others");
     }
 
     #[test]

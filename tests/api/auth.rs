@@ -126,13 +126,45 @@ async fn invitation_then_password_then_sign_in_and_sign_out(pool: PgPool) {
         .await;
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(visible_text(&html).contains("don't match"));
+    // He is asked for his time zone, offered canonical names only, and a wrong one is
+    // explained next to the field with what he typed kept.
+    assert!(
+        html.contains(r#"value="America/Toronto""#),
+        "HR's choice is prefilled"
+    );
+    assert!(html.contains(r#"<option value="Europe/London">"#));
+    assert!(!html.contains(r#"<option value="Zulu">"#) && !html.contains("GB-Eire"));
+    let (status, html) = kofi
+        .post_html(
+            &path,
+            &[
+                ("password", PASSWORD),
+                ("password_confirmation", PASSWORD),
+                ("time_zone", "Mars/Olympus"),
+            ],
+        )
+        .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(visible_text(&html).contains("is not a time zone we know"));
+    assert!(html.contains(r#"value="Mars/Olympus""#));
     let response = kofi
         .post(
             &path,
-            &[("password", PASSWORD), ("password_confirmation", PASSWORD)],
+            &[
+                ("password", PASSWORD),
+                ("password_confirmation", PASSWORD),
+                ("time_zone", "America/Vancouver"),
+            ],
         )
         .await;
     assert_eq!(response.status(), StatusCode::SEE_OTHER);
+    let zone: String = sqlx::query_scalar(
+        "SELECT time_zone FROM people WHERE lower(email) = 'kofi.mensah@example.com'",
+    )
+    .fetch_one(&app.pool)
+    .await
+    .unwrap();
+    assert_eq!(zone, "America/Vancouver", "the zone he chose on joining");
     let (_, home) = kofi.get_html("/").await;
     assert!(visible_text(&home).contains("Hello, Kofi"));
     assert!(
@@ -578,7 +610,13 @@ async fn each_role_has_a_home_page_of_its_own(pool: PgPool) {
     let organizer = visible_text(&app.organizer("or@example.com").await.get_html("/").await.1);
     let hr = visible_text(&app.hr_admin("hr@example.com").await.get_html("/").await.1);
 
-    assert!(employee.contains("Start with the baseline quiz"));
+    // Everyone's home opens with their next steps; HR's figures come after.
+    let steps = employee.find("Your next steps").expect("next steps");
+    assert!(
+        steps < employee.find("Recommended for you").unwrap(),
+        "{employee}"
+    );
+    assert!(employee.contains("Take the quiz"));
     assert!(!employee.contains("Plan a story night"));
     assert!(!employee.contains("Your program at a glance"));
 
@@ -588,6 +626,10 @@ async fn each_role_has_a_home_page_of_its_own(pool: PgPool) {
 
     assert!(hr.contains("Your program at a glance"));
     assert!(hr.contains("Add a person"));
+    assert!(
+        hr.find("Your next steps") < hr.find("Your program at a glance"),
+        "next steps first"
+    );
 }
 
 /// When the signed-in session was last written (its idle expiry).

@@ -73,6 +73,7 @@ fn matrix() -> Vec<(Method, &'static str, [Expect; 4])> {
         // {id} has set a password: no one may get a link that signs in as them.
         (Method::POST, "/admin/people/{id}/invitation", [SignIn, FORBIDDEN, FORBIDDEN, Status(409)]),
         (Method::GET, "/plan", [SignIn, OK, OK, OK]),
+        (Method::GET, "/library", [SignIn, OK, OK, OK]),
         // {id} is a resource; an empty form names no action.
         (Method::POST, "/plan/{id}", [SignIn, Status(409), Status(409), Status(409)]),
         (Method::GET, "/admin/resources", [SignIn, FORBIDDEN, FORBIDDEN, OK]),

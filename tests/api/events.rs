@@ -725,11 +725,22 @@ async fn no_rsvps_once_an_event_has_started(pool: PgPool) {
     let past = text_of(&ada, "/events?when=past").await;
     assert!(past.contains("Yesterday"));
     assert!(!text_of(&ada, "/events").await.contains("Yesterday"));
+    // Over: said plainly, and no calendar file to add a past evening to a calendar.
+    let (_, page) = ada.get_html(&format!("/events/{id}")).await;
+    assert!(visible_text(&page).contains("This story night is over."));
+    assert!(!visible_text(&page).contains("already started"));
+    assert!(!page.contains("calendar.ics"));
+    // Started but not over: RSVPs are closed, and the calendar file is still offered.
+    sqlx::query("UPDATE events SET ends_at = now() + interval '1 hour' WHERE id = $1::uuid")
+        .bind(&id)
+        .execute(&pool)
+        .await
+        .unwrap();
+    let (_, page) = ada.get_html(&format!("/events/{id}")).await;
     assert!(
-        text_of(&ada, &format!("/events/{id}"))
-            .await
-            .contains("already started")
+        visible_text(&page).contains("This story night has already started, so RSVPs are closed.")
     );
+    assert!(page.contains(&format!("/events/{id}/calendar.ics")));
 }
 
 #[sqlx::test]
@@ -978,6 +989,55 @@ async fn pitch_id(pool: &PgPool, title: &str) -> String {
         .await
         .unwrap();
     id.to_string()
+}
+
+#[sqlx::test]
+async fn an_organizer_is_told_when_an_accepted_storyteller_has_no_seat(pool: PgPool) {
+    let app = spawn_app(pool.clone()).await;
+    let olu = app.organizer("olu@example.com").await;
+    let id = publish_event(&olu, "Full house", "1").await;
+    let ada = app.employee("ada@example.com").await;
+    ada.post(&format!("/events/{id}/rsvp"), &[]).await;
+    let ben = app.employee("ben@example.com").await;
+    ben.post(&format!("/events/{id}/rsvp"), &[]).await; // the waitlist: the one seat is Ada's
+    assert_eq!(
+        pitch(&ben, &id, "The long way round", "5").await.status(),
+        StatusCode::SEE_OTHER
+    );
+    assert_eq!(
+        pitch(&ada, &id, "Night shift", "5").await.status(),
+        StatusCode::SEE_OTHER
+    );
+
+    let decide = |title: &'static str| {
+        let (olu, pool, id) = (olu.clone(), pool.clone(), id.clone());
+        async move {
+            let pitch = pitch_id(&pool, title).await;
+            let response = olu
+                .post(
+                    &format!("/events/{id}/pitches/{pitch}/decision"),
+                    &[("decision", "accept"), ("message", "")],
+                )
+                .await;
+            assert_eq!(response.status(), StatusCode::SEE_OTHER);
+            let (_, page) = olu.get_html(&format!("/events/{id}")).await;
+            visible_text(&page)
+        }
+    };
+    let text = decide("The long way round").await;
+    assert!(
+        text.contains("ben has no seat yet: they're number 1 on the waitlist. Add a seat for them"),
+        "{text}"
+    );
+    assert!(
+        text.contains("No seat yet: number 1 on the waitlist"),
+        "the pitch says so too: {text}"
+    );
+    // Ada has a seat: nothing more to say.
+    let text = decide("Night shift").await;
+    assert!(text.contains("is in the lineup"));
+    assert!(!text.contains("ada has no seat"));
+    assert!(text.contains("Has a seat"));
 }
 
 #[sqlx::test]
@@ -1237,6 +1297,12 @@ fn parse_events(ics: &str) -> Vec<Properties> {
         .collect::<Result<_, _>>()
         .expect("a valid iCalendar file");
     assert_eq!(calendars.len(), 1);
+    let prodids = calendars[0]
+        .properties
+        .iter()
+        .filter(|p| p.name == "PRODID")
+        .count();
+    assert_eq!(prodids, 1, "RFC 5545 allows exactly one PRODID:\n{ics}");
     calendars[0]
         .events
         .iter()
@@ -1305,6 +1371,12 @@ async fn calendar_files_have_stable_uids_utc_times_sequences_and_cancellations(p
         .trim_end_matches(".ics")
         .to_string();
     assert!(token.len() >= 43, "a long random token");
+    // A subscribe link for calendar apps, and a copy button (shown by a script).
+    assert!(html.contains(&format!(
+        "href=\"webcal://{}/calendar/{token}.ics\"",
+        app.address.trim_start_matches("http://")
+    )));
+    assert!(html.contains("data-copy=\"feed-link\""));
     let stored: Vec<u8> = sqlx::query_scalar("SELECT token_digest FROM event_calendar_feeds")
         .fetch_one(&pool)
         .await

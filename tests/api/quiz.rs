@@ -59,15 +59,18 @@ async fn a_full_submission_shows_the_total_of_the_scoring_key(pool: PgPool) {
     assert!(text.contains(&format!("{total} / 64")), "{text}");
     assert!(text.contains("Only the total above is a validated score"));
     for aspect in [
-        "Emotional contagion",
-        "Emotion comprehension",
-        "Sympathetic physiological arousal",
-        "Conspecific altruism",
+        "Feeling with others",
+        "Reading emotions",
+        "Being moved by others' distress",
+        "Acting to help",
     ] {
-        assert!(text.contains(aspect));
+        assert!(text.contains(aspect), "{aspect}");
     }
-    // Emotional contagion: items 1, 4R, 9 → 4, 4, 3 → mean 3.7, 92%.
-    assert!(text.contains("Emotional contagion 3.7 92%"), "{text}");
+    // The questionnaire's terms explain, as a secondary line, and never head anything.
+    assert!(text.contains("The questionnaire calls it sympathetic physiological arousal."));
+    assert!(!results.contains(">Sympathetic physiological arousal<"));
+    // Feeling with others (emotional contagion): items 1, 4R, 9 → 4, 4, 3 → mean 3.7, 92%.
+    assert!(text.contains("Feeling with others 3.7 92%"), "{text}");
     assert!(results.contains("<svg"), "the aspect chart is drawn");
     assert!(!text.to_lowercase().contains("low empathy"));
 }

@@ -190,12 +190,15 @@ async fn a_colleague_is_found_by_name_recognised_and_sees_it_at_home(pool: PgPoo
     assert!(text.contains(QUIETER));
     assert!(text.contains("My idea about the retry storm turned out to be the fix."));
     assert!(!wall.contains("recognition--cross-team"), "same department");
+    assert!(text.contains("Within Engineering"), "{text}");
+    assert!(!text.contains("Engineering to Engineering"));
 
     // Ben sees it on his home page until he has read it.
     let (_, home) = ben.get_html("/").await;
     let text = visible_text(&home);
     assert!(text.contains("A colleague recognised you"), "{text}");
-    assert!(text.contains("Ada Lindqvist for invited input from quieter colleagues"));
+    assert!(text.contains("Ada Lindqvist recognised you: invited input from quieter colleagues"));
+    assert!(!text.contains("Ada Lindqvist for "));
     let (_, mine) = ben.get_html("/recognition/mine").await;
     assert!(visible_text(&mine).contains("My idea about the retry storm"));
     let (_, home) = ben.get_html("/").await;
@@ -931,7 +934,7 @@ async fn each_person_appreciates_a_post_once_and_cross_team_posts_are_marked(poo
         "Eve sees her appreciation"
     );
     assert!(text.contains("Across teams"));
-    assert!(text.contains("Engineering to Finance"));
+    assert!(text.contains("From Engineering to Finance"));
 
     appreciate(gus.clone(), "remove").await;
     let (_, wall) = gus.get_html("/recognition").await;
@@ -1397,10 +1400,11 @@ async fn the_fairness_view_counts_by_department_and_office_and_lists_the_unrecog
     assert_eq!(status, StatusCode::OK);
     let text = visible_text(&page);
     // Department, active people, given, received, received across teams.
-    assert!(text.contains("Engineering 2 2 1 0"), "{text}");
-    assert!(text.contains("Finance 2 0 1 1"), "{text}");
-    assert!(text.contains("London 2 2 1 0"), "{text}");
-    assert!(text.contains("Toronto 2 0 1 1"), "{text}");
+    // Per active person first (groups of different sizes compare), then the counts.
+    assert!(text.contains("Engineering 2 1.0 0.5 0.0 2, 1, 0"), "{text}");
+    assert!(text.contains("Finance 2 0.0 0.5 0.5 0, 1, 1"), "{text}");
+    assert!(text.contains("London 2 1.0 0.5 0.0 2, 1, 0"), "{text}");
+    assert!(text.contains("Toronto 2 0.0 0.5 0.5 0, 1, 1"), "{text}");
     let unrecognised = &text[text.find("Not recognised in the last 90 days").unwrap()..];
     assert!(unrecognised.contains("Gus Silva"));
     assert!(unrecognised.contains("Ada Lindqvist"));

@@ -149,8 +149,7 @@ async fn the_weakest_aspect_comes_first_with_the_reason_and_the_plan_tracks_it(p
         .find("Reading the room")
         .expect("recommended on the home page");
     assert!(
-        text[first..]
-            .contains("You scored lower on emotion comprehension than on the other aspects"),
+        text[first..].contains("You scored lower on reading emotions than on the other aspects"),
         "{text}"
     );
     assert!(
@@ -494,7 +493,7 @@ fn eligibility_case(title: &str, aspects: &[attune::domain::teq::Aspect]) -> Res
 
 /// The candidate query (SQL, for speed) and the ranking's `eligible` rule plus the plan
 /// exclusions (Rust) must agree on every rule: targeting by department, office, total and
-/// aspect percentage, archived, needs review, past events, finished and dismissed.
+/// aspect percentage, archived, drafts, needs review, past events, finished and dismissed.
 #[sqlx::test]
 async fn the_candidate_query_selects_exactly_what_the_eligibility_rule_accepts(pool: PgPool) {
     use attune::domain::teq::Aspect::*;
@@ -572,6 +571,7 @@ async fn the_candidate_query_selects_exactly_what_the_eligibility_rule_accepts(p
     case("dismissed", &[EmotionComprehension], &|_| {});
     case("saved", &[EmotionComprehension], &|_| {});
     case("archived", &[EmotionComprehension], &|_| {});
+    case("draft", &[EmotionComprehension], &|_| {});
     let mut ids = std::collections::HashMap::new();
     for (input, _) in &cases {
         let id = uuid::Uuid::new_v4();
@@ -581,6 +581,11 @@ async fn the_candidate_query_selects_exactly_what_the_eligibility_rule_accepts(p
         ids.insert(input.title.clone(), id);
     }
     attune::db::resources::set_archived(&pool, ids["archived"], true)
+        .await
+        .unwrap();
+    sqlx::query("UPDATE resources SET draft = true WHERE id = $1")
+        .bind(ids["draft"])
+        .execute(&pool)
         .await
         .unwrap();
 
@@ -716,7 +721,7 @@ async fn the_candidate_query_selects_exactly_what_the_eligibility_rule_accepts(p
                 assert!(expect("london") && expect("sales or support") && !expect("finance"));
             }
         }
-        for never in ["archived", "review passed", "event past"] {
+        for never in ["archived", "draft", "review passed", "event past"] {
             assert!(!expect(never), "{never}");
         }
         for always in ["everyone", "review today", "review tomorrow", "event ahead"] {
@@ -730,7 +735,233 @@ async fn the_candidate_query_selects_exactly_what_the_eligibility_rule_accepts(p
         .collect();
     assert_eq!(
         never_accepted,
-        ["review passed", "event past", "archived"],
+        ["review passed", "event past", "archived", "draft"],
         "every other case is accepted for someone"
     );
+}
+
+const STARTER_ERG_EVENT: &str = "7a0f1c2e-0001-4000-8000-000000000017";
+
+/// Every page an employee can reach by following links from home (GET only, same site), as
+/// (path, HTML). Stops after `limit` pages.
+async fn crawl(browser: &Browser, start: &[&str], limit: usize) -> Vec<(String, String)> {
+    let mut queue: std::collections::VecDeque<String> =
+        start.iter().map(|s| s.to_string()).collect();
+    let mut seen: BTreeSet<String> = queue.iter().cloned().collect();
+    let mut pages = Vec::new();
+    while let Some(path) = queue.pop_front() {
+        if pages.len() >= limit {
+            break;
+        }
+        let response = browser.get(&path).await;
+        let is_html = response
+            .headers()
+            .get("content-type")
+            .is_some_and(|v| v.to_str().unwrap_or("").starts_with("text/html"));
+        if !response.status().is_success() || !is_html {
+            continue;
+        }
+        let html = response.text().await.unwrap();
+        for piece in html.split("href=\"").skip(1) {
+            let href = piece.split('"').next().unwrap_or("").replace("&amp;", "&");
+            let href = href.split('#').next().unwrap_or("").to_string();
+            if href.starts_with('/') && !href.starts_with("//") && seen.insert(href.clone()) {
+                queue.push_back(href);
+            }
+        }
+        pages.push((path, html));
+    }
+    pages
+}
+
+#[sqlx::test]
+async fn a_fresh_install_shows_an_employee_no_example_link_or_placeholder_anywhere(pool: PgPool) {
+    let app = spawn_app(pool).await;
+    let employee = app.employee("ana@acme.test").await;
+    let before = crawl(&employee, &["/"], 80).await;
+    let attempt = take_quiz(&employee, &comprehension_lowest()).await;
+    let after = crawl(
+        &employee,
+        &["/", &format!("/quiz/attempts/{attempt}"), "/plan"],
+        80,
+    )
+    .await;
+    assert!(
+        before.len() >= 10,
+        "the crawl reached {} pages",
+        before.len()
+    );
+    for (path, html) in before.iter().chain(&after) {
+        let lower = html.to_lowercase();
+        for link in lower.split("href=\"").skip(1) {
+            let link = link.split('"').next().unwrap_or("");
+            assert!(
+                !attune::domain::resources::is_example_link(link),
+                "{path} links to {link}"
+            );
+        }
+        let text = visible_text(&lower);
+        for placeholder in [
+            "replace the link",
+            "replace-with",
+            "placeholder",
+            "lorem ipsum",
+        ] {
+            assert!(!text.contains(placeholder), "{path} says {placeholder:?}");
+        }
+    }
+    // The starter ERG event is a draft: not recommended, and not even saveable by id.
+    assert!(
+        !after
+            .iter()
+            .any(|(_, html)| html.contains("Listening circle"))
+    );
+    let response = employee
+        .post(&format!("/plan/{STARTER_ERG_EVENT}"), &[("action", "save")])
+        .await;
+    assert_eq!(response.status(), StatusCode::NOT_FOUND);
+}
+
+#[sqlx::test]
+async fn hr_publishes_the_starter_erg_event_only_with_their_own_link(pool: PgPool) {
+    let app = spawn_app(pool.clone()).await;
+    let hr = app.hr_admin("hr@acme.test").await;
+    let (status, list) = hr.get_html("/admin/resources?status=draft").await;
+    assert_eq!(status, StatusCode::OK);
+    let list = visible_text(&list);
+    assert!(
+        list.contains("Listening circle: what I wish colleagues knew"),
+        "{list}"
+    );
+    assert!(list.contains("Draft: add your details"));
+    let (_, page) = hr
+        .get_html(&format!("/admin/resources/{STARTER_ERG_EVENT}"))
+        .await;
+    assert!(visible_text(&page).contains("A draft: nobody sees it yet"));
+
+    let starts = (Utc::now() + Duration::days(10))
+        .format("%Y-%m-%dT18:00")
+        .to_string();
+    let form = |url: &'static str| {
+        vec![
+            ("title", "Listening circle: what I wish colleagues knew"),
+            ("kind", "erg_event"),
+            ("url", url),
+            (
+                "description",
+                "Members share what their working day is like.",
+            ),
+            ("minutes", "60"),
+            ("aspects", "emotion-comprehension"),
+            ("event_time_zone", "Europe/London"),
+            ("event_place", "Room 4"),
+            ("publish", "1"),
+        ]
+    };
+    let mut unchanged = form("https://example.com/replace-with-your-erg-page");
+    unchanged.push(("event_starts_at", &starts));
+    let (status, page) = hr
+        .post_html(&format!("/admin/resources/{STARTER_ERG_EVENT}"), &unchanged)
+        .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    let text = visible_text(&page);
+    assert!(text.contains("Replace this example link with your own page before publishing."));
+    assert!(
+        page.contains("Members share what their working day is like."),
+        "kept what was typed"
+    );
+    let draft: bool = sqlx::query_scalar("SELECT draft FROM resources WHERE id = $1::uuid")
+        .bind(STARTER_ERG_EVENT)
+        .fetch_one(&pool)
+        .await
+        .unwrap();
+    assert!(draft);
+
+    let mut real = form("https://intranet.acme.test/erg/listening-circle");
+    real.push(("event_starts_at", &starts));
+    let response = hr
+        .post(&format!("/admin/resources/{STARTER_ERG_EVENT}"), &real)
+        .await;
+    assert_eq!(response.status(), StatusCode::SEE_OTHER);
+    let (_, page) = hr.get_html(&location(&response)).await;
+    assert!(visible_text(&page).contains("is published: Attune now recommends it."));
+
+    let employee = app.employee("ana@acme.test").await;
+    let response = employee
+        .post(&format!("/plan/{STARTER_ERG_EVENT}"), &[("action", "save")])
+        .await;
+    assert_eq!(response.status(), StatusCode::SEE_OTHER);
+    let (_, plan) = employee.get_html("/plan").await;
+    assert!(plan.contains("https://intranet.acme.test/erg/listening-circle"));
+    // Durations read as people say them.
+    assert!(visible_text(&plan).contains("about 1 hour"), "{plan}");
+    assert!(!visible_text(&plan).contains(" min "));
+}
+
+#[sqlx::test]
+async fn everyone_browses_the_library_and_takes_back_a_not_for_me(pool: PgPool) {
+    let app = spawn_app(pool.clone()).await;
+    let ana = app.employee("ana@acme.test").await;
+
+    // Every published resource, a page at a time; the starter draft is not there.
+    let (status, page) = ana.get_html("/library").await;
+    assert_eq!(status, StatusCode::OK);
+    let text = visible_text(&page);
+    assert!(text.contains("Page 1 of 2"), "{text}");
+    assert!(!text.contains("Listening circle"));
+    let (_, second) = ana.get_html("/library?q=&kind=&aspect=&page=2").await;
+    assert!(visible_text(&second).contains("Page 2 of 2"));
+    assert!(!visible_text(&second).contains("Listening circle"));
+
+    // Search, and filters by kind and aspect.
+    let (_, found) = ana.get_html("/library?q=vulnerability").await;
+    let found = visible_text(&found);
+    assert!(found.contains("The Power of Vulnerability"), "{found}");
+    assert!(found.contains("1 resource"));
+    let (_, books) = ana.get_html("/library?kind=book").await;
+    let books = visible_text(&books);
+    assert!(
+        books.contains("The War for Kindness") && !books.contains("The Power of Vulnerability")
+    );
+    let (_, helping) = ana
+        .get_html("/library?aspect=conspecific-altruism&kind=exercise")
+        .await;
+    let helping = visible_text(&helping);
+    assert!(
+        helping.contains("Three Good Things for someone else"),
+        "{helping}"
+    );
+    assert!(
+        helping.contains("Helps with feeling with others, acting to help"),
+        "{helping}"
+    );
+    let (_, nothing) = ana.get_html("/library?q=%25%25no+such+thing").await;
+    assert!(visible_text(&nothing).contains("Nothing matches"));
+
+    // "Not for me" can be taken back, from My plan or from the library.
+    let id = resource_id(&pool, "The Power of Vulnerability").await;
+    let response = ana
+        .post(
+            &format!("/plan/{id}"),
+            &[("action", "dismiss"), ("return_to", "/plan")],
+        )
+        .await;
+    assert_eq!(response.status(), StatusCode::SEE_OTHER);
+    let (_, plan) = ana.get_html("/plan").await;
+    let not_for_me = visible_text(&plan);
+    let not_for_me = &not_for_me[not_for_me.find("Not for you").expect("the section")..];
+    assert!(not_for_me.contains("The Power of Vulnerability"));
+    let (_, library) = ana.get_html("/library?q=vulnerability").await;
+    assert!(visible_text(&library).contains("Not suggested to you"));
+    let response = ana
+        .post(
+            &format!("/plan/{id}"),
+            &[("action", "remove"), ("return_to", "/plan")],
+        )
+        .await;
+    assert_eq!(response.status(), StatusCode::SEE_OTHER);
+    let (_, plan) = ana.get_html("/plan").await;
+    let text = visible_text(&plan);
+    assert!(text.contains("may be suggested to you again"), "{text}");
+    assert!(!text.contains("Not for you"));
 }

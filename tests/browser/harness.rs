@@ -172,6 +172,164 @@ impl Browser {
         texts
     }
 
+    /// The main navigation's links and buttons that a person could not see and tap without
+    /// scrolling sideways: not displayed, outside the window's width, or covered or clipped
+    /// (another element is on top of their middle). Checked at the top of the page.
+    pub async fn nav_items_out_of_sight(&self) -> Vec<String> {
+        let found = self
+            .client
+            .execute(
+                r#"
+                window.scrollTo(0, 0);
+                const out = [];
+                for (const e of document.querySelectorAll("nav[aria-label='Main'] a, nav[aria-label='Main'] button")) {
+                  const r = e.getBoundingClientRect();
+                  const name = e.innerText.replace(/\s+/g, ' ').trim();
+                  const x = r.left + r.width / 2, y = r.top + r.height / 2;
+                  const top = document.elementFromPoint(x, y);
+                  if (r.width === 0 || r.height === 0 || r.left < 0 || r.right > window.innerWidth + 1
+                      || !top || !(e === top || e.contains(top))) {
+                    out.push(name);
+                  }
+                }
+                return out;
+                "#,
+                vec![],
+            )
+            .await
+            .expect("measuring the navigation");
+        found
+            .as_array()
+            .expect("a list of names")
+            .iter()
+            .map(|v| v.as_str().unwrap_or_default().to_string())
+            .collect()
+    }
+
+    /// The size at which each piece of chart text is drawn, in CSS pixels, as (text, size):
+    /// HTML chart text at its font size, SVG text at its font size times the drawing's scale.
+    pub async fn chart_text_sizes(&self) -> Vec<(String, f64)> {
+        let found = self
+            .client
+            .execute(
+                r#"
+                const out = [];
+                for (const e of document.querySelectorAll('.bar-chart__label, .bar-chart__value')) {
+                  out.push([e.textContent.trim(), parseFloat(getComputedStyle(e).fontSize)]);
+                }
+                for (const t of document.querySelectorAll('svg text')) {
+                  const svg = t.ownerSVGElement;
+                  const box = svg.viewBox.baseVal;
+                  const scale = box && box.width ? svg.getBoundingClientRect().width / box.width : 1;
+                  out.push([t.textContent.trim(), parseFloat(getComputedStyle(t).fontSize) * scale]);
+                }
+                return out;
+                "#,
+                vec![],
+            )
+            .await
+            .expect("measuring chart text");
+        found
+            .as_array()
+            .expect("a list")
+            .iter()
+            .map(|pair| {
+                (
+                    pair[0].as_str().unwrap_or_default().to_string(),
+                    pair[1].as_f64().unwrap_or(0.0),
+                )
+            })
+            .collect()
+    }
+
+    /// Chart figures drawn outside their chart (e.g. a value running past the bar's track):
+    /// the text of each.
+    pub async fn chart_text_outside_its_chart(&self) -> Vec<String> {
+        let found = self
+            .client
+            .execute(
+                r#"
+                const out = [];
+                for (const e of document.querySelectorAll('.bar-chart__value, .bar-chart__label')) {
+                  const chart = e.closest('.bar-chart').getBoundingClientRect();
+                  const r = e.getBoundingClientRect();
+                  if (r.left < chart.left - 1 || r.right > chart.right + 1) out.push(e.textContent.trim());
+                }
+                return out;
+                "#,
+                vec![],
+            )
+            .await
+            .expect("measuring chart text");
+        found
+            .as_array()
+            .expect("a list")
+            .iter()
+            .map(|v| v.as_str().unwrap_or_default().to_string())
+            .collect()
+    }
+
+    /// Tables wider than their box (so some columns are cut off or need sideways scrolling):
+    /// their captions (or ids).
+    pub async fn clipped_tables(&self) -> Vec<String> {
+        let found = self
+            .client
+            .execute(
+                r#"
+                const out = [];
+                for (const t of document.querySelectorAll('table')) {
+                  const box = t.parentElement;
+                  const limit = Math.min(box.clientWidth, window.innerWidth);
+                  if (t.scrollWidth > limit + 1 || t.getBoundingClientRect().right > window.innerWidth + 1) {
+                    out.push((t.caption && t.caption.textContent.trim()) || t.id || 'a table');
+                  }
+                }
+                return out;
+                "#,
+                vec![],
+            )
+            .await
+            .expect("measuring tables");
+        found
+            .as_array()
+            .expect("a list")
+            .iter()
+            .map(|v| v.as_str().unwrap_or_default().to_string())
+            .collect()
+    }
+
+    /// Whether the page's text is drawn in a web font of this family, loaded from the server.
+    pub async fn uses_font(&self, family: &str) -> bool {
+        let used = self
+            .client
+            .execute_async(
+                r#"
+                const [family, done] = arguments;
+                document.fonts.ready.then(() => done(
+                  getComputedStyle(document.body).fontFamily.includes(family) &&
+                  Array.from(document.fonts).some((f) => f.family.includes(family) && f.status === 'loaded')));
+                "#,
+                vec![serde_json::Value::String(family.to_string())],
+            )
+            .await
+            .expect("checking the fonts");
+        used == serde_json::Value::Bool(true)
+    }
+
+    /// The id of the element that has keyboard focus ("" for none, or one without an id).
+    pub async fn focused_id(&self) -> String {
+        self.client
+            .execute(
+                "return document.activeElement ? document.activeElement.id : '';",
+                vec![],
+            )
+            .await
+            .expect("reading the focused element")
+            .as_str()
+            .unwrap_or_default()
+            .to_string()
+    }
+
     /// The form control labelled `label` (the `<label>`'s visible text, exactly, with
     /// whitespace collapsed), found through the label's `for` attribute as a screen reader
     /// would.

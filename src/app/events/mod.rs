@@ -276,7 +276,8 @@ pub async fn withdraw_pitch(
 pub type Unread = (Event, String);
 
 /// Records an organizer's decision on a pitch, as typed (`decision`, `message`). The lineup
-/// never holds more stories than slots. Returns the pitch as it was and the decision.
+/// never holds more stories than slots. Returns the pitch as it was, the decision and, for an
+/// accepted story whose teller has no seat, what the organizer should know.
 pub async fn decide(
     pool: &PgPool,
     config: &AppConfig,
@@ -284,7 +285,7 @@ pub async fn decide(
     pitch_id: Uuid,
     (decision, message): (&str, &str),
     now: DateTime<Utc>,
-) -> AppResult<Result<(Pitch, Decision), Unread>> {
+) -> AppResult<Result<(Pitch, Decision, Option<String>), Unread>> {
     let mut tx = pool.begin().await?;
     let event = db::events::lock(&mut tx, id).await?.or_404()?;
     let pitch = db::events::find_pitch(&mut *tx, id, pitch_id)
@@ -301,8 +302,14 @@ pub async fn decide(
     }
     db::events::decide(&mut tx, id, pitch_id, decision, &message).await?;
     tell::pitch_decided(&mut tx, config, &event, &pitch, decision, &message).await?;
+    let seat_note = if decision == Decision::Accept {
+        let seat = db::events::find_rsvp(&mut *tx, id, pitch.person_id).await?;
+        rules::storyteller_seat_note(&pitch.storyteller, seat.as_ref(), event.is_full())
+    } else {
+        None
+    };
     tx.commit().await?;
-    Ok(Ok((pitch, decision)))
+    Ok(Ok((pitch, decision, seat_note)))
 }
 
 /// Moves a story in the lineup one place earlier or later (nothing past either end).

@@ -30,7 +30,7 @@ pub struct CandidateQuery<'a> {
     pub per_aspect: i64,
 }
 
-/// Recommendation candidates for one person: active, reviewed, upcoming resources matching
+/// Recommendation candidates for one person: active (published, not archived), reviewed, upcoming resources matching
 /// their targeting and not finished or dismissed, at most `per_aspect` for each aspect in
 /// weakest-first order. A partial index per aspect keeps this fast on a large library; the
 /// domain ranking makes the final choice.
@@ -40,7 +40,7 @@ pub async fn candidates(
     q: &CandidateQuery<'_>,
 ) -> DbResult<Vec<Resource>> {
     let percents = q.percents.unwrap_or([-1; 4]);
-    let eligible = "NOT r.archived \
+    let eligible = "NOT r.archived AND NOT r.draft \
         AND (r.review_by IS NULL OR r.review_by >= ($1::timestamptz AT TIME ZONE 'UTC')::date) \
         AND (r.event_starts_at IS NULL OR r.event_starts_at > $1) \
         AND (cardinality(r.departments) = 0 OR lower($2) = ANY (SELECT lower(d) FROM unnest(r.departments) d)) \

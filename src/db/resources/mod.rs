@@ -9,7 +9,7 @@ mod plans;
 
 pub use candidates::{CandidateQuery, candidates};
 pub use plans::{
-    PlanEntry, engagement, plan, plan_statuses, rate, remove_from_plan, set_plan_status,
+    PlanEntry, dismissed, engagement, plan, plan_statuses, rate, remove_from_plan, set_plan_status,
 };
 
 use chrono::{DateTime, NaiveDate, Utc};
@@ -41,6 +41,7 @@ struct ResourceRow {
     offices: Vec<String>,
     review_by: Option<NaiveDate>,
     archived: bool,
+    draft: bool,
     event_starts_at: Option<DateTime<Utc>>,
     event_time_zone: Option<Text<Tz>>,
     event_place: Option<String>,
@@ -87,6 +88,7 @@ impl From<ResourceRow> for Resource {
             offices: row.offices,
             review_by: row.review_by,
             archived: row.archived,
+            draft: row.draft,
             event,
         }
     }
@@ -94,7 +96,7 @@ impl From<ResourceRow> for Resource {
 
 const COLUMNS: &str = "r.id, r.title, r.kind, r.url, r.description, r.minutes, r.aspects, \
     r.max_aspect_percent, r.max_total, r.departments, r.offices, r.review_by, r.archived, \
-    r.event_starts_at, r.event_time_zone, r.event_place";
+    r.draft, r.event_starts_at, r.event_time_zone, r.event_place";
 
 fn aspect_slugs(aspects: &[Aspect]) -> Vec<String> {
     aspects.iter().map(|a| a.slug().to_string()).collect()
@@ -163,6 +165,17 @@ pub async fn set_archived(db: impl PgExecutor<'_>, id: Uuid, archived: bool) -> 
     Ok(result.rows_affected() == 1)
 }
 
+/// Publishes a draft: from now on it is shown and recommended like any other resource.
+#[instrument(skip_all)]
+pub async fn publish(db: impl PgExecutor<'_>, id: Uuid) -> DbResult<bool> {
+    let result =
+        sqlx::query("UPDATE resources SET draft = false, updated_at = now() WHERE id = $1")
+            .bind(id)
+            .execute(db)
+            .await?;
+    Ok(result.rows_affected() == 1)
+}
+
 #[instrument(skip_all)]
 pub async fn find(db: impl PgExecutor<'_>, id: Uuid) -> DbResult<Option<Resource>> {
     let row: Option<ResourceRow> = sqlx::query_as(&format!(
@@ -190,7 +203,8 @@ pub struct ListFilter {
     pub search: String,
     pub kind: Option<Kind>,
     pub aspect: Option<Aspect>,
-    /// "active", "archived", "review" (needs review) or anything else for all.
+    /// "active", "draft", "archived", "review" (needs review), "browsable" (what everyone may
+    /// browse: published, reviewed, not a past event) or anything else for all.
     pub status: String,
 }
 
@@ -213,9 +227,14 @@ pub async fn list(
             .replace('_', "\\_")
     );
     let status = match filter.status.as_str() {
-        "active" => "NOT r.archived",
+        "active" => "NOT r.archived AND NOT r.draft",
+        "draft" => "r.draft AND NOT r.archived",
         "archived" => "r.archived",
         "review" => "NOT r.archived AND r.review_by < $4",
+        "browsable" => {
+            "NOT r.archived AND NOT r.draft AND (r.review_by IS NULL OR r.review_by >= $4) \
+             AND (r.event_starts_at IS NULL OR r.event_starts_at >= $4::date + 1)"
+        }
         _ => "TRUE",
     };
     let condition = format!(

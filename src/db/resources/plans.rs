@@ -31,6 +31,25 @@ pub async fn plan_statuses(
         .collect())
 }
 
+/// What a person said was "not for me" (so they can take it back), newest plan entries first.
+#[instrument(skip_all)]
+pub async fn dismissed(
+    db: impl PgExecutor<'_>,
+    person_id: Uuid,
+    limit: i64,
+) -> DbResult<Vec<Resource>> {
+    let rows: Vec<ResourceRow> = sqlx::query_as(&format!(
+        "SELECT {COLUMNS} FROM plan_items p JOIN resources r ON r.id = p.resource_id \
+         WHERE p.person_id = $1 AND p.status = 'dismissed' AND NOT r.draft AND NOT r.archived \
+         ORDER BY p.saved_at DESC LIMIT $2"
+    ))
+    .bind(person_id)
+    .bind(limit)
+    .fetch_all(db)
+    .await?;
+    Ok(rows.into_iter().map(Resource::from).collect())
+}
+
 /// Saves, marks done (with today's date) or dismisses a resource in a person's plan.
 #[instrument(skip_all)]
 pub async fn set_plan_status(
@@ -117,7 +136,7 @@ pub async fn plan(
     let rows: Vec<Row> = sqlx::query_as(&format!(
         "SELECT {COLUMNS}, p.status, p.done_on, p.helpful FROM plan_items p \
          JOIN resources r ON r.id = p.resource_id \
-         WHERE p.person_id = $1 AND p.status <> 'dismissed' \
+         WHERE p.person_id = $1 AND p.status <> 'dismissed' AND NOT r.draft \
          ORDER BY p.status = 'done', p.done_on DESC NULLS FIRST, p.saved_at DESC LIMIT $2"
     ))
     .bind(person_id)

@@ -27,6 +27,16 @@ pub struct CalendarEntry<'a> {
     pub with_video: bool,
 }
 
+/// A feed's address as a subscribe link (`webcal://`), which calendar apps open as "subscribe"
+/// rather than download; the same address otherwise.
+pub fn webcal_url(feed_url: &str) -> String {
+    let rest = feed_url
+        .strip_prefix("https://")
+        .or_else(|| feed_url.strip_prefix("http://"))
+        .unwrap_or(feed_url);
+    format!("webcal://{rest}")
+}
+
 /// A stable identifier for an event across every calendar file.
 pub fn calendar_uid(event_id: Uuid) -> String {
     format!("{event_id}@attune")
@@ -91,4 +101,19 @@ pub fn calendar_with_method(name: &str, entries: &[CalendarEntry<'_>], method: &
         calendar.push(item.done());
     }
     calendar.done().to_string()
+}
+
+#[cfg(test)]
+mod webcal_tests {
+    #[test]
+    fn a_feed_becomes_a_subscribe_link() {
+        assert_eq!(
+            super::webcal_url("https://attune.example.com/calendar/abc.ics"),
+            "webcal://attune.example.com/calendar/abc.ics"
+        );
+        assert_eq!(
+            super::webcal_url("http://127.0.0.1:3000/calendar/abc.ics"),
+            "webcal://127.0.0.1:3000/calendar/abc.ics"
+        );
+    }
 }

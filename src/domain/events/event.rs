@@ -124,6 +124,7 @@ impl Event {
         match self.status {
             EventStatus::Draft => Err("This story night isn't open yet: it is still a draft."),
             EventStatus::Cancelled => Err("This story night has been cancelled."),
+            EventStatus::Published if self.is_over(now) => Err("This story night is over."),
             EventStatus::Published if self.has_started(now) => {
                 Err("This story night has already started, so RSVPs are closed.")
             }

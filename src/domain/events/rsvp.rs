@@ -101,3 +101,60 @@ impl Notice {
         }
     }
 }
+
+/// What an organizer needs to hear after accepting a story, when the storyteller has no seat:
+/// accepting doesn't take a seat from the audience, so the organizer decides. `None` when the
+/// storyteller is going.
+pub fn storyteller_seat_note(name: &str, rsvp: Option<&Rsvp>, event_full: bool) -> Option<String> {
+    match rsvp {
+        Some(r) if r.is_going() => None,
+        Some(r) => Some(format!(
+            "{name} has no seat yet: they're number {} on the waitlist. Add a seat for them \
+             (Edit, then Seats) so your storyteller is sure of a place.",
+            r.position.unwrap_or(1)
+        )),
+        None if event_full => Some(format!(
+            "{name} has no seat, and every seat is taken. Add a seat for them (Edit, then \
+             Seats), then ask them to choose \u{201c}I'm going\u{201d}."
+        )),
+        None => Some(format!(
+            "{name} hasn't said they're coming yet: ask them to choose \u{201c}I'm going\u{201d} \
+             while seats remain."
+        )),
+    }
+}
+
+#[cfg(test)]
+mod storyteller_seat_tests {
+    use super::*;
+
+    #[test]
+    fn an_organizer_hears_when_an_accepted_storyteller_has_no_seat() {
+        let going = Rsvp {
+            status: RsvpStatus::Going,
+            position: None,
+            attended: false,
+        };
+        let waiting = Rsvp {
+            status: RsvpStatus::Waitlisted,
+            position: Some(3),
+            attended: false,
+        };
+        assert_eq!(storyteller_seat_note("Ada", Some(&going), true), None);
+        assert!(
+            storyteller_seat_note("Ada", Some(&waiting), true)
+                .unwrap()
+                .contains("Ada has no seat yet: they're number 3 on the waitlist.")
+        );
+        assert!(
+            storyteller_seat_note("Ada", None, true)
+                .unwrap()
+                .contains("every seat is taken")
+        );
+        assert!(
+            storyteller_seat_note("Ada", None, false)
+                .unwrap()
+                .contains("hasn't said they're coming yet")
+        );
+    }
+}

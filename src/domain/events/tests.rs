@@ -439,7 +439,11 @@ fn rsvps_close_when_cancelled_or_started() {
     let mut e = event();
     let before = at("2026-07-01T00:00:00Z");
     assert!(e.may_rsvp(before).is_ok());
-    assert!(e.may_rsvp(e.starts_at).is_err());
+    assert_eq!(
+        e.may_rsvp(e.starts_at),
+        Err("This story night has already started, so RSVPs are closed.")
+    );
+    assert_eq!(e.may_rsvp(e.ends_at), Err("This story night is over."));
     assert!(e.may_cancel_rsvp(e.starts_at).is_ok());
     assert!(e.may_cancel_rsvp(e.ends_at).is_err());
     e.status = EventStatus::Cancelled;

@@ -91,8 +91,20 @@ impl Aspect {
         s.parse().ok()
     }
 
-    /// Human-readable name, e.g. `"Emotional contagion"`.
+    /// The plain name people see everywhere (pages, tables, reasons, emails), e.g.
+    /// `"Reading emotions"`.
     pub fn name(self) -> &'static str {
+        match self {
+            Aspect::EmotionalContagion => "Feeling with others",
+            Aspect::EmotionComprehension => "Reading emotions",
+            Aspect::SympatheticArousal => "Being moved by others' distress",
+            Aspect::ConspecificAltruism => "Acting to help",
+        }
+    }
+
+    /// The questionnaire's own term for the aspect, shown as a secondary line where it
+    /// explains (e.g. `"Sympathetic physiological arousal"`); never as a headline.
+    pub fn questionnaire_term(self) -> &'static str {
         match self {
             Aspect::EmotionalContagion => "Emotional contagion",
             Aspect::EmotionComprehension => "Emotion comprehension",

@@ -1,9 +1,22 @@
-//! Date ranges for HR's fairness figures and exports.
+//! Date ranges for HR's fairness figures and exports, and the per-person rates that compare
+//! groups of different sizes.
 
 use chrono::{DateTime, Datelike, Duration, NaiveDate, NaiveTime, Utc};
 
 use super::{MAX_RANGE_DAYS, RANGE_YEARS};
 use crate::domain::FieldErrors;
+use crate::domain::wording::Number;
+
+/// Recognitions per active person in a group, to one decimal ("0.4"), so departments of
+/// different sizes compare; "–" for a group with nobody active in it.
+pub fn per_person(count: impl Number, people: impl Number) -> String {
+    let (count, people) = (count.as_i64(), people.as_i64());
+    if people <= 0 {
+        "–".into()
+    } else {
+        format!("{:.1}", count as f64 / people as f64)
+    }
+}
 
 /// A date range for HR figures and exports, both ends included.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -555,3 +555,11 @@ fn stored_states_read_back_exactly_and_unknown_ones_are_refused() {
     assert_eq!(Status::on_nomination(true), Status::Pending);
     assert_eq!(Status::on_nomination(false), Status::Published);
 }
+
+#[test]
+fn fairness_rates_compare_groups_of_different_sizes() {
+    assert_eq!(per_person(12, 40), "0.3");
+    assert_eq!(per_person(3, 4), "0.8");
+    assert_eq!(per_person(0, 9), "0.0");
+    assert_eq!(per_person(5, 0), "–");
+}

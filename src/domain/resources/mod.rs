@@ -17,4 +17,4 @@ pub use csv::{CSV_COLUMNS, ImportRow, plan_csv_import, to_csv_record};
 pub use form::{ResourceForm, ResourceInput, parse_link};
 pub use plan::{Engagement, PlanAction, PlanStatus};
 pub use ranking::{MAX_RECOMMENDATIONS, Profile, Recommendation, eligible, recommend};
-pub use resource::{EventDetails, Kind, Resource};
+pub use resource::{EventDetails, Kind, Resource, is_example_link};

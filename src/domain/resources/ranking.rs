@@ -1,4 +1,4 @@
-//! Recommendation ranking: which resources fit a person (targeting, archived, past, needs
+//! Recommendation ranking: which resources fit a person (targeting, archived, draft, past, needs
 //! review) and in what order (weakest aspect first, kinds mixed).
 
 use std::collections::HashSet;
@@ -64,6 +64,7 @@ pub fn eligible(resource: &Resource, profile: &Profile<'_>, now: DateTime<Utc>) 
             .any(|a| profile.percent(*a).is_some_and(|p| i16::from(p) <= max)),
     };
     !resource.archived
+        && !resource.draft
         && !resource.needs_review(now.date_naive())
         && !resource.is_past(now)
         && fits_group(&resource.departments, profile.department)
@@ -77,7 +78,7 @@ fn reason(rank: usize, aspect: Aspect) -> String {
     match rank {
         0 => format!("You scored lower on {name} than on the other aspects."),
         1 => format!("{} is your second-lowest aspect.", aspect.name()),
-        _ => format!("Keeps your {name} strong, one of your steadier aspects."),
+        _ => format!("Practises {name}, one of your steadier aspects."),
     }
 }
 
@@ -123,10 +124,7 @@ pub fn recommend(
                     rank,
                     position,
                     resource,
-                    format!(
-                        "A good place to start with {}.",
-                        aspect.name().to_lowercase()
-                    ),
+                    format!("A good place to start: {}.", aspect.name().to_lowercase()),
                 )
             }
         })
@@ -183,6 +181,7 @@ mod tests {
             offices: vec![],
             review_by: None,
             archived: false,
+            draft: false,
             event: None,
         }
     }
@@ -216,11 +215,11 @@ mod tests {
         assert_eq!(ids, vec![3, 2, 1]);
         assert_eq!(
             recs[0].reason,
-            "You scored lower on emotion comprehension than on the other aspects."
+            "You scored lower on reading emotions than on the other aspects."
         );
         assert_eq!(
             recs[1].reason,
-            "Conspecific altruism is your second-lowest aspect."
+            "Acting to help is your second-lowest aspect."
         );
     }
 

@@ -88,6 +88,8 @@ pub struct Resource {
     pub offices: Vec<String>,
     pub review_by: Option<NaiveDate>,
     pub archived: bool,
+    /// A starter item waiting for the company's own details: shown only to HR until published.
+    pub draft: bool,
     pub event: Option<EventDetails>,
 }
 
@@ -100,6 +102,12 @@ impl Resource {
     /// An ERG event that has already started.
     pub fn is_past(&self, now: DateTime<Utc>) -> bool {
         self.event.as_ref().is_some_and(|e| e.starts_at <= now)
+    }
+
+    /// A link to a domain reserved for examples (RFC 2606: example.com, .org, .net, or any
+    /// name under `.example`), which no real resource has: a draft can't be published with one.
+    pub fn has_example_link(&self) -> bool {
+        is_example_link(&self.url)
     }
 
     /// The description split into paragraphs (blank lines separate them).
@@ -120,9 +128,34 @@ impl Resource {
     }
 }
 
+/// Whether `url` points at a domain reserved for examples (RFC 2606).
+pub fn is_example_link(url: &str) -> bool {
+    let Some(host) = url::Url::parse(url)
+        .ok()
+        .and_then(|u| u.host_str().map(|h| h.trim_end_matches('.').to_lowercase()))
+    else {
+        return false;
+    };
+    ["example.com", "example.org", "example.net", "example"]
+        .iter()
+        .any(|domain| host == *domain || host.ends_with(&format!(".{domain}")))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn example_links_are_recognised_and_real_ones_are_not() {
+        assert!(is_example_link(
+            "https://example.com/replace-with-your-erg-page"
+        ));
+        assert!(is_example_link("https://www.EXAMPLE.org/x"));
+        assert!(is_example_link("http://intranet.example/erg"));
+        assert!(!is_example_link("https://intranet.acme.com/erg"));
+        assert!(!is_example_link("https://notexample.com/"));
+        assert!(!is_example_link("not a link"));
+    }
 
     #[test]
     fn kinds_round_trip_through_their_slugs() {

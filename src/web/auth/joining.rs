@@ -11,9 +11,10 @@ use tower_sessions::Session;
 
 use super::start_session;
 use crate::app::people as use_case;
+use crate::db;
 use crate::db::tokens::Purpose;
 use crate::domain::FieldErrors;
-use crate::domain::people::{NewPerson, Person, PersonForm, Roles};
+use crate::domain::people::{NewPerson, Person, PersonForm, Roles, parse_time_zone};
 use crate::domain::time::zone_names;
 use crate::error::AppResult;
 use crate::web::AppState;
@@ -137,6 +138,26 @@ pub struct InvitationPage {
     /// With "SSO only" (and for anyone but an HR admin): the button's text, shown instead of
     /// the password form.
     pub sso_label: Option<String>,
+    /// The time zone as typed (at first, the one HR gave).
+    pub time_zone: String,
+    pub time_zones: Vec<&'static str>,
+    /// HR left the zone at UTC: a script may fill in the browser's zone.
+    pub zone_from_browser: bool,
+}
+
+impl InvitationPage {
+    fn new(chrome: Chrome, token: String, person: Person, sso_label: Option<String>) -> Self {
+        InvitationPage {
+            chrome,
+            token,
+            errors: FieldErrors::new(),
+            sso_label,
+            time_zone: person.time_zone.name().to_string(),
+            time_zones: zone_names().collect(),
+            zone_from_browser: person.time_zone == chrono_tz::Tz::UTC,
+            person,
+        }
+    }
 }
 
 /// The identity provider's button text when this person signs in with it only.
@@ -155,6 +176,8 @@ pub struct InvitationForm {
     password: String,
     #[serde(default)]
     password_confirmation: String,
+    #[serde(default)]
+    time_zone: String,
 }
 
 pub async fn invitation_page(
@@ -164,13 +187,7 @@ pub async fn invitation_page(
 ) -> AppResult<InvitationPage> {
     let person = use_case::invited_person(&state.pool, &token, Utc::now()).await?;
     let sso_label = sso_label_for(&state, &person).await?;
-    Ok(InvitationPage {
-        chrome,
-        token,
-        person,
-        errors: FieldErrors::new(),
-        sso_label,
-    })
+    Ok(InvitationPage::new(chrome, token, person, sso_label))
 }
 
 pub async fn accept_invitation(
@@ -188,14 +205,20 @@ pub async fn accept_invitation(
         &input.password_confirmation,
         &[&person.email, &person.display_name],
     );
+    // Left empty (or not sent), the zone HR gave stays.
+    let zone = match input.time_zone.trim() {
+        "" => None,
+        typed => parse_time_zone(typed)
+            .map_err(|problem| errors.add("time_zone", problem))
+            .ok(),
+    };
     if !errors.is_empty() {
         let sso_label = sso_label_for(&state, &person).await?;
         let page = InvitationPage {
-            chrome,
-            token,
-            person,
             errors,
-            sso_label,
+            time_zone: input.time_zone,
+            zone_from_browser: false,
+            ..InvitationPage::new(chrome, token, person, sso_label)
         };
         return Ok(Invalid(page).into_response());
     }
@@ -203,6 +226,9 @@ pub async fn accept_invitation(
     let epoch =
         use_case::accept_invitation(&state.pool, &token, person.id, input.password, Utc::now())
             .await?;
+    if let Some(zone) = zone.filter(|zone| *zone != person.time_zone) {
+        db::people::set_time_zone(&state.pool, person.id, zone.name()).await?;
+    }
     start_session(&session, person.id, epoch).await?;
     flash(
         &session,

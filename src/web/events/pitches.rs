@@ -159,7 +159,7 @@ pub async fn decide(
     Form(fields): Form<DecisionFields>,
 ) -> AppResult<Response> {
     let typed = (fields.decision.as_str(), fields.message.as_str());
-    let (pitch, decision) =
+    let (pitch, decision, seat_note) =
         match app::decide(&state.pool, &state.config, id, pitch_id, typed, Utc::now()).await? {
             Ok(decided) => decided,
             Err((event, problem)) => {
@@ -182,6 +182,9 @@ pub async fn decide(
             pitch.title, pitch.storyteller
         ),
     };
-    flash(&session, "success", text).await?;
+    match seat_note {
+        Some(note) => flash(&session, "info", format!("{text} {note}")).await?,
+        None => flash(&session, "success", text).await?,
+    }
     Ok(Redirect::to(&format!("{}#pitches", event_path(id))).into_response())
 }

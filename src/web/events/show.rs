@@ -71,6 +71,22 @@ pub struct ShowPage {
 }
 
 impl ShowPage {
+    /// For an accepted storyteller, where they stand: a seat, a place on the waitlist, or
+    /// neither (accepting a story doesn't take a seat from the audience).
+    pub fn storyteller_seat(&self, person_id: impl Borrow<Uuid>) -> String {
+        let id = person_id.borrow();
+        if self.going.iter().any(|a| a.person_id == *id) {
+            "Has a seat".into()
+        } else if let Some(waiting) = self.waitlist.iter().find(|a| a.person_id == *id) {
+            format!(
+                "No seat yet: number {} on the waitlist",
+                waiting.position.unwrap_or(1)
+            )
+        } else {
+            "No seat yet: hasn't said they're coming".into()
+        }
+    }
+
     pub fn decision_error_for(&self, pitch_id: impl Borrow<Uuid>) -> Option<&InlineError> {
         let pitch_id = *pitch_id.borrow();
         self.decision_error

@@ -22,6 +22,8 @@ use crate::web::resources::{RecommendationView, recommendations};
 /// An aspect with its explanation, for the results page.
 pub struct AspectView {
     pub name: &'static str,
+    /// The questionnaire's own term, shown as a secondary line.
+    pub term: &'static str,
     pub slug: &'static str,
     pub summary: &'static str,
     pub practice: &'static str,
@@ -59,6 +61,7 @@ pub async fn results(
         .iter()
         .map(|score| AspectView {
             name: score.aspect.name(),
+            term: score.aspect.questionnaire_term(),
             slug: score.aspect.slug(),
             summary: score.aspect.summary(),
             practice: score.aspect.practice(),

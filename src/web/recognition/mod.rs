@@ -121,6 +121,14 @@ impl PostView {
         self.status == Status::Removed
     }
 
+    /// "Within Sales" or "From Sales to Support", when either has a department.
+    pub fn teams_text(&self) -> Option<String> {
+        crate::domain::wording::between_teams(
+            &self.nominator_department,
+            &self.recipient_department,
+        )
+    }
+
     pub fn appreciation_text(&self) -> String {
         match self.appreciations {
             0 => "No appreciations yet".into(),

@@ -13,7 +13,9 @@ use crate::db;
 use crate::db::resources::ListFilter;
 use crate::domain::FieldErrors;
 use crate::domain::pagination::{Page, PageRequest};
-use crate::domain::resources::{Engagement, Kind, Resource, ResourceForm, ResourceInput};
+use crate::domain::resources::{
+    Engagement, Kind, Resource, ResourceForm, ResourceInput, is_example_link,
+};
 use crate::domain::teq::Aspect;
 use crate::domain::time::zone_names;
 use crate::error::{AppResult, OrNotFound};
@@ -120,6 +122,8 @@ pub struct ResourceFields {
     event_starts_at: String,
     event_time_zone: String,
     event_place: String,
+    /// "1" when HR saves a draft and publishes it in one go.
+    publish: String,
 }
 
 impl From<ResourceFields> for ResourceForm {
@@ -246,15 +250,37 @@ pub async fn update(
     ListForm(fields): ListForm<ResourceFields>,
 ) -> AppResult<Response> {
     let resource = db::resources::find(&state.pool, id).await?.or_404()?;
+    let publish = resource.draft && fields.publish == "1";
     let form = ResourceForm::from(fields);
     let input = match ResourceInput::parse(&form) {
+        Ok(input) if publish && is_example_link(&input.url) => {
+            let mut errors = FieldErrors::new();
+            errors.add(
+                "url",
+                "Replace this example link with your own page before publishing.",
+            );
+            return Ok(EditPage::invalid(chrome, Some(resource), form, errors).into_response());
+        }
         Ok(input) => input,
         Err(errors) => {
             return Ok(EditPage::invalid(chrome, Some(resource), form, errors).into_response());
         }
     };
-    db::resources::update(&state.pool, resource.id, &input).await?;
-    flash(&session, "success", "The changes have been saved.").await?;
+    let mut tx = state.pool.begin().await?;
+    db::resources::update(&mut *tx, resource.id, &input).await?;
+    if publish {
+        db::resources::publish(&mut *tx, resource.id).await?;
+    }
+    tx.commit().await?;
+    let message = if publish {
+        format!(
+            "\u{201c}{}\u{201d} is published: Attune now recommends it.",
+            input.title
+        )
+    } else {
+        "The changes have been saved.".to_string()
+    };
+    flash(&session, "success", message).await?;
     Ok(Redirect::to(&format!("/admin/resources/{}", resource.id)).into_response())
 }
 

@@ -5,6 +5,7 @@
 //! - `library.rs`: the HR library: list, add, edit, archive, restore;
 //! - `import_export.rs`: the library as a CSV file.
 
+mod browse;
 mod import_export;
 mod library;
 mod plan;
@@ -19,6 +20,7 @@ pub use recommendations::{RecommendationView, recommendations};
 pub(super) fn routes() -> super::routes::Routes {
     super::routes::Routes::new()
         .get("/plan", plan::plan)
+        .get("/library", browse::browse)
         .post("/plan/{id}", plan::update_plan)
         .get("/admin/resources", library::list)
         .get("/admin/resources/new", library::new_page)

@@ -48,6 +48,8 @@ pub struct PlanPage {
     pub has_attempt: bool,
     pub saved: Vec<PlanView>,
     pub done: Vec<PlanView>,
+    /// What the person said was "not for me", to take back.
+    pub dismissed: Vec<Resource>,
     pub return_to: &'static str,
 }
 
@@ -59,6 +61,7 @@ pub async fn plan(
     let latest = db::quiz::latest(&state.pool, person.id).await?;
     let recommendations = recommendations(&state.pool, &person, latest.as_ref()).await?;
     let entries = db::resources::plan(&state.pool, person.id, 200).await?;
+    let dismissed = db::resources::dismissed(&state.pool, person.id, 200).await?;
     let (done, saved): (Vec<_>, Vec<_>) = entries
         .into_iter()
         .partition(|e| e.status == PlanStatus::Done);
@@ -68,6 +71,7 @@ pub async fn plan(
         has_attempt: latest.is_some(),
         saved: saved.into_iter().map(PlanView::from).collect(),
         done: done.into_iter().map(PlanView::from).collect(),
+        dismissed,
         return_to: "/plan",
     })
 }
@@ -110,7 +114,9 @@ fn done_message(action: PlanAction, title: &str) -> String {
         PlanAction::Set(PlanStatus::Dismissed) => {
             format!("Got it: \u{201c}{title}\u{201d} won't be suggested again.")
         }
-        PlanAction::Remove => format!("\u{201c}{title}\u{201d} is no longer in your plan."),
+        PlanAction::Remove => format!(
+            "\u{201c}{title}\u{201d} is no longer in your plan, and may be suggested to you again."
+        ),
         PlanAction::Rate { .. } => {
             "Thanks for the rating. It helps HR keep the library useful.".to_string()
         }

@@ -154,6 +154,10 @@ fn aspect_slugs_round_trip() {
     assert_eq!(Aspect::from_slug("nope"), None);
     assert_eq!(
         Aspect::SympatheticArousal.name(),
+        "Being moved by others' distress"
+    );
+    assert_eq!(
+        Aspect::SympatheticArousal.questionnaire_term(),
         "Sympathetic physiological arousal"
     );
 }
