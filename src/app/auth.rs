@@ -10,6 +10,7 @@ use uuid::Uuid;
 use super::{mail, people};
 use crate::config::AppConfig;
 use crate::db;
+use crate::db::sign_in::Claim;
 use crate::db::tokens::Purpose;
 use crate::domain::mail::MailKind;
 use crate::domain::people::Person;
@@ -43,10 +44,19 @@ pub async fn sign_in(
     ip: Option<IpAddr>,
     now: DateTime<Utc>,
 ) -> AppResult<SignIn> {
-    let failures = db::sign_in::recent_failures(pool, email, ip, now).await?;
-    if let Throttle::Wait { minutes } = rules::decide(failures, now) {
-        return Ok(SignIn::Wait { minutes });
-    }
+    // Check the limits and record the attempt (as a failure until the password matches) in
+    // one transaction under the account's and the address's locks, so parallel attempts can't
+    // all pass the check before any of them is counted.
+    let mut tx = pool.begin().await?;
+    let claimed = db::sign_in::claim(&mut tx, email, ip, now, |failures| {
+        rules::decide(failures, now)
+    })
+    .await?;
+    tx.commit().await?;
+    let attempt = match claimed {
+        Claim::Go(attempt) => attempt,
+        Claim::Wait { minutes } => return Ok(SignIn::Wait { minutes }),
+    };
     let (person, hash) = match db::people::find_for_sign_in(pool, email).await? {
         Some((person, hash))
             if person.active && sso::password_allowed(sso_only, person.is_hr_admin()) =>
@@ -56,9 +66,11 @@ pub async fn sign_in(
         _ => (None, None),
     };
     let matches = secrets::verify_password(password, hash).await?;
-    db::sign_in::record(pool, email, ip, matches, now).await?;
     Ok(match person {
-        Some(person) if matches => SignIn::Welcome(person),
+        Some(person) if matches => {
+            db::sign_in::succeeded(pool, attempt).await?;
+            SignIn::Welcome(person)
+        }
         _ => SignIn::WrongCredentials,
     })
 }

@@ -1,17 +1,90 @@
 //! Sign-in attempts, counted in PostgreSQL so throttling holds across replicas.
+//!
+//! Checking the limits and recording an attempt happen in one short transaction that holds
+//! advisory locks on the account and on the address ([`claim`]): parallel attempts queue there
+//! instead of all reading the same count, so no more attempts are checked than the rules allow.
+//! An attempt is recorded as failed when it is claimed (before the slow password check) and
+//! turned into a success afterwards if the password matched.
 
 use std::net::IpAddr;
 
 use chrono::{DateTime, Utc};
-use sqlx::PgExecutor;
 use sqlx::types::ipnetwork::IpNetwork;
+use sqlx::{PgConnection, PgExecutor};
 use tracing::instrument;
 
 use super::DbResult;
-use crate::domain::sign_in::{RecentFailures, WINDOW};
+use crate::domain::sign_in::{RecentFailures, Throttle, WINDOW};
+
+/// Takes the transaction-scoped locks for one account and one address, always in this order
+/// (account, then address) so two attempts can never wait for each other.
+async fn lock(tx: &mut PgConnection, email: &str, ip: Option<IpNetwork>) -> DbResult<()> {
+    sqlx::query(
+        "SELECT pg_advisory_xact_lock(hashtextextended('attune sign-in account ' || $1, 0))",
+    )
+    .bind(email)
+    .execute(&mut *tx)
+    .await?;
+    if let Some(ip) = ip {
+        sqlx::query(
+            "SELECT pg_advisory_xact_lock(hashtextextended('attune sign-in address ' || host($1), 0))",
+        )
+        .bind(ip)
+        .execute(&mut *tx)
+        .await?;
+    }
+    Ok(())
+}
+
+/// The outcome of [`claim`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Claim {
+    /// The attempt is recorded (as a failure for now) under this id: check the password.
+    Go(i64),
+    /// Refused: try again after this many minutes. Nothing is recorded.
+    Wait { minutes: i64 },
+}
+
+/// Checks the limits for one attempt and, when `decide` allows it, records the attempt as a
+/// failure, atomically.  Run it in
+/// a transaction of its own and commit straight away: the locks are held until then.
+#[instrument(skip_all)]
+pub async fn claim(
+    tx: &mut PgConnection,
+    email: &str,
+    ip: Option<IpAddr>,
+    now: DateTime<Utc>,
+    decide: impl FnOnce(RecentFailures) -> Throttle,
+) -> DbResult<Claim> {
+    lock(tx, email, ip.map(IpNetwork::from)).await?;
+    let failures = recent_failures(&mut *tx, email, ip, now).await?;
+    if let Throttle::Wait { minutes } = decide(failures) {
+        return Ok(Claim::Wait { minutes });
+    }
+    let id: i64 = sqlx::query_scalar(
+        "INSERT INTO sign_in_attempts (email, ip, succeeded, at) VALUES ($1, $2, false, $3) \
+         RETURNING id",
+    )
+    .bind(email)
+    .bind(ip.map(IpNetwork::from))
+    .bind(now)
+    .fetch_one(&mut *tx)
+    .await?;
+    Ok(Claim::Go(id))
+}
+
+/// Marks a claimed attempt as successful (the password matched).
+#[instrument(skip_all)]
+pub async fn succeeded(db: impl PgExecutor<'_>, attempt: i64) -> DbResult<()> {
+    sqlx::query("UPDATE sign_in_attempts SET succeeded = true WHERE id = $1")
+        .bind(attempt)
+        .execute(db)
+        .await?;
+    Ok(())
+}
 
 #[instrument(skip_all)]
-pub async fn recent_failures(
+async fn recent_failures(
     db: impl PgExecutor<'_>,
     email: &str,
     ip: Option<IpAddr>,
@@ -55,24 +128,6 @@ pub async fn recent_failures(
         address_oldest,
         known_device,
     })
-}
-
-#[instrument(skip_all)]
-pub async fn record(
-    db: impl PgExecutor<'_>,
-    email: &str,
-    ip: Option<IpAddr>,
-    succeeded: bool,
-    now: DateTime<Utc>,
-) -> DbResult<()> {
-    sqlx::query("INSERT INTO sign_in_attempts (email, ip, succeeded, at) VALUES ($1, $2, $3, $4)")
-        .bind(email)
-        .bind(ip.map(IpNetwork::from))
-        .bind(succeeded)
-        .bind(now)
-        .execute(db)
-        .await?;
-    Ok(())
 }
 
 /// Forgets failures older than a day and successes older than 30 days.

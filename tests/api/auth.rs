@@ -315,6 +315,49 @@ async fn five_failures_throttle_the_account_but_not_a_known_device(pool: PgPool)
 }
 
 #[sqlx::test]
+async fn parallel_wrong_passwords_are_checked_no_more_often_than_the_limit(pool: PgPool) {
+    let app = spawn_app(pool.clone()).await;
+    app.create_person("ravi@example.com", "Ravi Patel", Roles::default())
+        .await;
+    let attacker = app.browser();
+
+    let mut attempts = tokio::task::JoinSet::new();
+    for i in 0..20 {
+        let attacker = attacker.clone();
+        attempts.spawn(async move {
+            attacker
+                .sign_in("ravi@example.com", &format!("wrong guess number {i}"))
+                .await
+                .status()
+        });
+    }
+    let statuses = attempts.join_all().await;
+    let checked = statuses
+        .iter()
+        .filter(|s| **s == StatusCode::UNAUTHORIZED)
+        .count();
+    let refused = statuses
+        .iter()
+        .filter(|s| **s == StatusCode::TOO_MANY_REQUESTS)
+        .count();
+    assert_eq!(checked + refused, 20, "{statuses:?}");
+    assert!(
+        checked <= attune::domain::sign_in::ACCOUNT_FAILURE_LIMIT as usize,
+        "only the limit's worth of passwords were checked, not {checked}"
+    );
+    let recorded: i64 = sqlx::query_scalar(
+        "SELECT count(*) FROM sign_in_attempts WHERE email = 'ravi@example.com'",
+    )
+    .fetch_one(&pool)
+    .await
+    .unwrap();
+    assert_eq!(
+        recorded as usize, checked,
+        "every checked attempt is on record"
+    );
+}
+
+#[sqlx::test]
 async fn too_many_failures_from_one_address_are_refused(pool: PgPool) {
     let app = spawn_app(pool).await;
     let browser = app.browser();
