@@ -26,11 +26,21 @@ pub enum SignIn {
     /// The password matches an active account.
     Welcome(Person),
     /// Too many recent failures: try again after this many minutes (the password was not
-    /// checked).
+    /// checked). Delays grow with each failure; nothing is locked.
     Wait { minutes: i64 },
     /// No active account with this email and password. Unknown emails take as long as known
     /// ones (a dummy hash is checked), so the answer doesn't tell which.
     WrongCredentials,
+}
+
+/// Where a sign-in attempt comes from.
+#[derive(Debug, Clone, Copy)]
+pub struct Origin<'a> {
+    pub ip: Option<IpAddr>,
+    /// The browser's device token (from its device cookie, or a fresh one to give it if this
+    /// attempt succeeds). A device that signed in to the account before is judged only by its
+    /// own failures.
+    pub device: &'a str,
 }
 
 /// Checks an email (already trimmed and lower-cased) and password, unless throttled, and
@@ -41,14 +51,15 @@ pub async fn sign_in(
     email: &str,
     password: String,
     sso_only: bool,
-    ip: Option<IpAddr>,
+    from: Origin<'_>,
     now: DateTime<Utc>,
 ) -> AppResult<SignIn> {
+    let device = secrets::token_digest(from.device);
     // Check the limits and record the attempt (as a failure until the password matches) in
     // one transaction under the account's and the address's locks, so parallel attempts can't
     // all pass the check before any of them is counted.
     let mut tx = pool.begin().await?;
-    let claimed = db::sign_in::claim(&mut tx, email, ip, now, |failures| {
+    let claimed = db::sign_in::claim(&mut tx, email, from.ip, Some(&device), now, |failures| {
         rules::decide(failures, now)
     })
     .await?;
@@ -175,9 +186,12 @@ pub async fn reset_password(
     now: DateTime<Utc>,
 ) -> AppResult<i32> {
     let purpose = Purpose::PasswordReset;
-    people::set_password_with_link(pool, token, purpose, person_id, password, now)
+    let epoch = people::set_password_with_link(pool, token, purpose, person_id, password, now)
         .await
-        .map_err(expired)
+        .map_err(expired)?;
+    // A paused account recovers this way: earlier failures no longer slow it down.
+    db::sign_in::record_password_reset(pool, person_id, now).await?;
+    Ok(epoch)
 }
 
 /// A reset link that doesn't work has its own page (it says how to ask for a new one).

@@ -14,7 +14,9 @@ use sqlx::{PgConnection, PgExecutor};
 use tracing::instrument;
 
 use super::DbResult;
-use crate::domain::sign_in::{RecentFailures, Throttle, WINDOW};
+use uuid::Uuid;
+
+use crate::domain::sign_in::{Failures, RecentFailures, Throttle, WINDOW};
 
 /// Takes the transaction-scoped locks for one account and one address, always in this order
 /// (account, then address) so two attempts can never wait for each other.
@@ -53,20 +55,22 @@ pub async fn claim(
     tx: &mut PgConnection,
     email: &str,
     ip: Option<IpAddr>,
+    device: Option<&[u8]>,
     now: DateTime<Utc>,
     decide: impl FnOnce(RecentFailures) -> Throttle,
 ) -> DbResult<Claim> {
     lock(tx, email, ip.map(IpNetwork::from)).await?;
-    let failures = recent_failures(&mut *tx, email, ip, now).await?;
+    let failures = recent_failures(&mut *tx, email, ip, device, now).await?;
     if let Throttle::Wait { minutes } = decide(failures) {
         return Ok(Claim::Wait { minutes });
     }
     let id: i64 = sqlx::query_scalar(
-        "INSERT INTO sign_in_attempts (email, ip, succeeded, at) VALUES ($1, $2, false, $3) \
-         RETURNING id",
+        "INSERT INTO sign_in_attempts (email, ip, device, succeeded, at) \
+         VALUES ($1, $2, $3, false, $4) RETURNING id",
     )
     .bind(email)
     .bind(ip.map(IpNetwork::from))
+    .bind(device)
     .bind(now)
     .fetch_one(&mut *tx)
     .await?;
@@ -88,46 +92,85 @@ async fn recent_failures(
     db: impl PgExecutor<'_>,
     email: &str,
     ip: Option<IpAddr>,
+    device: Option<&[u8]>,
     now: DateTime<Utc>,
 ) -> DbResult<RecentFailures> {
     let since = now - WINDOW;
     let ip = ip.map(IpNetwork::from);
-    let (account, account_oldest, address, address_oldest, known_device): (
+    type Row = (
+        i64,
+        Option<DateTime<Utc>>,
         i64,
         Option<DateTime<Utc>>,
         i64,
         Option<DateTime<Utc>>,
         bool,
-    ) = sqlx::query_as(
-        "WITH last_success AS (
-             SELECT max(at) AS at FROM sign_in_attempts WHERE email = $1 AND succeeded
-         ),
-         account AS (
-             SELECT count(*) AS n, min(at) AS oldest FROM sign_in_attempts
-             WHERE email = $1 AND NOT succeeded AND at > $3
-               AND at > coalesce((SELECT at FROM last_success), '-infinity')
-         ),
-         address AS (
-             SELECT count(*) AS n, min(at) AS oldest FROM sign_in_attempts
-             WHERE $2::inet IS NOT NULL AND ip = $2 AND NOT succeeded AND at > $3
-         )
-         SELECT account.n, account.oldest, address.n, address.oldest,
-                EXISTS (SELECT 1 FROM sign_in_attempts
-                        WHERE email = $1 AND succeeded AND ip = $2) AS known_device
-         FROM account, address",
-    )
-    .bind(email)
-    .bind(ip)
-    .bind(since)
-    .fetch_one(db)
-    .await?;
+    );
+    let (account, account_latest, address, address_latest, device_n, device_latest, known): Row =
+        sqlx::query_as(
+            "WITH last_success AS (
+                 SELECT coalesce(max(at), '-infinity') AS at FROM sign_in_attempts
+                 WHERE email = $1 AND succeeded
+             ),
+             account AS (
+                 SELECT count(*) AS n, max(at) AS latest,
+                        count(*) FILTER (WHERE device = $4) AS device_n,
+                        max(at) FILTER (WHERE device = $4) AS device_latest
+                 FROM sign_in_attempts
+                 WHERE email = $1 AND NOT succeeded AND at > $3
+                   AND at > (SELECT at FROM last_success)
+             ),
+             address AS (
+                 SELECT count(*) AS n, max(at) AS latest FROM sign_in_attempts
+                 WHERE $2::inet IS NOT NULL AND ip = $2 AND NOT succeeded AND at > $3
+             )
+             SELECT account.n, account.latest, address.n, address.latest,
+                    account.device_n, account.device_latest,
+                    $4::bytea IS NOT NULL AND EXISTS (
+                        SELECT 1 FROM sign_in_attempts
+                        WHERE email = $1 AND succeeded AND device = $4
+                    ) AS known_device
+             FROM account, address",
+        )
+        .bind(email)
+        .bind(ip)
+        .bind(since)
+        .bind(device)
+        .fetch_one(db)
+        .await?;
     Ok(RecentFailures {
-        account,
-        account_oldest,
-        address,
-        address_oldest,
-        known_device,
+        account: Failures {
+            count: account,
+            latest: account_latest,
+        },
+        address: Failures {
+            count: address,
+            latest: address_latest,
+        },
+        known_device: known.then_some(Failures {
+            count: device_n,
+            latest: device_latest,
+        }),
     })
+}
+
+/// A password reset counts as a successful sign-in: the account's earlier failures no longer
+/// slow it down.
+#[instrument(skip_all)]
+pub async fn record_password_reset(
+    db: impl PgExecutor<'_>,
+    person: Uuid,
+    now: DateTime<Utc>,
+) -> DbResult<()> {
+    sqlx::query(
+        "INSERT INTO sign_in_attempts (email, succeeded, at) \
+         SELECT email, true, $2 FROM people WHERE id = $1",
+    )
+    .bind(person)
+    .bind(now)
+    .execute(db)
+    .await?;
+    Ok(())
 }
 
 /// Forgets failures older than a day and successes older than 30 days.
