@@ -182,6 +182,7 @@ pub fn router(state: AppState) -> Router {
                 .layer(from_fn_with_state(headers_state, security::headers))
                 .layer(from_fn(errors::render_error_pages))
                 .layer(csrf)
+                .layer(from_fn(security::require_fetch_metadata))
                 .layer(RequestBodyLimitLayer::new(MAX_BODY_BYTES))
                 .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
                 .layer(tower_http::timeout::TimeoutLayer::with_status_code(

@@ -650,6 +650,27 @@ async fn a_cross_site_form_post_is_refused(pool: PgPool) {
         .unwrap();
     assert_eq!(response.status(), StatusCode::FORBIDDEN);
 
+    // And with neither header (a non-browser client, or a browser that strips both): refused
+    // too, with a page that isn't cached.
+    let response = hr
+        .client
+        .post(hr.url("/admin/people"))
+        .form(&[
+            ("display_name", "Mallory"),
+            ("email", "mallory@evil.example"),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), StatusCode::FORBIDDEN);
+    assert_eq!(response.headers()["cache-control"], "no-store");
+    assert!(
+        visible_text(&response.text().await.unwrap()).contains("nothing was changed"),
+        "the page says what happened"
+    );
+    let response = hr.client.post(hr.url("/logout")).send().await.unwrap();
+    assert_eq!(response.status(), StatusCode::FORBIDDEN);
+
     let (_, people) = hr.get_html("/admin/people").await;
     assert!(!people.contains("Mallory"), "nothing was created");
     assert_eq!(
@@ -741,6 +762,7 @@ async fn missing_pages_and_oversized_bodies_get_proper_pages(pool: PgPool) {
         .post("/account/time-zone", &[("time_zone", &big)])
         .await;
     assert_eq!(response.status(), StatusCode::PAYLOAD_TOO_LARGE);
+    assert_eq!(response.headers()["cache-control"], "no-store");
     assert!(visible_text(&response.text().await.unwrap()).contains("too large"));
 }
 
