@@ -52,7 +52,10 @@ pub async fn import(
 ) -> AppResult<Response> {
     let chrome = chrome.at("people");
     let plan = match read_csv_upload(&mut multipart).await {
-        Ok(text) => plan_import(&text),
+        // Parsing and validating up to 20,000 rows is CPU work: not on an async worker.
+        Ok(text) => tokio::task::spawn_blocking(move || plan_import(&text))
+            .await
+            .map_err(|err| anyhow::anyhow!("reading a people CSV: {err}"))?,
         Err(problem) => Err(problem.to_string()),
     };
     let plan = match plan {
