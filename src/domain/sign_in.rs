@@ -64,7 +64,10 @@ pub struct Failures {
 impl Failures {
     /// When the next try may be made, if it must wait at all.
     fn next_try(self, limit: i64) -> Option<DateTime<Utc>> {
-        self.latest.map(|latest| latest + delay(self.count, limit))
+        let delay = delay(self.count, limit);
+        self.latest
+            .filter(|_| delay > Duration::zero())
+            .map(|latest| latest + delay)
     }
 }
 
