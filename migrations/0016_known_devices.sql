@@ -6,3 +6,8 @@
 -- password resets (which count as a success: the account's earlier failures stop counting).
 ALTER TABLE sign_in_attempts
     ADD COLUMN device bytea CHECK (device IS NULL OR length(device) = 32);
+
+-- An attempt is recorded before its password is checked, with `succeeded` NULL while the check
+-- runs, so the limits are checked and the attempt counted atomically; in-progress attempts
+-- count against the account but not against the address.
+ALTER TABLE sign_in_attempts ALTER COLUMN succeeded DROP NOT NULL;

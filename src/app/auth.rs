@@ -55,7 +55,7 @@ pub async fn sign_in(
     now: DateTime<Utc>,
 ) -> AppResult<SignIn> {
     let device = secrets::token_digest(from.device);
-    // Check the limits and record the attempt (as a failure until the password matches) in
+    // Check the limits and record the attempt (in progress until the password is checked) in
     // one transaction under the account's and the address's locks, so parallel attempts can't
     // all pass the check before any of them is counted.
     let mut tx = pool.begin().await?;
@@ -77,11 +77,10 @@ pub async fn sign_in(
         _ => (None, None),
     };
     let matches = secrets::verify_password(password, hash).await?;
+    let welcome = matches && person.is_some();
+    db::sign_in::resolve(pool, attempt, welcome).await?;
     Ok(match person {
-        Some(person) if matches => {
-            db::sign_in::succeeded(pool, attempt).await?;
-            SignIn::Welcome(person)
-        }
+        Some(person) if welcome => SignIn::Welcome(person),
         _ => SignIn::WrongCredentials,
     })
 }

@@ -3,8 +3,11 @@
 //! Checking the limits and recording an attempt happen in one short transaction that holds
 //! advisory locks on the account and on the address ([`claim`]): parallel attempts queue there
 //! instead of all reading the same count, so no more attempts are checked than the rules allow.
-//! An attempt is recorded as failed when it is claimed (before the slow password check) and
-//! turned into a success afterwards if the password matched.
+//! An attempt is recorded when it is claimed, before the slow password check, as in progress
+//! (`succeeded` NULL), and resolved afterwards. Attempts in progress count as failures for
+//! the account (so parallel guesses at one account can't pass together), but not for the
+//! address, so a room full of people signing in at once is not slowed down; an attempt left
+//! in progress by a crash stays counted against the account until it ages out.
 
 use std::net::IpAddr;
 
@@ -41,7 +44,8 @@ async fn lock(tx: &mut PgConnection, email: &str, ip: Option<IpNetwork>) -> DbRe
 /// The outcome of [`claim`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Claim {
-    /// The attempt is recorded (as a failure for now) under this id: check the password.
+    /// The attempt is recorded (in progress) under this id: check the password, then
+    /// [`resolve`] it.
     Go(i64),
     /// Refused: try again after this many minutes. Nothing is recorded.
     Wait { minutes: i64 },
@@ -66,7 +70,7 @@ pub async fn claim(
     }
     let id: i64 = sqlx::query_scalar(
         "INSERT INTO sign_in_attempts (email, ip, device, succeeded, at) \
-         VALUES ($1, $2, $3, false, $4) RETURNING id",
+         VALUES ($1, $2, $3, NULL, $4) RETURNING id",
     )
     .bind(email)
     .bind(ip.map(IpNetwork::from))
@@ -77,11 +81,12 @@ pub async fn claim(
     Ok(Claim::Go(id))
 }
 
-/// Marks a claimed attempt as successful (the password matched).
+/// Records how a claimed attempt ended (whether the password matched).
 #[instrument(skip_all)]
-pub async fn succeeded(db: impl PgExecutor<'_>, attempt: i64) -> DbResult<()> {
-    sqlx::query("UPDATE sign_in_attempts SET succeeded = true WHERE id = $1")
+pub async fn resolve(db: impl PgExecutor<'_>, attempt: i64, succeeded: bool) -> DbResult<()> {
+    sqlx::query("UPDATE sign_in_attempts SET succeeded = $2 WHERE id = $1")
         .bind(attempt)
+        .bind(succeeded)
         .execute(db)
         .await?;
     Ok(())
@@ -117,7 +122,7 @@ async fn recent_failures(
                         count(*) FILTER (WHERE device = $4) AS device_n,
                         max(at) FILTER (WHERE device = $4) AS device_latest
                  FROM sign_in_attempts
-                 WHERE email = $1 AND NOT succeeded AND at > $3
+                 WHERE email = $1 AND succeeded IS NOT TRUE AND at > $3
                    AND at > (SELECT at FROM last_success)
              ),
              address AS (
@@ -178,7 +183,7 @@ pub async fn record_password_reset(
 pub async fn delete_old(db: impl PgExecutor<'_>, now: DateTime<Utc>) -> DbResult<u64> {
     let result = sqlx::query(
         "DELETE FROM sign_in_attempts WHERE at < $1 - interval '30 days' \
-         OR (NOT succeeded AND at < $1 - interval '1 day')",
+         OR (succeeded IS NOT TRUE AND at < $1 - interval '1 day')",
     )
     .bind(now)
     .execute(db)
