@@ -13,6 +13,7 @@ pub mod resources;
 pub mod sign_in;
 pub mod sso;
 pub mod teq;
+pub mod text;
 pub mod time;
 
 /// Problems with a submitted form, keyed by field name, in the order the fields appear.

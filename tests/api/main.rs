@@ -19,3 +19,4 @@ mod people;
 mod quiz;
 mod recognition;
 mod resources;
+mod text_policy;

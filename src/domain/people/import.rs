@@ -3,6 +3,7 @@
 use std::collections::HashSet;
 
 use super::{NewPerson, PersonForm, Roles};
+use crate::domain::text::thousands;
 
 /// A row of a people CSV that could not be imported.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -29,22 +30,9 @@ fn too_many_rows() -> String {
     format!(
         "The file has more than {} people. Split it into files of at most {} rows (plus the \
          header line) and import them one after another.",
-        group(MAX_IMPORT_ROWS),
-        group(MAX_IMPORT_ROWS),
+        thousands(MAX_IMPORT_ROWS),
+        thousands(MAX_IMPORT_ROWS),
     )
-}
-
-/// 20000 as "20,000".
-fn group(n: usize) -> String {
-    let digits = n.to_string();
-    let mut out = String::new();
-    for (i, digit) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i) % 3 == 0 {
-            out.push(',');
-        }
-        out.push(digit);
-    }
-    out
 }
 
 /// Reads a people CSV with the header `email,name,department,office,time_zone`
