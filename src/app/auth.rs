@@ -7,11 +7,13 @@ use chrono::{DateTime, Duration, Utc};
 use sqlx::PgPool;
 use uuid::Uuid;
 
+use super::audit::{self, Actor, Subject};
 use super::{mail, people};
 use crate::config::AppConfig;
 use crate::db;
 use crate::db::sign_in::Claim;
 use crate::db::tokens::Purpose;
+use crate::domain::audit::Action;
 use crate::domain::mail::MailKind;
 use crate::domain::people::Person;
 use crate::domain::sign_in::{self as rules, Throttle};
@@ -124,7 +126,7 @@ pub async fn request_password_reset(
     {
         let (pool, config) = (pool.clone(), config.clone());
         tokio::spawn(async move {
-            match send_password_reset(&pool, &config, &person, now).await {
+            match send_password_reset(&pool, &config, &person, None, now).await {
                 Ok(()) => {}
                 Err(AppError::Conflict(why)) => tracing::info!(%why, "no password reset sent"),
                 Err(err) => tracing::warn!(error = %err, "queueing a password reset email failed"),
@@ -135,11 +137,12 @@ pub async fn request_password_reset(
 }
 
 /// Emails a person a link to choose a new password (also HR's "send a password reset email":
-/// the link goes only to the person).
+/// the link goes only to the person, and `sent_by` puts it on the audit record).
 pub async fn send_password_reset(
     pool: &PgPool,
     config: &AppConfig,
     person: &Person,
+    sent_by: Option<Actor>,
     now: DateTime<Utc>,
 ) -> AppResult<()> {
     let changed = db::people::email_changed_at(pool, person.id).await?;
@@ -164,6 +167,10 @@ pub async fn send_password_reset(
         None,
     )
     .await?;
+    if let Some(actor) = sent_by {
+        let subject = Subject::person(person.id);
+        audit::record(&mut tx, actor, Action::PasswordResetSent, subject, "").await?;
+    }
     tx.commit().await?;
     Ok(())
 }

@@ -2,6 +2,7 @@
 
 pub mod account;
 pub mod admin;
+pub mod audit;
 pub mod auth;
 pub mod charts;
 pub mod chrome;
@@ -95,6 +96,7 @@ fn page_routes() -> Routes {
         .merge(people::routes())
         .merge(resources::routes())
         .merge(admin::routes())
+        .merge(audit::routes())
         .merge(insights::routes())
         .merge(settings::routes())
         .merge(quiz::routes())
