@@ -127,8 +127,10 @@ pub struct AuditPage {
     pub rows: Vec<Row>,
     /// The query string for the next (older) page, if there is one.
     pub older: Option<String>,
-    /// The query string of the filters, for the CSV link and "newest".
+    /// The query string of the filters, for "newest entries".
     pub filters: String,
+    /// Whether this is an older page (so "newest entries" leads somewhere).
+    pub paged: bool,
 }
 
 fn parse_date(raw: &str, field: &'static str, errors: &mut FieldErrors) -> Option<NaiveDate> {
@@ -228,6 +230,7 @@ pub async fn audit_page(
         rows: entries.into_iter().map(Row::from).collect(),
         older,
         filters,
+        paged: before.is_some(),
     };
     Ok(page.into_response())
 }
