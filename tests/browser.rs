@@ -159,6 +159,7 @@ async fn each_role_signs_in_and_sees_its_own_navigation(pool: PgPool) {
                     "Import people from CSV",
                     "people-import",
                 ),
+                ("/admin/audit", "Audit log", "audit-log"),
             ] {
                 browser.goto(path).await;
                 assert_eq!(browser.heading().await, heading, "the heading of {path}");

@@ -7,10 +7,13 @@ use chrono::{DateTime, Duration, Utc};
 use sqlx::PgPool;
 use uuid::Uuid;
 
+use super::audit::{self, Actor, Subject};
 use super::{mail, people};
 use crate::config::AppConfig;
 use crate::db;
+use crate::db::sign_in::Claim;
 use crate::db::tokens::Purpose;
+use crate::domain::audit::Action;
 use crate::domain::mail::MailKind;
 use crate::domain::people::Person;
 use crate::domain::sign_in::{self as rules, Throttle};
@@ -25,11 +28,21 @@ pub enum SignIn {
     /// The password matches an active account.
     Welcome(Person),
     /// Too many recent failures: try again after this many minutes (the password was not
-    /// checked).
+    /// checked). Delays grow with each failure; nothing is locked.
     Wait { minutes: i64 },
     /// No active account with this email and password. Unknown emails take as long as known
     /// ones (a dummy hash is checked), so the answer doesn't tell which.
     WrongCredentials,
+}
+
+/// Where a sign-in attempt comes from.
+#[derive(Debug, Clone, Copy)]
+pub struct Origin<'a> {
+    pub ip: Option<IpAddr>,
+    /// The browser's device token (from its device cookie, or a fresh one to give it if this
+    /// attempt succeeds). A device that signed in to the account before is judged only by its
+    /// own failures.
+    pub device: &'a str,
 }
 
 /// Checks an email (already trimmed and lower-cased) and password, unless throttled, and
@@ -40,13 +53,23 @@ pub async fn sign_in(
     email: &str,
     password: String,
     sso_only: bool,
-    ip: Option<IpAddr>,
+    from: Origin<'_>,
     now: DateTime<Utc>,
 ) -> AppResult<SignIn> {
-    let failures = db::sign_in::recent_failures(pool, email, ip, now).await?;
-    if let Throttle::Wait { minutes } = rules::decide(failures, now) {
-        return Ok(SignIn::Wait { minutes });
-    }
+    let device = secrets::token_digest(from.device);
+    // Check the limits and record the attempt (in progress until the password is checked) in
+    // one transaction under the account's and the address's locks, so parallel attempts can't
+    // all pass the check before any of them is counted.
+    let mut tx = pool.begin().await?;
+    let claimed = db::sign_in::claim(&mut tx, email, from.ip, Some(&device), now, |failures| {
+        rules::decide(failures, now)
+    })
+    .await?;
+    tx.commit().await?;
+    let attempt = match claimed {
+        Claim::Go(attempt) => attempt,
+        Claim::Wait { minutes } => return Ok(SignIn::Wait { minutes }),
+    };
     let (person, hash) = match db::people::find_for_sign_in(pool, email).await? {
         Some((person, hash))
             if person.active && sso::password_allowed(sso_only, person.is_hr_admin()) =>
@@ -56,9 +79,10 @@ pub async fn sign_in(
         _ => (None, None),
     };
     let matches = secrets::verify_password(password, hash).await?;
-    db::sign_in::record(pool, email, ip, matches, now).await?;
+    let welcome = matches && person.is_some();
+    db::sign_in::resolve(pool, attempt, welcome).await?;
     Ok(match person {
-        Some(person) if matches => SignIn::Welcome(person),
+        Some(person) if welcome => SignIn::Welcome(person),
         _ => SignIn::WrongCredentials,
     })
 }
@@ -102,7 +126,7 @@ pub async fn request_password_reset(
     {
         let (pool, config) = (pool.clone(), config.clone());
         tokio::spawn(async move {
-            match send_password_reset(&pool, &config, &person, now).await {
+            match send_password_reset(&pool, &config, &person, None, now).await {
                 Ok(()) => {}
                 Err(AppError::Conflict(why)) => tracing::info!(%why, "no password reset sent"),
                 Err(err) => tracing::warn!(error = %err, "queueing a password reset email failed"),
@@ -113,11 +137,12 @@ pub async fn request_password_reset(
 }
 
 /// Emails a person a link to choose a new password (also HR's "send a password reset email":
-/// the link goes only to the person).
+/// the link goes only to the person, and `sent_by` puts it on the audit record).
 pub async fn send_password_reset(
     pool: &PgPool,
     config: &AppConfig,
     person: &Person,
+    sent_by: Option<Actor>,
     now: DateTime<Utc>,
 ) -> AppResult<()> {
     let changed = db::people::email_changed_at(pool, person.id).await?;
@@ -142,6 +167,10 @@ pub async fn send_password_reset(
         None,
     )
     .await?;
+    if let Some(actor) = sent_by {
+        let subject = Subject::person(person.id);
+        audit::record(&mut tx, actor, Action::PasswordResetSent, subject, "").await?;
+    }
     tx.commit().await?;
     Ok(())
 }
@@ -163,9 +192,12 @@ pub async fn reset_password(
     now: DateTime<Utc>,
 ) -> AppResult<i32> {
     let purpose = Purpose::PasswordReset;
-    people::set_password_with_link(pool, token, purpose, person_id, password, now)
+    let epoch = people::set_password_with_link(pool, token, purpose, person_id, password, now)
         .await
-        .map_err(expired)
+        .map_err(expired)?;
+    // A paused account recovers this way: earlier failures no longer slow it down.
+    db::sign_in::record_password_reset(pool, person_id, now).await?;
+    Ok(epoch)
 }
 
 /// A reset link that doesn't work has its own page (it says how to ask for a new one).

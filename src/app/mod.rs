@@ -2,6 +2,7 @@
 //! one transaction. Handlers, the command line, the demo, the scheduler and tests all call
 //! them the same way; none of them takes HTTP types or holds SQL text.
 
+pub mod audit;
 pub mod auth;
 pub mod digest;
 pub mod events;
@@ -12,4 +13,5 @@ pub mod people;
 pub mod quiz;
 pub mod recognition;
 pub mod resources;
+pub mod settings;
 pub mod sso;

@@ -6,13 +6,15 @@ use chrono::{DateTime, Duration, Utc};
 use sqlx::{PgConnection, PgPool};
 use uuid::Uuid;
 
+use super::audit::{self, Actor, Subject};
 use super::mail::{self, Recipient};
 use crate::config::AppConfig;
 use crate::db;
 use crate::db::tokens::Purpose;
+use crate::domain::audit::Action;
 use crate::domain::mail::MailKind;
 use crate::domain::people::{
-    self as rules, ImportPlan, NewPerson, Person, RejectedRow, SETUP_LINK_HOURS,
+    self as rules, ImportPlan, NewPerson, Person, RejectedRow, Roles, SETUP_LINK_HOURS,
 };
 use crate::error::{AppError, AppResult, OrNotFound};
 use crate::mail::compose;
@@ -119,17 +121,37 @@ pub struct Invited {
 pub async fn add(
     pool: &PgPool,
     config: &AppConfig,
+    actor: Actor,
     person: &NewPerson,
     now: DateTime<Utc>,
 ) -> AppResult<Invited> {
     let mut tx = pool.begin().await?;
     let id = db::people::insert(&mut *tx, person, None).await?;
+    let details = roles_in_words(person.roles);
+    audit::record(
+        &mut tx,
+        actor,
+        Action::PersonAdded,
+        Subject::person(id),
+        &details,
+    )
+    .await?;
     let to = Recipient {
         id,
         email: person.email.as_str(),
     };
     let name = person.display_name.as_str();
     let (link, emailed) = invite_by_email(&mut tx, config, to, name, now).await?;
+    if emailed {
+        audit::record(
+            &mut tx,
+            actor,
+            Action::InvitationSent,
+            Subject::person(id),
+            "",
+        )
+        .await?;
+    }
     tx.commit().await?;
     Ok(Invited { id, link, emailed })
 }
@@ -139,6 +161,7 @@ pub async fn add(
 pub async fn send_invitations(
     pool: &PgPool,
     config: &AppConfig,
+    actor: Actor,
     ids: &[Uuid],
     now: DateTime<Utc>,
 ) -> AppResult<usize> {
@@ -147,15 +170,18 @@ pub async fn send_invitations(
     }
     let mut tx = pool.begin().await?;
     let mut sent = 0;
+    let mut invited = Vec::new();
     for &id in ids {
         let Some(person) = db::people::find(&mut *tx, id).await? else {
             continue;
         };
         if rules::may_invite(&person).is_ok() {
             invite_by_email(&mut tx, config, (&person).into(), &person.display_name, now).await?;
+            invited.push(person.id);
             sent += 1;
         }
     }
+    audit::record_for_people(&mut tx, actor, Action::InvitationSent, &invited, "").await?;
     tx.commit().await?;
     Ok(sent)
 }
@@ -169,6 +195,7 @@ pub const MAIL_NOT_CONFIGURED: &str = "Attune can't send email yet: ask whoever 
 pub async fn reinvite(
     pool: &PgPool,
     config: &AppConfig,
+    actor: Actor,
     person: &Person,
     now: DateTime<Utc>,
 ) -> AppResult<Invited> {
@@ -176,6 +203,13 @@ pub async fn reinvite(
     let mut tx = pool.begin().await?;
     let name = &person.display_name;
     let (link, emailed) = invite_by_email(&mut tx, config, person.into(), name, now).await?;
+    let details = if emailed {
+        "by email"
+    } else {
+        "a new link to copy"
+    };
+    let subject = Subject::person(person.id);
+    audit::record(&mut tx, actor, Action::InvitationSent, subject, details).await?;
     tx.commit().await?;
     Ok(Invited {
         id: person.id,
@@ -189,6 +223,7 @@ pub async fn reinvite(
 pub async fn import(
     pool: &PgPool,
     config: &AppConfig,
+    actor: Actor,
     plan: ImportPlan,
     now: DateTime<Utc>,
 ) -> AppResult<(Vec<Imported>, Vec<RejectedRow>)> {
@@ -210,16 +245,63 @@ pub async fn import(
             }),
         }
     }
+    let ids: Vec<Uuid> = imported.iter().map(|person| person.id).collect();
+    audit::record_for_people(&mut tx, actor, Action::PersonImported, &ids, "CSV import").await?;
     tx.commit().await?;
     rejected.sort_by_key(|row| row.line);
     Ok((imported, rejected))
 }
 
 /// Deactivates someone (their sessions end at once); nobody deactivates themselves.
-pub async fn deactivate(pool: &PgPool, viewer: &Person, person: &Person) -> AppResult<()> {
+pub async fn deactivate(
+    pool: &PgPool,
+    actor: Actor,
+    viewer: &Person,
+    person: &Person,
+) -> AppResult<()> {
     rules::may_deactivate(viewer, person).map_err(|m| AppError::Conflict(m.into()))?;
-    db::people::set_active(pool, person.id, false).await?;
+    let mut tx = pool.begin().await?;
+    db::people::set_active(&mut *tx, person.id, false).await?;
+    let subject = Subject::person(person.id);
+    audit::record(&mut tx, actor, Action::PersonDeactivated, subject, "").await?;
+    tx.commit().await?;
     Ok(())
+}
+
+/// Lets a deactivated person back in.
+pub async fn reactivate(pool: &PgPool, actor: Actor, person: &Person) -> AppResult<()> {
+    let mut tx = pool.begin().await?;
+    db::people::set_active(&mut *tx, person.id, true).await?;
+    let subject = Subject::person(person.id);
+    audit::record(&mut tx, actor, Action::PersonReactivated, subject, "").await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// Roles in words, for the audit log.
+fn roles_in_words(roles: Roles) -> String {
+    match (roles.organizer, roles.hr_admin) {
+        (false, false) => "employee",
+        (true, false) => "employee, organizer",
+        (false, true) => "employee, HR admin",
+        (true, true) => "employee, organizer, HR admin",
+    }
+    .to_string()
+}
+
+/// "Finance, Leeds" (or "no department" / "no office").
+fn place_in_words(department: &str, office: &str) -> String {
+    let department = if department.is_empty() {
+        "no department"
+    } else {
+        department
+    };
+    let office = if office.is_empty() {
+        "no office"
+    } else {
+        office
+    };
+    format!("{department}, {office}")
 }
 
 /// Whom a valid, unused link of this purpose was made for (`None` for the first-admin link);
@@ -347,11 +429,43 @@ pub async fn find(pool: &PgPool, id: Uuid) -> AppResult<Person> {
 pub async fn update(
     pool: &PgPool,
     config: &AppConfig,
+    actor: Actor,
     person: &Person,
     changes: &NewPerson,
 ) -> AppResult<()> {
     let mut tx = pool.begin().await?;
     db::people::update(&mut *tx, person.id, changes).await?;
+    let subject = || Subject::person(person.id);
+    let mut edited = Vec::new();
+    if person.display_name != changes.display_name.as_str() {
+        edited.push("name");
+    }
+    if person.email != changes.email.as_str() {
+        edited.push("email");
+    }
+    if person.time_zone != changes.time_zone {
+        edited.push("time zone");
+    }
+    if !edited.is_empty() {
+        let details = format!("changed: {}", edited.join(", "));
+        audit::record(&mut tx, actor, Action::PersonEdited, subject(), &details).await?;
+    }
+    if person.department != changes.department || person.office != changes.office {
+        let details = format!(
+            "from {} to {}",
+            place_in_words(&person.department, &person.office),
+            place_in_words(&changes.department, &changes.office)
+        );
+        audit::record(&mut tx, actor, Action::PersonMoved, subject(), &details).await?;
+    }
+    if person.roles != changes.roles {
+        let details = format!(
+            "from {} to {}",
+            roles_in_words(person.roles),
+            roles_in_words(changes.roles)
+        );
+        audit::record(&mut tx, actor, Action::RolesChanged, subject(), &details).await?;
+    }
     if person.has_password && person.email != changes.email.as_str() {
         let content = compose::email_changed(person.first_name(), changes.email.as_str());
         let old_address = Recipient {

@@ -2,6 +2,8 @@
 //! moderation and HR's behaviours list. Each is one transaction over the pool, called alike by
 //! handlers, the demo and tests.
 
+use super::audit::{self, Actor, Subject};
+use crate::domain::audit::Action;
 use std::collections::BTreeMap;
 
 use chrono::{DateTime, Duration, NaiveDate, Utc};
@@ -233,13 +235,15 @@ pub async fn approve(
     pool: &PgPool,
     config: &AppConfig,
     recognition: &Recognition,
-    reviewer: Uuid,
+    reviewer: Actor,
     now: DateTime<Utc>,
 ) -> AppResult<()> {
     let mut tx = pool.begin().await?;
-    if !store::approve(&mut *tx, recognition.id, reviewer, now).await? {
+    if !store::approve(&mut *tx, recognition.id, reviewer.id, now).await? {
         return Err(AppError::Conflict(ALREADY_REVIEWED.into()));
     }
+    let subject = Subject::of("recognition", recognition.id).about(recognition.recipient.id);
+    audit::record(&mut tx, reviewer, Action::RecognitionApproved, subject, "").await?;
     let recipient = db::people::find(&mut *tx, recognition.recipient.id).await?;
     if let Some(recipient) = recipient.filter(|p| p.active) {
         let nominator = &recognition.nominator.name;
@@ -255,14 +259,23 @@ pub async fn reject(
     pool: &PgPool,
     config: &AppConfig,
     recognition: &Recognition,
-    reviewer: Uuid,
+    reviewer: Actor,
     reason: &str,
     now: DateTime<Utc>,
 ) -> AppResult<()> {
     let mut tx = pool.begin().await?;
-    if !store::reject(&mut *tx, recognition.id, reviewer, reason, now).await? {
+    if !store::reject(&mut *tx, recognition.id, reviewer.id, reason, now).await? {
         return Err(AppError::Conflict(ALREADY_REVIEWED.into()));
     }
+    let subject = Subject::of("recognition", recognition.id).about(recognition.nominator.id);
+    audit::record(
+        &mut tx,
+        reviewer,
+        Action::RecognitionDeclined,
+        subject,
+        reason,
+    )
+    .await?;
     let nominator = db::people::find(&mut *tx, recognition.nominator.id).await?;
     if let Some(nominator) = nominator.filter(|p| p.active) {
         let recipient = &recognition.recipient.name;
@@ -288,18 +301,25 @@ pub async fn reject(
 /// Ends the review of a reported post: back on the wall (`keep`) or removed for good.
 pub async fn review_report(
     pool: &PgPool,
-    reviewer: Uuid,
+    reviewer: Actor,
     id: Uuid,
     keep: bool,
     now: DateTime<Utc>,
 ) -> AppResult<Recognition> {
-    let recognition = store::find(pool, reviewer, id).await?.or_404()?;
+    let recognition = store::find(pool, reviewer.id, id).await?.or_404()?;
     let mut tx = pool.begin().await?;
-    if !store::resolve_review(&mut tx, recognition.id, reviewer, keep, now).await? {
+    if !store::resolve_review(&mut tx, recognition.id, reviewer.id, keep, now).await? {
         return Err(AppError::Conflict(
             "This post isn't waiting for review: someone may have reviewed it already.".into(),
         ));
     }
+    let action = if keep {
+        Action::ReportedPostKept
+    } else {
+        Action::ReportedPostRemoved
+    };
+    let subject = Subject::of("recognition", recognition.id).about(recognition.recipient.id);
+    audit::record(&mut tx, reviewer, action, subject, "").await?;
     tx.commit().await?;
     Ok(recognition)
 }

@@ -1,5 +1,7 @@
 //! Use cases for resources: recommending, changing a plan, importing the library.
 
+use super::audit::{self, Actor, Subject};
+use crate::domain::audit::Action;
 use std::collections::HashSet;
 
 use chrono::{NaiveDate, Utc};
@@ -11,7 +13,7 @@ use crate::db::resources::CandidateQuery;
 use crate::domain::people::Person;
 use crate::domain::quiz::Attempt;
 use crate::domain::resources::{
-    self as rules, ImportRow, PlanAction, PlanStatus, Profile, Resource,
+    self as rules, ImportRow, PlanAction, PlanStatus, Profile, Resource, ResourceInput,
 };
 use crate::domain::teq::Aspect;
 use crate::error::{AppError, AppResult, OrNotFound};
@@ -119,7 +121,7 @@ pub struct ImportCounts {
 
 /// Writes the rows of a library CSV in one transaction: a row whose id exists updates that
 /// resource, any other row creates one (with the row's id when it has one).
-pub async fn import(pool: &PgPool, rows: &[ImportRow]) -> AppResult<ImportCounts> {
+pub async fn import(pool: &PgPool, actor: Actor, rows: &[ImportRow]) -> AppResult<ImportCounts> {
     let mut counts = ImportCounts::default();
     let mut tx = pool.begin().await?;
     for row in rows {
@@ -130,6 +132,67 @@ pub async fn import(pool: &PgPool, rows: &[ImportRow]) -> AppResult<ImportCounts
             counts.updated += 1;
         }
     }
+    let details = format!("{} added, {} updated", counts.created, counts.updated);
+    let subject = Subject::kind("resource");
+    audit::record(&mut tx, actor, Action::ResourcesImported, subject, &details).await?;
     tx.commit().await?;
     Ok(counts)
+}
+
+/// Adds a resource to the library; returns its id.
+pub async fn add(pool: &PgPool, actor: Actor, input: &ResourceInput) -> AppResult<Uuid> {
+    let id = Uuid::new_v4();
+    let mut tx = pool.begin().await?;
+    db::resources::insert(&mut *tx, id, input).await?;
+    let subject = Subject::of("resource", id);
+    audit::record(&mut tx, actor, Action::ResourceAdded, subject, &input.title).await?;
+    tx.commit().await?;
+    Ok(id)
+}
+
+/// Saves changes to a resource.
+pub async fn edit(
+    pool: &PgPool,
+    actor: Actor,
+    id: Uuid,
+    input: &ResourceInput,
+    publish: bool,
+) -> AppResult<()> {
+    let mut tx = pool.begin().await?;
+    db::resources::update(&mut *tx, id, input).await?;
+    if publish {
+        // A starter draft completed with the company's own details.
+        db::resources::publish(&mut *tx, id).await?;
+    }
+    let subject = Subject::of("resource", id);
+    audit::record(
+        &mut tx,
+        actor,
+        Action::ResourceEdited,
+        subject,
+        &input.title,
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// Archives a resource (no longer recommended) or brings it back.
+pub async fn set_archived(
+    pool: &PgPool,
+    actor: Actor,
+    id: Uuid,
+    title: &str,
+    archived: bool,
+) -> AppResult<()> {
+    let mut tx = pool.begin().await?;
+    db::resources::set_archived(&mut *tx, id, archived).await?;
+    let action = if archived {
+        Action::ResourceArchived
+    } else {
+        Action::ResourceRestored
+    };
+    audit::record(&mut tx, actor, action, Subject::of("resource", id), title).await?;
+    tx.commit().await?;
+    Ok(())
 }

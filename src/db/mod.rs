@@ -1,5 +1,6 @@
 //! Persistence: one module per aggregate, plain SQL, domain types in and out.
 
+pub mod audit;
 pub mod events;
 pub mod insights;
 pub mod mail;

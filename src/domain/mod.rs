@@ -1,5 +1,6 @@
 //! The program's rules as plain Rust: no HTTP, no SQL, no clocks (callers pass `now`).
 
+pub mod audit;
 pub mod csv_safe;
 pub mod events;
 pub mod insights;
@@ -13,6 +14,7 @@ pub mod resources;
 pub mod sign_in;
 pub mod sso;
 pub mod teq;
+pub mod text;
 pub mod time;
 pub mod wording;
 pub mod zones;

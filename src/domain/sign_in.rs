@@ -1,15 +1,10 @@
 //! Sign-in throttling rules. The counting happens in PostgreSQL so the limits hold across
-//! several replicas; this module decides what the counts mean.
+//! several replicas; this module decides what the counts mean. Following OWASP's guidance,
+//! nothing is locked: failed tries are slowed down with growing delays, a device that signed
+//! in to the account before keeps working for its owner, and a password reset by email always
+//! works (and clears the account's failures).
 
 use chrono::{DateTime, Duration, Utc};
-
-/// Failures for one account within [`WINDOW`] after which further tries are refused.
-pub const ACCOUNT_FAILURE_LIMIT: i64 = 5;
-/// Failures from one client address within [`WINDOW`] after which further tries are refused.
-pub const ADDRESS_FAILURE_LIMIT: i64 = 30;
-/// The sliding window failures are counted in. Refusals end by themselves: there is no
-/// permanent lockout an attacker could trigger.
-pub const WINDOW: Duration = Duration::minutes(15);
 
 /// How long a password reset link works.
 pub const RESET_LINK_MINUTES: i64 = 60;
@@ -37,19 +32,55 @@ pub fn decide_reset(pair: i64, for_email: i64, from_address: i64) -> Throttle {
     }
 }
 
+/// Failures for one account (or from one known device) after which tries are slowed down.
+pub const ACCOUNT_FAILURE_LIMIT: i64 = 5;
+/// Failures from one client address (for any accounts) after which tries from it are slowed
+/// down. It is higher because many people can share an address (an office, a proxy).
+pub const ADDRESS_FAILURE_LIMIT: i64 = 30;
+/// The window failures are counted in (and, for an account, only since its last successful
+/// sign-in or password reset).
+pub const WINDOW: Duration = Duration::hours(1);
+/// The longest wait between two tries.
+pub const MAX_DELAY: Duration = Duration::minutes(15);
+
+/// How long to wait after the latest of `failures` failures, with `limit` free tries: nothing
+/// below the limit, then one minute, doubling with each further failure, at most
+/// [`MAX_DELAY`]. Following OWASP, guessing is slowed down rather than the account locked.
+pub fn delay(failures: i64, limit: i64) -> Duration {
+    if failures < limit {
+        return Duration::zero();
+    }
+    let doublings = (failures - limit).min(10) as u32;
+    (Duration::minutes(1) * 2_i32.pow(doublings)).min(MAX_DELAY)
+}
+
+/// Failed attempts of one kind in the window.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct Failures {
+    pub count: i64,
+    pub latest: Option<DateTime<Utc>>,
+}
+
+impl Failures {
+    /// When the next try may be made, if it must wait at all.
+    fn next_try(self, limit: i64) -> Option<DateTime<Utc>> {
+        let delay = delay(self.count, limit);
+        self.latest
+            .filter(|_| delay > Duration::zero())
+            .map(|latest| latest + delay)
+    }
+}
+
 /// Recent failed attempts relevant to one sign-in.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub struct RecentFailures {
-    /// Failures for this account in the window (since its last successful sign-in).
-    pub account: i64,
-    /// The oldest of those, which decides when the account may try again.
-    pub account_oldest: Option<DateTime<Utc>>,
-    /// Failures from this client address in the window.
-    pub address: i64,
-    pub address_oldest: Option<DateTime<Utc>>,
-    /// Whether this address signed in to this account successfully before (a known device is
-    /// not locked out of its own account by somebody else's guessing).
-    pub known_device: bool,
+    /// For this account, since its last successful sign-in or password reset.
+    pub account: Failures,
+    /// From this client address, for any account.
+    pub address: Failures,
+    /// `Some` when the browser carries a device cookie that signed in to this account before:
+    /// that device's own failures since the account's last success.
+    pub known_device: Option<Failures>,
 }
 
 /// What to do with a sign-in attempt before checking the password.
@@ -62,21 +93,26 @@ pub enum Throttle {
     },
 }
 
+/// Whether a sign-in attempt may go ahead now. A known device is judged only by its own
+/// failures, so nobody else's guessing (at the account, or from a shared address) keeps its
+/// owner out; anyone else waits for the slower of the account's and the address's delays.
 pub fn decide(failures: RecentFailures, now: DateTime<Utc>) -> Throttle {
-    let wait_for = |oldest: Option<DateTime<Utc>>| {
-        let until = oldest.unwrap_or(now) + WINDOW;
-        let seconds = (until - now).num_seconds().max(1);
-        Throttle::Wait {
-            minutes: (seconds + 59) / 60,
-        }
+    let next_try = match failures.known_device {
+        Some(device) => device.next_try(ACCOUNT_FAILURE_LIMIT),
+        None => failures
+            .account
+            .next_try(ACCOUNT_FAILURE_LIMIT)
+            .max(failures.address.next_try(ADDRESS_FAILURE_LIMIT)),
     };
-    if failures.address >= ADDRESS_FAILURE_LIMIT {
-        return wait_for(failures.address_oldest);
+    match next_try {
+        Some(at) if at > now => {
+            let seconds = (at - now).num_seconds().max(1);
+            Throttle::Wait {
+                minutes: (seconds + 59) / 60,
+            }
+        }
+        _ => Throttle::Allow,
     }
-    if failures.account >= ACCOUNT_FAILURE_LIMIT && !failures.known_device {
-        return wait_for(failures.account_oldest);
-    }
-    Throttle::Allow
 }
 
 #[cfg(test)]
@@ -101,37 +137,70 @@ mod tests {
         ));
     }
 
-    fn failures(account: i64, address: i64, known_device: bool) -> RecentFailures {
-        let now = Utc::now();
-        RecentFailures {
-            account,
-            account_oldest: Some(now - Duration::minutes(5)),
-            address,
-            address_oldest: Some(now - Duration::minutes(14)),
-            known_device,
+    fn failed(count: i64, minutes_ago: i64) -> Failures {
+        Failures {
+            count,
+            latest: Some(Utc::now() - Duration::minutes(minutes_ago)),
         }
     }
 
     #[test]
-    fn four_failures_still_allow_a_fifth_try_but_five_do_not() {
+    fn delays_start_at_the_limit_and_double_up_to_fifteen_minutes() {
+        let limit = ACCOUNT_FAILURE_LIMIT;
+        assert_eq!(delay(limit - 1, limit), Duration::zero());
+        assert_eq!(delay(limit, limit), Duration::minutes(1));
+        assert_eq!(delay(limit + 1, limit), Duration::minutes(2));
+        assert_eq!(delay(limit + 3, limit), Duration::minutes(8));
+        assert_eq!(delay(limit + 4, limit), MAX_DELAY);
+        assert_eq!(delay(limit + 400, limit), MAX_DELAY);
+    }
+
+    #[test]
+    fn four_failures_still_allow_a_fifth_try_and_five_make_the_next_wait_a_minute() {
         let now = Utc::now();
-        assert_eq!(decide(failures(4, 4, false), now), Throttle::Allow);
-        assert_eq!(
-            decide(failures(5, 5, false), now),
-            Throttle::Wait { minutes: 10 }
-        );
+        let account = |count| RecentFailures {
+            account: failed(count, 0),
+            ..Default::default()
+        };
+        assert_eq!(decide(account(4), now), Throttle::Allow);
+        assert_eq!(decide(account(5), now), Throttle::Wait { minutes: 1 });
+        assert_eq!(decide(account(7), now), Throttle::Wait { minutes: 4 });
+        // Once the delay has passed, one more try may be made.
+        let later = RecentFailures {
+            account: failed(7, 5),
+            ..Default::default()
+        };
+        assert_eq!(decide(later, now), Throttle::Allow);
     }
 
     #[test]
-    fn a_known_device_is_not_locked_out_by_account_failures() {
-        assert_eq!(decide(failures(9, 9, true), Utc::now()), Throttle::Allow);
+    fn a_known_device_is_judged_by_its_own_failures_only() {
+        let now = Utc::now();
+        let attacked = RecentFailures {
+            account: failed(40, 0),
+            address: failed(ADDRESS_FAILURE_LIMIT + 9, 0),
+            known_device: Some(Failures::default()),
+        };
+        assert_eq!(decide(attacked, now), Throttle::Allow);
+        let guessing_device = RecentFailures {
+            known_device: Some(failed(ACCOUNT_FAILURE_LIMIT, 0)),
+            ..attacked
+        };
+        assert_eq!(decide(guessing_device, now), Throttle::Wait { minutes: 1 });
     }
 
     #[test]
-    fn too_many_failures_from_one_address_are_refused_for_every_account() {
-        assert_eq!(
-            decide(failures(0, ADDRESS_FAILURE_LIMIT, true), Utc::now()),
-            Throttle::Wait { minutes: 1 }
-        );
+    fn many_failures_from_one_address_slow_down_unknown_devices_there() {
+        let now = Utc::now();
+        let busy = RecentFailures {
+            address: failed(ADDRESS_FAILURE_LIMIT, 0),
+            ..Default::default()
+        };
+        assert_eq!(decide(busy, now), Throttle::Wait { minutes: 1 });
+        let below = RecentFailures {
+            address: failed(ADDRESS_FAILURE_LIMIT - 1, 0),
+            ..Default::default()
+        };
+        assert_eq!(decide(below, now), Throttle::Allow);
     }
 }

@@ -79,11 +79,17 @@ fn describe(status: StatusCode) -> (&'static str, &'static str) {
 /// Turns bare error responses (from handlers, extractors, or middleware such as CSRF
 /// protection and body limits) into full pages, keeping status and headers.
 pub async fn render_error_pages(request: Request, next: Next) -> Response {
-    let response = next.run(request).await;
+    let mut response = next.run(request).await;
     let status = response.status();
     if !(status.is_client_error() || status.is_server_error()) {
         return response;
     }
+    // Error pages (a refused form, a too-large upload, a 404 with the navigation) are never
+    // kept by a browser or proxy either.
+    response
+        .headers_mut()
+        .entry(header::CACHE_CONTROL)
+        .or_insert(HeaderValue::from_static("no-store"));
     let is_html = response
         .headers()
         .get(header::CONTENT_TYPE)

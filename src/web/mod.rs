@@ -2,6 +2,7 @@
 
 pub mod account;
 pub mod admin;
+pub mod audit;
 pub mod auth;
 pub mod bench;
 pub mod charts;
@@ -95,6 +96,7 @@ fn page_routes() -> Routes {
         .merge(people::routes())
         .merge(resources::routes())
         .merge(admin::routes())
+        .merge(audit::routes())
         .merge(insights::routes())
         .merge(settings::routes())
         .merge(quiz::routes())
@@ -183,6 +185,7 @@ pub fn router(state: AppState) -> Router {
                 .layer(from_fn_with_state(headers_state, security::headers))
                 .layer(from_fn(errors::render_error_pages))
                 .layer(csrf)
+                .layer(from_fn(security::require_fetch_metadata))
                 .layer(RequestBodyLimitLayer::new(MAX_BODY_BYTES))
                 .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
                 .layer(tower_http::timeout::TimeoutLayer::with_status_code(

@@ -1,11 +1,13 @@
 //! Security headers on every response, and no caching of pages that may be personal.
 
 use axum::extract::{Request, State};
-use axum::http::{HeaderValue, header};
+use axum::http::{HeaderMap, HeaderValue, Method, StatusCode, header};
 use axum::middleware::Next;
+use axum::response::IntoResponse;
 use axum::response::Response;
 
 use super::AppState;
+use crate::error::ErrorMessage;
 
 const CONTENT_SECURITY_POLICY: &str = "default-src 'self'; script-src 'self'; style-src 'self'; \
      img-src 'self' data:; font-src 'self'; connect-src 'self'; form-action 'self'; \
@@ -64,5 +66,47 @@ pub async fn no_store(request: Request, next: Next) -> Response {
         .headers_mut()
         .entry(header::CACHE_CONTROL)
         .or_insert(HeaderValue::from_static("no-store"));
+    response
+}
+
+/// Whether a request says where it comes from: a non-empty `Origin` or `Sec-Fetch-Site`.
+fn has_fetch_metadata(headers: &HeaderMap) -> bool {
+    [header::ORIGIN.as_str(), "sec-fetch-site"]
+        .iter()
+        .any(|name| headers.get(*name).is_some_and(|value| !value.is_empty()))
+}
+
+/// Paths whose POSTs come from outside any browser by design: a mail client's one-click
+/// unsubscribe (RFC 8058), which is authorised by the signed link itself, not a session.
+fn posted_without_a_browser(path: &str) -> bool {
+    path.starts_with("/unsubscribe/")
+}
+
+/// Defence in depth behind `tower_http::csrf` (which lets through a request that carries
+/// neither header): a state-changing request must say where it comes from. Every browser
+/// Attune supports sends `Origin` on a form POST (and `Sec-Fetch-Site` on every request), so
+/// only non-browser clients are refused; Attune's pages are its only client, so no form needs
+/// a token. `tower_http::csrf` then checks the headers' values.
+pub async fn require_fetch_metadata(request: Request, next: Next) -> Response {
+    let safe = matches!(
+        *request.method(),
+        Method::GET | Method::HEAD | Method::OPTIONS | Method::TRACE
+    );
+    if safe
+        || has_fetch_metadata(request.headers())
+        || posted_without_a_browser(request.uri().path())
+    {
+        return next.run(request).await;
+    }
+    tracing::info!(
+        method = %request.method(),
+        "refused a state-changing request without Origin or Sec-Fetch-Site"
+    );
+    let mut response = StatusCode::FORBIDDEN.into_response();
+    response.extensions_mut().insert(ErrorMessage(
+        "Attune couldn't tell that this came from one of its own pages, so nothing was changed. \
+         Go back, reload the page and try again."
+            .into(),
+    ));
     response
 }

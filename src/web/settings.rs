@@ -9,6 +9,7 @@ use serde::Deserialize;
 use tower_sessions::Session;
 
 use super::AppState;
+use super::audit::HrActor;
 use super::chrome::{Chrome, flash};
 use super::extract::Invalid;
 use super::guards::HrAdmin;
@@ -135,7 +136,7 @@ fn parse_settings(
 
 pub async fn update(
     State(state): State<AppState>,
-    HrAdmin(_): HrAdmin,
+    HrActor(_, actor): HrActor,
     session: Session,
     chrome: Chrome,
     Form(form): Form<SettingsForm>,
@@ -143,7 +144,7 @@ pub async fn update(
     let current = db::settings::get(&state.pool).await?;
     match parse_settings(&form, current) {
         Ok(settings) => {
-            db::settings::update(&state.pool, settings).await?;
+            crate::app::settings::save(&state.pool, actor, settings).await?;
             flash(&session, "success", "Settings saved.").await?;
             Ok(Redirect::to("/admin/settings").into_response())
         }
@@ -188,7 +189,7 @@ pub struct SsoForm {
 
 pub async fn update_sso(
     State(state): State<AppState>,
-    HrAdmin(_): HrAdmin,
+    HrActor(_, actor): HrActor,
     session: Session,
     chrome: Chrome,
     Form(input): Form<SsoForm>,
@@ -203,7 +204,7 @@ pub async fn update_sso(
     };
     match SsoSettings::parse(&form) {
         Ok(settings) => {
-            db::settings::update_sso(&state.pool, &settings).await?;
+            crate::app::settings::save_sso(&state.pool, actor, &settings).await?;
             flash(&session, "success", "Sign-in settings saved.").await?;
             Ok(Redirect::to("/admin/settings").into_response())
         }

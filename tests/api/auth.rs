@@ -3,6 +3,7 @@
 use crate::common;
 
 use attune::domain::people::Roles;
+use common::smtp::SmtpSink;
 use common::{PASSWORD, find_link, location, spawn_app, visible_text};
 use reqwest::StatusCode;
 use sqlx::PgPool;
@@ -296,8 +297,24 @@ async fn session_cookie(browser: &common::Browser) -> Option<String> {
         })
 }
 
+/// Shifts every recorded sign-in attempt into the past, as if time had passed.
+async fn wait_minutes(pool: &PgPool, minutes: i32) {
+    sqlx::query("UPDATE sign_in_attempts SET at = at - make_interval(mins => $1)")
+        .bind(minutes)
+        .execute(pool)
+        .await
+        .unwrap();
+}
+
+fn retry_after(response: &reqwest::Response) -> String {
+    response.headers()["retry-after"]
+        .to_str()
+        .unwrap()
+        .to_string()
+}
+
 #[sqlx::test]
-async fn five_failures_throttle_the_account_but_not_a_known_device(pool: PgPool) {
+async fn failures_slow_an_account_down_with_growing_delays_instead_of_locking_it(pool: PgPool) {
     let app = spawn_app(pool.clone()).await;
     app.create_person("yara@example.com", "Yara Haddad", Roles::default())
         .await;
@@ -313,13 +330,13 @@ async fn five_failures_throttle_the_account_but_not_a_known_device(pool: PgPool)
     assert_eq!(
         response.status(),
         StatusCode::TOO_MANY_REQUESTS,
-        "even the right password waits"
+        "a new device waits, even with the right password"
     );
-    assert!(response.headers().contains_key("retry-after"));
-    assert!(
-        visible_text(&response.text().await.unwrap())
-            .contains("Too many unsuccessful sign-in attempts")
-    );
+    assert_eq!(retry_after(&response), "60", "a minute, not a lockout");
+    let text = visible_text(&response.text().await.unwrap());
+    assert!(text.contains("Too many unsuccessful sign-in attempts"));
+    assert!(text.contains("please wait 1 minute"), "{text}");
+    assert!(text.contains("reset your password by email"), "{text}");
 
     // Another account is not affected.
     app.create_person("zain@example.com", "Zain Ahmed", Roles::default())
@@ -332,11 +349,18 @@ async fn five_failures_throttle_the_account_but_not_a_known_device(pool: PgPool)
         StatusCode::SEE_OTHER
     );
 
-    // The lockout is not permanent: once the failures are older than 15 minutes she is back.
-    sqlx::query("UPDATE sign_in_attempts SET at = at - interval '16 minutes'")
-        .execute(&pool)
-        .await
-        .unwrap();
+    // After the minute one more guess is checked, and the next wait doubles.
+    wait_minutes(&pool, 2).await;
+    let response = attacker
+        .sign_in("yara@example.com", "guessing wrongly again")
+        .await;
+    assert_eq!(response.status(), StatusCode::UNAUTHORIZED);
+    let response = attacker.sign_in("yara@example.com", PASSWORD).await;
+    assert_eq!(response.status(), StatusCode::TOO_MANY_REQUESTS);
+    assert_eq!(retry_after(&response), "120");
+
+    // Once the wait is over, the right password works from anywhere.
+    wait_minutes(&pool, 3).await;
     assert_eq!(
         app.browser()
             .sign_in("yara@example.com", PASSWORD)
@@ -347,8 +371,168 @@ async fn five_failures_throttle_the_account_but_not_a_known_device(pool: PgPool)
 }
 
 #[sqlx::test]
-async fn too_many_failures_from_one_address_are_refused(pool: PgPool) {
+async fn a_known_device_keeps_working_while_someone_guesses_at_the_account(pool: PgPool) {
+    let app = spawn_app(pool.clone()).await;
+    app.create_person("yara@example.com", "Yara Haddad", Roles::default())
+        .await;
+    // Yara signed in on her laptop before; it keeps a device cookie.
+    let laptop = app.browser();
+    let response = laptop.sign_in("yara@example.com", PASSWORD).await;
+    assert_eq!(response.status(), StatusCode::SEE_OTHER);
+    let cookies: Vec<_> = response
+        .headers()
+        .get_all("set-cookie")
+        .iter()
+        .map(|v| v.to_str().unwrap().to_string())
+        .collect();
+    let device = cookies
+        .iter()
+        .find(|c| c.starts_with("attune_device="))
+        .expect("a device cookie");
+    assert!(device.contains("HttpOnly") && device.contains("SameSite=Lax"));
+    laptop.post("/logout", &[]).await;
+
+    // Someone on the same network (the same address) guesses at her account.
+    let attacker = app.browser();
+    for _ in 0..5 {
+        attacker
+            .sign_in("yara@example.com", "guessing wrongly again")
+            .await;
+    }
+    assert_eq!(
+        attacker
+            .sign_in("yara@example.com", "guessing wrongly again")
+            .await
+            .status(),
+        StatusCode::TOO_MANY_REQUESTS,
+        "sharing Yara's address doesn't make the attacker a known device"
+    );
+
+    // Her laptop is not kept out.
+    let response = laptop.sign_in("yara@example.com", PASSWORD).await;
+    assert_eq!(response.status(), StatusCode::SEE_OTHER);
+    assert_eq!(laptop.get("/account").await.status(), StatusCode::OK);
+    laptop.post("/logout", &[]).await;
+
+    // A known device has a limit of its own, so a stolen cookie doesn't give endless guesses.
+    for _ in 0..5 {
+        assert_eq!(
+            laptop
+                .sign_in("yara@example.com", "a typo or a thief")
+                .await
+                .status(),
+            StatusCode::UNAUTHORIZED
+        );
+    }
+    assert_eq!(
+        laptop.sign_in("yara@example.com", PASSWORD).await.status(),
+        StatusCode::TOO_MANY_REQUESTS
+    );
+}
+
+#[sqlx::test]
+async fn a_paused_account_recovers_with_a_password_reset_email(pool: PgPool) {
+    let sink = SmtpSink::start();
+    let app = common::spawn_app_with_mail(pool, &sink).await;
+    app.create_person("ada@example.com", "Ada Byron", Roles::default())
+        .await;
+    let attacker = app.browser();
+    for _ in 0..8 {
+        attacker
+            .sign_in("ada@example.com", "guessing wrongly again")
+            .await;
+    }
+    let ada = app.browser();
+    assert_eq!(
+        ada.sign_in("ada@example.com", PASSWORD).await.status(),
+        StatusCode::TOO_MANY_REQUESTS
+    );
+
+    let response = ada
+        .post("/password/forgot", &[("email", "ada@example.com")])
+        .await;
+    assert_eq!(response.status(), StatusCode::OK);
+    let link = sink.wait_for(1).await[0]
+        .link(&format!("{}/password/reset/", app.address))
+        .unwrap();
+    let path = link.strip_prefix(&app.address).unwrap().to_string();
+    let new_password = "lantern orchard pebble 42";
+    let response = ada
+        .post(
+            &path,
+            &[
+                ("password", new_password),
+                ("password_confirmation", new_password),
+            ],
+        )
+        .await;
+    assert_eq!(response.status(), StatusCode::SEE_OTHER);
+    ada.post("/logout", &[]).await;
+
+    // The failures before the reset no longer count: she signs in at once, from any browser.
+    assert_eq!(
+        app.browser()
+            .sign_in("ada@example.com", new_password)
+            .await
+            .status(),
+        StatusCode::SEE_OTHER
+    );
+}
+
+#[sqlx::test]
+async fn parallel_wrong_passwords_are_checked_no_more_often_than_the_limit(pool: PgPool) {
+    let app = spawn_app(pool.clone()).await;
+    app.create_person("ravi@example.com", "Ravi Patel", Roles::default())
+        .await;
+    let attacker = app.browser();
+
+    let mut attempts = tokio::task::JoinSet::new();
+    for i in 0..20 {
+        let attacker = attacker.clone();
+        attempts.spawn(async move {
+            attacker
+                .sign_in("ravi@example.com", &format!("wrong guess number {i}"))
+                .await
+                .status()
+        });
+    }
+    let statuses = attempts.join_all().await;
+    let checked = statuses
+        .iter()
+        .filter(|s| **s == StatusCode::UNAUTHORIZED)
+        .count();
+    let refused = statuses
+        .iter()
+        .filter(|s| **s == StatusCode::TOO_MANY_REQUESTS)
+        .count();
+    assert_eq!(checked + refused, 20, "{statuses:?}");
+    assert!(
+        checked <= attune::domain::sign_in::ACCOUNT_FAILURE_LIMIT as usize,
+        "only the limit's worth of passwords were checked, not {checked}"
+    );
+    let recorded: i64 = sqlx::query_scalar(
+        "SELECT count(*) FROM sign_in_attempts WHERE email = 'ravi@example.com'",
+    )
+    .fetch_one(&pool)
+    .await
+    .unwrap();
+    assert_eq!(
+        recorded as usize, checked,
+        "every checked attempt is on record"
+    );
+}
+
+#[sqlx::test]
+async fn many_failures_from_one_address_slow_down_new_devices_only(pool: PgPool) {
     let app = spawn_app(pool).await;
+    // Wen signed in at the office before.
+    app.create_person("wen@example.com", "Wen Chen", Roles::default())
+        .await;
+    let wens_laptop = app.browser();
+    wens_laptop.sign_in("wen@example.com", PASSWORD).await;
+    wens_laptop.post("/logout", &[]).await;
+
+    // Someone behind the same office address tries 30 accounts.
     let browser = app.browser();
     for i in 0..30 {
         let response = browser
@@ -356,10 +540,23 @@ async fn too_many_failures_from_one_address_are_refused(pool: PgPool) {
             .await;
         assert_eq!(response.status(), StatusCode::UNAUTHORIZED);
     }
-    app.create_person("wen@example.com", "Wen Chen", Roles::default())
+    app.create_person("lei@example.com", "Lei Wang", Roles::default())
         .await;
-    let response = browser.sign_in("wen@example.com", PASSWORD).await;
+    let response = app.browser().sign_in("lei@example.com", PASSWORD).await;
     assert_eq!(response.status(), StatusCode::TOO_MANY_REQUESTS);
+    assert_eq!(
+        retry_after(&response),
+        "60",
+        "a short wait for a new device"
+    );
+    assert_eq!(
+        wens_laptop
+            .sign_in("wen@example.com", PASSWORD)
+            .await
+            .status(),
+        StatusCode::SEE_OTHER,
+        "a known device keeps working"
+    );
 }
 
 #[sqlx::test]
@@ -485,6 +682,27 @@ async fn a_cross_site_form_post_is_refused(pool: PgPool) {
         .unwrap();
     assert_eq!(response.status(), StatusCode::FORBIDDEN);
 
+    // And with neither header (a non-browser client, or a browser that strips both): refused
+    // too, with a page that isn't cached.
+    let response = hr
+        .client
+        .post(hr.url("/admin/people"))
+        .form(&[
+            ("display_name", "Mallory"),
+            ("email", "mallory@evil.example"),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), StatusCode::FORBIDDEN);
+    assert_eq!(response.headers()["cache-control"], "no-store");
+    assert!(
+        visible_text(&response.text().await.unwrap()).contains("nothing was changed"),
+        "the page says what happened"
+    );
+    let response = hr.client.post(hr.url("/logout")).send().await.unwrap();
+    assert_eq!(response.status(), StatusCode::FORBIDDEN);
+
     let (_, people) = hr.get_html("/admin/people").await;
     assert!(!people.contains("Mallory"), "nothing was created");
     assert_eq!(
@@ -576,6 +794,7 @@ async fn missing_pages_and_oversized_bodies_get_proper_pages(pool: PgPool) {
         .post("/account/time-zone", &[("time_zone", &big)])
         .await;
     assert_eq!(response.status(), StatusCode::PAYLOAD_TOO_LARGE);
+    assert_eq!(response.headers()["cache-control"], "no-store");
     assert!(visible_text(&response.text().await.unwrap()).contains("too large"));
 }
 

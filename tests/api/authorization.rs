@@ -88,6 +88,9 @@ fn matrix() -> Vec<(Method, &'static str, [Expect; 4])> {
         (Method::POST, "/admin/resources/{id}/restore", [SignIn, FORBIDDEN, FORBIDDEN, SEE_OTHER]),
         (Method::GET, "/admin", [SignIn, FORBIDDEN, FORBIDDEN, OK]),
         (Method::GET, "/admin/insights", [SignIn, FORBIDDEN, FORBIDDEN, OK]),
+        (Method::GET, "/admin/audit", [SignIn, FORBIDDEN, FORBIDDEN, OK]),
+        // The export is a POST (it is itself on record); an empty form exports everything.
+        (Method::POST, "/admin/audit/export", [SignIn, FORBIDDEN, FORBIDDEN, OK]),
         (Method::GET, "/admin/settings", [SignIn, FORBIDDEN, FORBIDDEN, OK]),
         (Method::POST, "/admin/settings", [SignIn, FORBIDDEN, FORBIDDEN, INVALID]),
         // An empty form chooses nobody to let in.

@@ -338,6 +338,14 @@ async fn hr_sends_a_reset_email_whose_link_only_the_person_sees(pool: PgPool) {
         visible_text(&page).contains("A password reset email is on its way to ada@example.com")
     );
     assert!(!page.contains("/password/reset/"), "HR never sees the link");
+    let on_record: i64 = sqlx::query_scalar(
+        "SELECT count(*) FROM audit_log WHERE action = 'password_reset_sent' AND person = $1",
+    )
+    .bind(ada)
+    .fetch_one(&app.pool)
+    .await
+    .unwrap();
+    assert_eq!(on_record, 1, "HR's reset email is on the audit record");
     let delivered = sink.wait_for(1).await;
     assert_eq!(delivered[0].to(), "ada@example.com");
     assert!(

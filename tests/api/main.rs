@@ -6,6 +6,7 @@
 #[path = "../common/mod.rs"]
 mod common;
 
+mod audit;
 mod auth;
 mod authorization;
 mod cli;
@@ -20,3 +21,4 @@ mod quiz;
 mod recognition;
 mod replicas;
 mod resources;
+mod text_policy;

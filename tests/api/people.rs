@@ -80,6 +80,25 @@ async fn bad_input_is_shown_next_to_each_field_and_nothing_is_stored(pool: PgPoo
 }
 
 #[sqlx::test]
+async fn a_csv_with_more_than_20000_people_is_refused_with_a_clear_message(pool: PgPool) {
+    let app = spawn_app(pool.clone()).await;
+    let hr = app.hr_admin("hr@example.com").await;
+    let before = people_count(&pool).await;
+    let mut csv = String::from("email,name\n");
+    for i in 0..20_001 {
+        csv.push_str(&format!("p{i}@example.com,Person {i}\n"));
+    }
+    let (status, html) = upload(&hr, &csv).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    let text = visible_text(&html);
+    assert!(
+        text.contains("The file has more than 20,000 people"),
+        "{text}"
+    );
+    assert_eq!(people_count(&pool).await, before, "nobody was imported");
+}
+
+#[sqlx::test]
 async fn csv_import_reports_bad_rows_by_line_and_imports_the_rest(pool: PgPool) {
     let app = spawn_app(pool.clone()).await;
     let hr = app.hr_admin("hr@example.com").await;

@@ -435,7 +435,7 @@ async fn unusual_characters_and_dates_get_a_clear_answer_not_an_error(pool: PgPo
     let (status, html) = hr.post_html("/admin/resources", &form).await;
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
     let text = visible_text(&html);
-    assert!(text.contains("A title cannot contain control characters"));
+    assert!(text.contains("A title can't contain control characters"));
     assert!(text.contains("between the years 2000 and 2100"));
     let after: i64 = sqlx::query_scalar("SELECT count(*) FROM resources")
         .fetch_one(&pool)

@@ -9,6 +9,8 @@ mod tell;
 
 pub use tell::{REMINDER_BEFORE, send_due_reminders};
 
+use crate::app::audit::{self, Actor, Subject};
+use crate::domain::audit::Action;
 use chrono::{DateTime, Utc};
 use sqlx::{PgConnection, PgPool};
 use uuid::Uuid;
@@ -70,7 +72,7 @@ pub async fn fill_free_seats(
 /// what to say next to each field.
 pub async fn create(
     pool: &PgPool,
-    organizer: Uuid,
+    organizer: Actor,
     form: &EventForm,
     publishing: bool,
     now: DateTime<Utc>,
@@ -88,9 +90,21 @@ pub async fn create(
     } else {
         EventStatus::Draft
     };
-    Ok(Ok(
-        db::events::insert(pool, &input, status, organizer).await?
-    ))
+    let mut tx = pool.begin().await?;
+    let id = db::events::insert(&mut *tx, &input, status, organizer.id).await?;
+    if publishing {
+        let subject = Subject::of("event", id);
+        audit::record(
+            &mut tx,
+            organizer,
+            Action::EventPublished,
+            subject,
+            &input.title,
+        )
+        .await?;
+    }
+    tx.commit().await?;
+    Ok(Ok(id))
 }
 
 /// What saving an event's changes did.
@@ -110,6 +124,7 @@ pub type Refused = (Event, FieldErrors);
 pub async fn update(
     pool: &PgPool,
     config: &AppConfig,
+    actor: Actor,
     id: Uuid,
     form: &EventForm,
     publishing: bool,
@@ -134,6 +149,15 @@ pub async fn update(
     let published = publishing && event.is_draft();
     if published {
         db::events::publish(&mut *tx, id).await?;
+        let subject = Subject::of("event", id);
+        audit::record(
+            &mut tx,
+            actor,
+            Action::EventPublished,
+            subject,
+            &input.title,
+        )
+        .await?;
     }
     if !event.is_draft() && rules::changes_for_guests(&event, &input) {
         let changed = db::events::find(&mut *tx, id).await?.or_404()?;
@@ -150,6 +174,7 @@ pub async fn update(
 /// Publishes a draft whose start is still in the future.
 pub async fn publish(
     pool: &PgPool,
+    actor: Actor,
     id: Uuid,
     now: DateTime<Utc>,
 ) -> AppResult<Result<(), Refused>> {
@@ -160,6 +185,15 @@ pub async fn publish(
         return Ok(Err((event, errors)));
     }
     db::events::publish(&mut *tx, id).await?;
+    let subject = Subject::of("event", id);
+    audit::record(
+        &mut tx,
+        actor,
+        Action::EventPublished,
+        subject,
+        &event.title,
+    )
+    .await?;
     tx.commit().await?;
     Ok(Ok(()))
 }

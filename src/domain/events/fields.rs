@@ -42,35 +42,14 @@ pub(super) fn required(read: Result<String, String>, missing: &str) -> Result<St
     })
 }
 
-/// A one-line text: whitespace collapsed, no control characters, at most `max` characters.
+/// A one-line text, under the one text policy ([`crate::domain::text`]).
 pub(super) fn one_line(raw: &str, max: usize, what: &str) -> Result<String, String> {
-    let text = raw.split_whitespace().collect::<Vec<_>>().join(" ");
-    if text.chars().count() > max {
-        return Err(format!("{what} can be at most {max} characters."));
-    }
-    if text.chars().any(char::is_control) {
-        return Err(format!("{what} cannot contain control characters."));
-    }
-    Ok(text)
+    crate::domain::text::one_line(raw, max, what)
 }
 
-/// A longer text with line breaks kept: trimmed, Windows line ends normalised.
+/// A longer text with line breaks kept, under the one text policy.
 pub(super) fn paragraphs(raw: &str, max: usize, what: &str) -> Result<String, String> {
-    let text = raw.replace("\r\n", "\n").replace('\r', "\n");
-    let text = text.trim();
-    if text.chars().count() > max {
-        return Err(format!(
-            "{what} can be at most {max} characters (it has {}).",
-            text.chars().count()
-        ));
-    }
-    if text
-        .chars()
-        .any(|c| c.is_control() && c != '\n' && c != '\t')
-    {
-        return Err(format!("{what} cannot contain control characters."));
-    }
-    Ok(text.to_string())
+    crate::domain::text::paragraphs(raw, max, what)
 }
 
 /// The office a list is filtered by, as typed in the query: whitespace tidied like a stored

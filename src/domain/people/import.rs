@@ -3,6 +3,7 @@
 use std::collections::HashSet;
 
 use super::{NewPerson, PersonForm, Roles};
+use crate::domain::text::thousands;
 
 /// A row of a people CSV that could not be imported.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -22,8 +23,22 @@ pub struct ImportPlan {
 /// The columns of the people CSV, in order.
 pub const IMPORT_COLUMNS: [&str; 5] = ["email", "name", "department", "office", "time_zone"];
 
+/// The most people one CSV may hold (a larger organisation imports in several files).
+pub const MAX_IMPORT_ROWS: usize = 20_000;
+
+fn too_many_rows() -> String {
+    format!(
+        "The file has more than {} people. Split it into files of at most {} rows (plus the \
+         header line) and import them one after another.",
+        thousands(MAX_IMPORT_ROWS),
+        thousands(MAX_IMPORT_ROWS),
+    )
+}
+
 /// Reads a people CSV with the header `email,name,department,office,time_zone`
 /// (department, office and time zone may be empty). Every person imported is an employee.
+/// One pass over the file (line numbers come from the CSV reader), refused above
+/// [`MAX_IMPORT_ROWS`] people; it is CPU work, so callers run it off the async runtime.
 pub fn plan_import(csv_text: &str) -> Result<ImportPlan, String> {
     let mut reader = csv::ReaderBuilder::new()
         .flexible(true)
@@ -51,24 +66,28 @@ pub fn plan_import(csv_text: &str) -> Result<ImportPlan, String> {
     let office_col = column("office");
     let time_zone_col = column("time_zone");
 
-    // Physical line of a record, from its byte offset (the csv crate skips blank lines
-    // when counting).
-    let line_at = |byte: u64| -> u64 {
-        let bytes = csv_text.as_bytes();
-        let mut end = usize::try_from(byte).unwrap_or(usize::MAX).min(bytes.len());
-        // a record's position can point at blank lines skipped before it
-        while end < bytes.len() && matches!(bytes[end], b'\n' | b'\r') {
-            end += 1;
-        }
-        bytes[..end].iter().filter(|&&b| b == b'\n').count() as u64 + 1
+    // The reader gives each record's line, but counted from before any blank lines it
+    // skipped: step over those (each blank line is looked at once, so this stays linear).
+    let line_of = |position: &csv::Position| -> u64 {
+        let start = usize::try_from(position.byte()).unwrap_or(usize::MAX);
+        let skipped = csv_text
+            .as_bytes()
+            .get(start..)
+            .unwrap_or_default()
+            .iter()
+            .take_while(|b| matches!(b, b'\n' | b'\r'))
+            .filter(|&&b| b == b'\n')
+            .count();
+        position.line() + skipped as u64
     };
     let mut plan = ImportPlan::default();
     let mut seen = HashSet::new();
+    let mut rows = 0;
     for record in reader.records() {
         let record = match record {
             Ok(record) => record,
             Err(err) => {
-                let line = err.position().map(|p| line_at(p.byte())).unwrap_or(0);
+                let line = err.position().map_or(0, line_of);
                 plan.rejected.push(RejectedRow {
                     line,
                     reason: "This line is not valid CSV.".into(),
@@ -76,9 +95,13 @@ pub fn plan_import(csv_text: &str) -> Result<ImportPlan, String> {
                 continue;
             }
         };
-        let line = record.position().map(|p| line_at(p.byte())).unwrap_or(0);
+        let line = record.position().map_or(0, line_of);
         if record.iter().all(|cell| cell.is_empty()) {
             continue;
+        }
+        rows += 1;
+        if rows > MAX_IMPORT_ROWS {
+            return Err(too_many_rows());
         }
         let cell = |col: Option<usize>| col.and_then(|c| record.get(c)).unwrap_or("").to_string();
         let form = PersonForm {
@@ -142,6 +165,21 @@ mod tests {
         assert_eq!(lines, vec![3, 5, 6]);
         assert!(plan.rejected[1].reason.contains("earlier in this file"));
         assert!(plan.rejected[2].reason.contains("time zone"));
+    }
+
+    #[test]
+    fn lines_count_quoted_line_breaks_and_a_file_above_the_limit_is_refused() {
+        let csv = "email,name\n\"ada@example.com\",\"Ada\nLovelace\"\nnope,Bob\n";
+        let plan = plan_import(csv).unwrap();
+        let last = plan.rejected.last().unwrap();
+        assert_eq!(last.line, 4, "the second record starts on line 4");
+
+        let mut big = String::from("email,name\n");
+        for i in 0..=MAX_IMPORT_ROWS {
+            big.push_str(&format!("p{i}@example.com,Person {i}\n"));
+        }
+        let problem = plan_import(&big).unwrap_err();
+        assert!(problem.contains("more than 20,000 people"), "{problem}");
     }
 
     #[test]

@@ -61,15 +61,9 @@ pub struct DisplayName(String);
 
 impl DisplayName {
     pub fn parse(raw: &str) -> Result<DisplayName, String> {
-        let name = raw.split_whitespace().collect::<Vec<_>>().join(" ");
+        let name = crate::domain::text::one_line(raw, 100, "A name")?;
         if name.is_empty() {
             return Err("Enter a name.".into());
-        }
-        if name.chars().count() > 100 {
-            return Err("A name can be at most 100 characters.".into());
-        }
-        if name.chars().any(char::is_control) {
-            return Err("A name cannot contain control characters.".into());
         }
         Ok(DisplayName(name))
     }
@@ -81,14 +75,7 @@ impl DisplayName {
 
 /// A short free-text label such as a department or an office ("" when not given).
 pub fn parse_label(raw: &str, what: &str) -> Result<String, String> {
-    let label = raw.split_whitespace().collect::<Vec<_>>().join(" ");
-    if label.chars().count() > 100 {
-        return Err(format!("{what} can be at most 100 characters."));
-    }
-    if label.chars().any(char::is_control) {
-        return Err(format!("{what} cannot contain control characters."));
-    }
-    Ok(label)
+    crate::domain::text::one_line(raw, 100, what)
 }
 
 /// Parses an IANA time zone name such as `Europe/London` (an empty value means UTC).

@@ -13,7 +13,10 @@ pub struct Behaviour {
 
 /// A behaviour label as HR types it: one line, 3 to 120 characters.
 pub fn parse_behaviour_label(raw: &str) -> Result<String, String> {
-    let label = raw.split_whitespace().collect::<Vec<_>>().join(" ");
+    let label = crate::domain::text::without_bidi_controls(raw)
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ");
     let length = label.chars().count();
     if length < 3 {
         return Err("Describe the behaviour in at least 3 characters.".into());

@@ -35,7 +35,8 @@ pub const STORY_PROMPTS: [&str; 3] = [
 
 /// Normalises line endings and trims the ends; inner spacing is the writer's.
 pub fn clean_story(raw: &str) -> String {
-    raw.replace("\r\n", "\n")
+    crate::domain::text::without_bidi_controls(raw)
+        .replace("\r\n", "\n")
         .replace('\r', "\n")
         .trim()
         .to_string()
@@ -303,7 +304,11 @@ pub fn parse_reason(raw: &str, max: usize, missing: &str) -> Result<String, Stri
 /// Reads a colleague search: at most [`SEARCH_MAX`] characters are used, and a name never
 /// contains control characters, so a search holding one is refused with a message.
 pub fn parse_search(raw: &str) -> Result<String, String> {
-    let query: String = raw.trim().chars().take(SEARCH_MAX).collect();
+    let query: String = crate::domain::text::without_bidi_controls(raw)
+        .trim()
+        .chars()
+        .take(SEARCH_MAX)
+        .collect();
     if query.chars().any(char::is_control) {
         return Err(
             "Names don't contain control characters (such as a null character). Type the name again."

@@ -8,6 +8,7 @@ use super::{EventDetails, Kind, Resource};
 use crate::domain::FieldErrors;
 use crate::domain::people::parse_time_zone;
 use crate::domain::teq::Aspect;
+use crate::domain::text;
 use crate::domain::time::{datetime_local, iso_date};
 
 /// A resource form as typed.
@@ -100,12 +101,26 @@ fn optional_number(raw: &str, max: i16, what: &str) -> Result<Option<i16>, Strin
     }
 }
 
-fn list(raw: &str) -> Vec<String> {
+/// The most departments or offices one resource can be targeted at.
+pub const TARGET_LIST_MAX: usize = 100;
+
+/// A list of departments or offices, separated by commas, semicolons or line breaks: each a
+/// one-line text of at most 100 characters (like a person's department), duplicates dropped.
+fn list(raw: &str, what: &str) -> Result<Vec<String>, String> {
     let mut seen = HashSet::new();
-    raw.split([',', ';', '\n'])
-        .map(|s| s.split_whitespace().collect::<Vec<_>>().join(" "))
-        .filter(|s| !s.is_empty() && seen.insert(s.to_lowercase()))
-        .collect()
+    let mut names = Vec::new();
+    for part in raw.split([',', ';', '\n']) {
+        let name = text::one_line(part, 100, what)?;
+        if !name.is_empty() && seen.insert(name.to_lowercase()) {
+            names.push(name);
+        }
+        if names.len() > TARGET_LIST_MAX {
+            return Err(format!(
+                "List at most {TARGET_LIST_MAX}, separated by commas."
+            ));
+        }
+    }
+    Ok(names)
 }
 
 /// Validates a link: http or https with a host, no spaces.
@@ -135,34 +150,20 @@ impl ResourceInput {
     /// Validates every field, reporting each problem against its field name.
     pub fn parse(form: &ResourceForm) -> Result<ResourceInput, FieldErrors> {
         let mut errors = FieldErrors::new();
-        let title = form.title.split_whitespace().collect::<Vec<_>>().join(" ");
+        let title = text::one_line(&form.title, 200, "A title")
+            .map_err(|e| errors.add("title", e))
+            .unwrap_or_default();
         if title.is_empty() {
             errors.add("title", "Enter a title.");
-        } else if title.chars().any(char::is_control) {
-            errors.add("title", "A title cannot contain control characters.");
-        } else if title.chars().count() > 200 {
-            errors.add("title", "A title can be at most 200 characters.");
         }
         let kind = Kind::from_slug(form.kind.trim());
         if kind.is_none() {
             errors.add("kind", "Choose what kind of resource this is.");
         }
         let url = parse_link(&form.url).map_err(|e| errors.add("url", e)).ok();
-        let description = form.description.replace("\r\n", "\n").trim().to_string();
-        if description
-            .chars()
-            .any(|c| c.is_control() && c != '\n' && c != '\t')
-        {
-            errors.add(
-                "description",
-                "The description contains a character that can't be saved.",
-            );
-        } else if description.chars().count() > 5000 {
-            errors.add(
-                "description",
-                "A description can be at most 5,000 characters.",
-            );
-        }
+        let description = text::paragraphs(&form.description, 5000, "The description")
+            .map_err(|e| errors.add("description", e))
+            .unwrap_or_default();
         let minutes = match form.minutes.trim().parse::<i32>() {
             Ok(m) if (1..=10_000).contains(&m) => Some(m),
             _ => {
@@ -213,8 +214,12 @@ impl ResourceInput {
         } else {
             None
         };
-        let departments = list(&form.departments);
-        let offices = list(&form.offices);
+        let departments = list(&form.departments, "A department")
+            .map_err(|e| errors.add("departments", e))
+            .unwrap_or_default();
+        let offices = list(&form.offices, "An office")
+            .map_err(|e| errors.add("offices", e))
+            .unwrap_or_default();
         match (kind, url, minutes) {
             (Some(kind), Some(url), Some(minutes)) if errors.is_empty() => Ok(ResourceInput {
                 title,
@@ -258,18 +263,14 @@ fn parse_event(form: &ResourceForm, errors: &mut FieldErrors) -> Option<EventDet
             None
         }
     };
-    let place = form
-        .event_place
-        .split_whitespace()
-        .collect::<Vec<_>>()
-        .join(" ");
+    let place = text::one_line(&form.event_place, 200, "A place")
+        .map_err(|e| errors.add("event_place", e))
+        .unwrap_or_default();
     if place.is_empty() {
         errors.add(
             "event_place",
             "Say where it happens: a room, an office or a video call.",
         );
-    } else if place.chars().count() > 200 {
-        errors.add("event_place", "A place can be at most 200 characters.");
     }
     let (zone, local) = (zone?, local?);
     let Some(starts_at) = zone.from_local_datetime(&local).earliest() else {

@@ -11,7 +11,10 @@ use serde::Deserialize;
 use tower_sessions::Session;
 
 use super::{ClientIp, safe_next, start_session};
-use crate::app::auth::{self as use_case, SignIn};
+use axum_extra::extract::CookieJar;
+use axum_extra::extract::cookie::{Cookie, SameSite};
+
+use crate::app::auth::{self as use_case, Origin, SignIn};
 use crate::domain::FieldErrors;
 use crate::error::AppResult;
 use crate::sso::Button;
@@ -109,19 +112,43 @@ pub struct LoginForm {
     next: String,
 }
 
+/// The cookie that makes a browser a known device for the accounts it signed in to (OWASP's
+/// "device cookie"): a random token, of which the database keeps only a digest.
+const DEVICE_COOKIE: &str = "attune_device";
+
+/// The browser's device token, or a fresh one to give it if this sign-in succeeds.
+fn device_token(jar: &CookieJar) -> String {
+    jar.get(DEVICE_COOKIE)
+        .map(|cookie| cookie.value())
+        .filter(|token| !token.is_empty() && token.len() <= 64)
+        .map_or_else(crate::secrets::new_token, str::to_string)
+}
+
+fn device_cookie(token: String, secure: bool) -> Cookie<'static> {
+    Cookie::build((DEVICE_COOKIE, token))
+        .path("/")
+        .http_only(true)
+        .secure(secure)
+        .same_site(SameSite::Lax)
+        .max_age(time::Duration::days(180))
+        .build()
+}
+
 const WRONG_CREDENTIALS: &str =
     "That email and password don't match an account. Check them and try again.";
 
 fn throttled(minutes: i64) -> String {
     let unit = if minutes == 1 { "minute" } else { "minutes" };
     format!(
-        "Too many unsuccessful sign-in attempts. For your security, please wait {minutes} {unit} and try again."
+        "Too many unsuccessful sign-in attempts. For your security, please wait {minutes} {unit} \
+         and try again, or reset your password by email with \"Forgot your password?\"."
     )
 }
 
 pub async fn login(
     State(state): State<AppState>,
     ClientIp(ip): ClientIp,
+    jar: CookieJar,
     session: Session,
     chrome: Chrome,
     Form(form): Form<LoginForm>,
@@ -150,19 +177,17 @@ pub async fn login(
         return Ok(Invalid(page(None, errors)).into_response());
     }
 
-    match use_case::sign_in(
-        &state.pool,
-        &email,
-        form.password.clone(),
-        sso_only,
+    let device = device_token(&jar);
+    let from = Origin {
         ip,
-        Utc::now(),
-    )
-    .await?
-    {
+        device: &device,
+    };
+    let password = form.password.clone();
+    match use_case::sign_in(&state.pool, &email, password, sso_only, from, Utc::now()).await? {
         SignIn::Welcome(person) => {
             start_session(&session, person.id, person.session_epoch).await?;
-            Ok(Redirect::to(&next).into_response())
+            let jar = jar.add(device_cookie(device, state.config.is_https()));
+            Ok((jar, Redirect::to(&next)).into_response())
         }
         SignIn::Wait { minutes } => {
             let problem = throttled(minutes);

@@ -18,6 +18,7 @@ use crate::domain::events::{Event, EventForm, When, when};
 use crate::domain::time::zone_names;
 use crate::error::{AppResult, OrNotFound};
 use crate::web::AppState;
+use crate::web::audit::Acting;
 use crate::web::chrome::{Chrome, flash};
 use crate::web::extract::{Invalid, PathId};
 use crate::web::guards::Organizer;
@@ -125,13 +126,14 @@ pub async fn new_page(
 
 pub async fn create(
     State(state): State<AppState>,
-    Organizer(person): Organizer,
+    Organizer(_): Organizer,
+    Acting(actor): Acting,
     session: Session,
     chrome: Chrome,
     Form(fields): Form<EventFields>,
 ) -> AppResult<Response> {
     let (form, publishing) = fields.split();
-    let id = match app::create(&state.pool, person.id, &form, publishing, Utc::now()).await? {
+    let id = match app::create(&state.pool, actor, &form, publishing, Utc::now()).await? {
         Ok(id) => id,
         Err(errors) => {
             let page = FormPage::new(&state, chrome, None, form, errors).await?;
@@ -162,6 +164,7 @@ pub async fn edit_page(
 pub async fn update(
     State(state): State<AppState>,
     Organizer(_): Organizer,
+    Acting(actor): Acting,
     session: Session,
     chrome: Chrome,
     PathId(id): PathId,
@@ -171,6 +174,7 @@ pub async fn update(
     let updated = match app::update(
         &state.pool,
         &state.config,
+        actor,
         id,
         &form,
         publishing,
@@ -203,11 +207,12 @@ pub async fn update(
 pub async fn publish(
     State(state): State<AppState>,
     Organizer(_): Organizer,
+    Acting(actor): Acting,
     session: Session,
     chrome: Chrome,
     PathId(id): PathId,
 ) -> AppResult<Response> {
-    if let Err((event, errors)) = app::publish(&state.pool, id, Utc::now()).await? {
+    if let Err((event, errors)) = app::publish(&state.pool, actor, id, Utc::now()).await? {
         let form = EventForm::from_event(&event);
         let page = FormPage::new(&state, chrome, Some(event), form, errors).await?;
         return Ok(Invalid(page).into_response());

@@ -18,6 +18,7 @@ use crate::domain::people::{self as rules, NewPerson, Person, PersonForm, Roles}
 use crate::domain::time::{utc_date_time, zone_names};
 use crate::error::{AppError, AppResult};
 use crate::web::AppState;
+use crate::web::audit::HrActor;
 use crate::web::chrome::{Chrome, Flash, flash};
 use crate::web::extract::{Invalid, PathId, field_problem};
 use crate::web::forms::ticked;
@@ -89,20 +90,22 @@ impl PersonInput {
 
 pub async fn create(
     State(state): State<AppState>,
-    HrAdmin(viewer): HrAdmin,
+    HrActor(viewer, actor): HrActor,
     chrome: Chrome,
     Form(input): Form<PersonInput>,
 ) -> AppResult<Response> {
     let (form, roles) = input.split();
     let added = match NewPerson::parse(&form, roles) {
-        Ok(person) => match use_case::add(&state.pool, &state.config, &person, Utc::now()).await {
-            Ok(added) => Ok((person, added)),
-            Err(err) => {
-                let mut errors = FieldErrors::new();
-                field_problem(err, &mut errors)?;
-                Err(errors)
+        Ok(person) => {
+            match use_case::add(&state.pool, &state.config, actor, &person, Utc::now()).await {
+                Ok(added) => Ok((person, added)),
+                Err(err) => {
+                    let mut errors = FieldErrors::new();
+                    field_problem(err, &mut errors)?;
+                    Err(errors)
+                }
             }
-        },
+        }
         Err(errors) => Err(errors),
     };
     let (person, invited) = match added {
@@ -209,7 +212,7 @@ pub async fn show(
 
 pub async fn update(
     State(state): State<AppState>,
-    HrAdmin(viewer): HrAdmin,
+    HrActor(viewer, actor): HrActor,
     session: Session,
     chrome: Chrome,
     PathId(id): PathId,
@@ -223,7 +226,7 @@ pub async fn update(
         errors.add("roles", message);
     }
     if let Some(changes) = parsed.as_ref().ok().filter(|_| errors.is_empty()) {
-        match use_case::update(&state.pool, &state.config, &person, changes).await {
+        match use_case::update(&state.pool, &state.config, actor, &person, changes).await {
             Ok(_) => {
                 flash(&session, "success", "The changes have been saved.").await?;
                 return Ok(Redirect::to(&format!("/admin/people/{}", person.id)).into_response());
@@ -242,12 +245,12 @@ pub async fn update(
 
 pub async fn deactivate(
     State(state): State<AppState>,
-    HrAdmin(viewer): HrAdmin,
+    HrActor(viewer, actor): HrActor,
     session: Session,
     PathId(id): PathId,
 ) -> AppResult<Redirect> {
     let person = use_case::find(&state.pool, id).await?;
-    use_case::deactivate(&state.pool, &viewer, &person).await?;
+    use_case::deactivate(&state.pool, actor, &viewer, &person).await?;
     let message = format!(
         "{} has been deactivated and signed out everywhere. Their history is kept; you can reactivate them at any time.",
         person.display_name
@@ -267,24 +270,25 @@ async fn back_to_person(
 
 pub async fn reactivate(
     State(state): State<AppState>,
-    HrAdmin(_): HrAdmin,
+    HrActor(_, actor): HrActor,
     session: Session,
     PathId(id): PathId,
 ) -> AppResult<Redirect> {
     let person = use_case::find(&state.pool, id).await?;
-    db::people::set_active(&state.pool, person.id, true).await?;
+    use_case::reactivate(&state.pool, actor, &person).await?;
     let message = format!("{} is active again and can sign in.", person.display_name);
     back_to_person(&session, &person, message).await
 }
 
 pub async fn reinvite(
     State(state): State<AppState>,
-    HrAdmin(viewer): HrAdmin,
+    HrActor(viewer, actor): HrActor,
     chrome: Chrome,
     PathId(id): PathId,
 ) -> AppResult<Response> {
     let person = use_case::find(&state.pool, id).await?;
-    let invited = use_case::reinvite(&state.pool, &state.config, &person, Utc::now()).await?;
+    let invited =
+        use_case::reinvite(&state.pool, &state.config, actor, &person, Utc::now()).await?;
     let chrome = chrome.at("people");
     let text = if invited.emailed {
         format!(
@@ -301,7 +305,7 @@ pub async fn reinvite(
 /// HR sends an active person a link to choose a new password; the link goes only to them.
 pub async fn send_password_reset(
     State(state): State<AppState>,
-    HrAdmin(_): HrAdmin,
+    HrActor(_, actor): HrActor,
     session: Session,
     PathId(id): PathId,
 ) -> AppResult<Redirect> {
@@ -314,7 +318,8 @@ pub async fn send_password_reset(
             "Reactivate this person before sending them a password reset email.".into(),
         ));
     }
-    crate::app::auth::send_password_reset(&state.pool, &state.config, &person, Utc::now()).await?;
+    let (pool, config, now) = (&state.pool, &state.config, Utc::now());
+    crate::app::auth::send_password_reset(pool, config, &person, Some(actor), now).await?;
     let message = format!(
         "A password reset email is on its way to {}. The link in it works once, for an hour.",
         person.email

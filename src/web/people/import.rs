@@ -14,6 +14,7 @@ use crate::app::people::{self as use_case, Imported};
 use crate::domain::people::{INVITATION_DAYS, RejectedRow, plan_import};
 use crate::error::AppResult;
 use crate::web::AppState;
+use crate::web::audit::HrActor;
 use crate::web::chrome::{Chrome, flash};
 use crate::web::extract::{Invalid, ListForm};
 use crate::web::files::read_csv_upload;
@@ -46,13 +47,16 @@ pub struct ImportResultPage {
 
 pub async fn import(
     State(state): State<AppState>,
-    HrAdmin(_): HrAdmin,
+    HrActor(_, actor): HrActor,
     chrome: Chrome,
     mut multipart: Multipart,
 ) -> AppResult<Response> {
     let chrome = chrome.at("people");
     let plan = match read_csv_upload(&mut multipart).await {
-        Ok(text) => plan_import(&text),
+        // Parsing and validating up to 20,000 rows is CPU work: not on an async worker.
+        Ok(text) => tokio::task::spawn_blocking(move || plan_import(&text))
+            .await
+            .map_err(|err| anyhow::anyhow!("reading a people CSV: {err}"))?,
         Err(problem) => Err(problem.to_string()),
     };
     let plan = match plan {
@@ -66,7 +70,7 @@ pub async fn import(
         }
     };
     let (imported, rejected) =
-        use_case::import(&state.pool, &state.config, plan, Utc::now()).await?;
+        use_case::import(&state.pool, &state.config, actor, plan, Utc::now()).await?;
     let status = if imported.is_empty() && !rejected.is_empty() {
         StatusCode::UNPROCESSABLE_ENTITY
     } else {
@@ -91,7 +95,7 @@ pub struct SendForm {
 /// "Send invitations to the N new people": a new link for each, by email.
 pub async fn send_invitations(
     State(state): State<AppState>,
-    HrAdmin(_): HrAdmin,
+    HrActor(_, actor): HrActor,
     session: Session,
     ListForm(form): ListForm<SendForm>,
 ) -> AppResult<Redirect> {
@@ -100,7 +104,8 @@ pub async fn send_invitations(
         .iter()
         .filter_map(|id| id.parse().ok())
         .collect();
-    let sent = use_case::send_invitations(&state.pool, &state.config, &ids, Utc::now()).await?;
+    let sent =
+        use_case::send_invitations(&state.pool, &state.config, actor, &ids, Utc::now()).await?;
     let message = match sent {
         0 => {
             "Everyone from that import has joined already, so no invitations were sent.".to_string()

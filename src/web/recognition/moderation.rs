@@ -22,6 +22,7 @@ use crate::domain::recognition::{self as rules, REJECTION_MAX, Recognition};
 use crate::domain::time;
 use crate::error::AppResult;
 use crate::web::AppState;
+use crate::web::audit::HrActor;
 use crate::web::chrome::{Chrome, flash};
 use crate::web::extract::{Invalid, PathId};
 use crate::web::guards::HrAdmin;
@@ -124,19 +125,12 @@ pub async fn approvals(
 
 pub async fn approve(
     State(state): State<AppState>,
-    HrAdmin(viewer): HrAdmin,
+    HrActor(viewer, actor): HrActor,
     session: Session,
     PathId(id): PathId,
 ) -> AppResult<Redirect> {
     let recognition = use_case::find_pending(&state.pool, viewer.id, id).await?;
-    use_case::approve(
-        &state.pool,
-        &state.config,
-        &recognition,
-        viewer.id,
-        Utc::now(),
-    )
-    .await?;
+    use_case::approve(&state.pool, &state.config, &recognition, actor, Utc::now()).await?;
     let message = format!(
         "Published. {} can see the recognition from {} now.",
         recognition.recipient.name, recognition.nominator.name
@@ -177,7 +171,7 @@ pub struct RejectForm {
 
 pub async fn reject(
     State(state): State<AppState>,
-    HrAdmin(viewer): HrAdmin,
+    HrActor(viewer, actor): HrActor,
     session: Session,
     chrome: Chrome,
     PathId(id): PathId,
@@ -203,7 +197,7 @@ pub async fn reject(
         }
     };
     let (pool, config) = (&state.pool, &state.config);
-    use_case::reject(pool, config, &recognition, viewer.id, &reason, Utc::now()).await?;
+    use_case::reject(pool, config, &recognition, actor, &reason, Utc::now()).await?;
     let message = format!(
         "Not published. {} will see your reason with their nomination.",
         recognition.nominator.name
@@ -241,23 +235,22 @@ pub async fn reports(
 
 pub async fn keep(
     State(state): State<AppState>,
-    HrAdmin(viewer): HrAdmin,
+    HrActor(_, actor): HrActor,
     session: Session,
     PathId(id): PathId,
 ) -> AppResult<Redirect> {
-    use_case::review_report(&state.pool, viewer.id, id, true, Utc::now()).await?;
+    use_case::review_report(&state.pool, actor, id, true, Utc::now()).await?;
     flash(&session, "success", "The post is back on the wall.").await?;
     Ok(Redirect::to("/admin/recognition/reports"))
 }
 
 pub async fn remove(
     State(state): State<AppState>,
-    HrAdmin(viewer): HrAdmin,
+    HrActor(_, actor): HrActor,
     session: Session,
     PathId(id): PathId,
 ) -> AppResult<Redirect> {
-    let recognition =
-        use_case::review_report(&state.pool, viewer.id, id, false, Utc::now()).await?;
+    let recognition = use_case::review_report(&state.pool, actor, id, false, Utc::now()).await?;
     let message = format!(
         "The post is removed from the wall. {} still sees it marked \u{201c}Removed by HR\u{201d}.",
         recognition.nominator.name

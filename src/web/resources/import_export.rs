@@ -15,6 +15,7 @@ use crate::domain::resources::{self as rules, CSV_COLUMNS};
 use crate::domain::time::iso_date;
 use crate::error::{AppError, AppResult};
 use crate::web::AppState;
+use crate::web::audit::HrActor;
 use crate::web::chrome::Chrome;
 use crate::web::extract::Invalid;
 use crate::web::files::{attachment, read_csv_upload};
@@ -69,7 +70,7 @@ pub async fn import_page(HrAdmin(_): HrAdmin, chrome: Chrome) -> ImportPage {
 
 pub async fn import(
     State(state): State<AppState>,
-    HrAdmin(_): HrAdmin,
+    HrActor(_, actor): HrActor,
     chrome: Chrome,
     mut multipart: Multipart,
 ) -> AppResult<Response> {
@@ -90,7 +91,7 @@ pub async fn import(
         Ok(plan) => plan,
         Err(problem) => return Ok(refuse(chrome, &problem)),
     };
-    let counts = app::resources::import(&state.pool, &rows).await?;
+    let counts = app::resources::import(&state.pool, actor, &rows).await?;
     let page = ImportPage {
         chrome,
         problem: None,

@@ -9,6 +9,7 @@ use serde::Deserialize;
 use tower_sessions::Session;
 use uuid::Uuid;
 
+use crate::app::audit::Actor;
 use crate::db;
 use crate::db::resources::ListFilter;
 use crate::domain::FieldErrors;
@@ -20,6 +21,7 @@ use crate::domain::teq::Aspect;
 use crate::domain::time::zone_names;
 use crate::error::{AppResult, OrNotFound};
 use crate::web::AppState;
+use crate::web::audit::HrActor;
 use crate::web::chrome::{Chrome, flash};
 use crate::web::extract::{Invalid, ListForm, PathId};
 use crate::web::guards::HrAdmin;
@@ -206,7 +208,7 @@ pub async fn new_page(HrAdmin(_): HrAdmin, chrome: Chrome) -> EditPage {
 
 pub async fn create(
     State(state): State<AppState>,
-    HrAdmin(_): HrAdmin,
+    HrActor(_, actor): HrActor,
     session: Session,
     chrome: Chrome,
     ListForm(fields): ListForm<ResourceFields>,
@@ -216,8 +218,7 @@ pub async fn create(
         Ok(input) => input,
         Err(errors) => return Ok(EditPage::invalid(chrome, None, form, errors).into_response()),
     };
-    let id = Uuid::new_v4();
-    db::resources::insert(&state.pool, id, &input).await?;
+    let id = crate::app::resources::add(&state.pool, actor, &input).await?;
     let message = format!("\u{201c}{}\u{201d} is in the library.", input.title);
     flash(&session, "success", message).await?;
     Ok(Redirect::to(&format!("/admin/resources/{id}")).into_response())
@@ -243,7 +244,7 @@ pub async fn edit(
 
 pub async fn update(
     State(state): State<AppState>,
-    HrAdmin(_): HrAdmin,
+    HrActor(_, actor): HrActor,
     session: Session,
     chrome: Chrome,
     PathId(id): PathId,
@@ -266,12 +267,7 @@ pub async fn update(
             return Ok(EditPage::invalid(chrome, Some(resource), form, errors).into_response());
         }
     };
-    let mut tx = state.pool.begin().await?;
-    db::resources::update(&mut *tx, resource.id, &input).await?;
-    if publish {
-        db::resources::publish(&mut *tx, resource.id).await?;
-    }
-    tx.commit().await?;
+    crate::app::resources::edit(&state.pool, actor, resource.id, &input, publish).await?;
     let message = if publish {
         format!(
             "\u{201c}{}\u{201d} is published: Attune now recommends it.",
@@ -286,12 +282,14 @@ pub async fn update(
 
 async fn set_archived(
     state: &AppState,
+    actor: Actor,
     session: &Session,
     id: Uuid,
     archived: bool,
 ) -> AppResult<Redirect> {
     let resource = db::resources::find(&state.pool, id).await?.or_404()?;
-    db::resources::set_archived(&state.pool, resource.id, archived).await?;
+    let (pool, title) = (&state.pool, &resource.title);
+    crate::app::resources::set_archived(pool, actor, resource.id, title, archived).await?;
     let message = if archived {
         format!(
             "\u{201c}{}\u{201d} is archived: it is no longer recommended, and plans that include it keep it.",
@@ -306,18 +304,18 @@ async fn set_archived(
 
 pub async fn archive(
     State(state): State<AppState>,
-    HrAdmin(_): HrAdmin,
+    HrActor(_, actor): HrActor,
     session: Session,
     PathId(id): PathId,
 ) -> AppResult<Redirect> {
-    set_archived(&state, &session, id, true).await
+    set_archived(&state, actor, &session, id, true).await
 }
 
 pub async fn restore(
     State(state): State<AppState>,
-    HrAdmin(_): HrAdmin,
+    HrActor(_, actor): HrActor,
     session: Session,
     PathId(id): PathId,
 ) -> AppResult<Redirect> {
-    set_archived(&state, &session, id, false).await
+    set_archived(&state, actor, &session, id, false).await
 }
