@@ -58,19 +58,25 @@ pub async fn ensure_spotlight_round(
 }
 
 /// Claims the round of `week` and invites `per_department` people in each department, the
-/// least recently invited first. Returns who was invited, or `None` when the round was claimed
-/// already. Run inside a transaction (the demo runs past weeks' rounds through it too).
+/// least recently invited first. While fewer than two people have joined (a fresh install with
+/// its first admin), there is nobody to recognise and the round isn't drawn (the scheduler
+/// tries again a minute later, so people who join during the week still get their round). Returns who was invited, or `None` when the round was claimed
+/// already or can't be drawn yet. Run inside a transaction (the demo runs past weeks' rounds
+/// through it too).
 pub async fn run_spotlight_round(
     conn: &mut PgConnection,
     week: NaiveDate,
     per_department: i32,
 ) -> AppResult<Option<Vec<Uuid>>> {
-    if !store::claim_spotlight_round(&mut *conn, week, per_department).await? {
-        return Ok(None);
-    }
     let mut departments: BTreeMap<String, Vec<rules::Candidate>> = BTreeMap::new();
     for (department, candidate) in store::spotlight_candidates(&mut *conn).await? {
         departments.entry(department).or_default().push(candidate);
+    }
+    if departments.values().map(Vec::len).sum::<usize>() < 2 {
+        return Ok(None);
+    }
+    if !store::claim_spotlight_round(&mut *conn, week, per_department).await? {
+        return Ok(None);
     }
     let count = usize::try_from(per_department).unwrap_or(0);
     let invited: Vec<(String, Uuid)> = departments

@@ -1476,6 +1476,47 @@ async fn recognition_settings_are_validated_and_kept(pool: PgPool) {
 }
 
 #[sqlx::test]
+async fn the_spotlight_round_waits_for_someone_to_recognise_and_never_lists_nobody(pool: PgPool) {
+    let app = spawn_app(pool.clone()).await;
+    let config = attune::config::AppConfig::for_base_url("http://127.0.0.1".parse().unwrap());
+    let draw = || attune::app::recognition::ensure_spotlight_round(&pool, &config, Utc::now());
+    let rounds = || async {
+        sqlx::query_scalar::<_, i64>("SELECT count(*) FROM spotlight_rounds")
+            .fetch_one(&pool)
+            .await
+            .unwrap()
+    };
+    // A fresh install: only the first admin. Nobody to recognise, so no round yet.
+    let hr = app.hr_admin("hr@example.com").await;
+    draw().await.unwrap();
+    assert_eq!(rounds().await, 0);
+    let (_, home) = hr.get_html("/").await;
+    assert!(!visible_text(&home).contains("Spotlight nominator this week"));
+
+    // A colleague joins during the week: the scheduler's next turn draws the round then.
+    let (_, ada) = person_in(
+        &app,
+        "ada@example.com",
+        "Ada Lindqvist",
+        "Support",
+        "London",
+    )
+    .await;
+    draw().await.unwrap();
+    assert_eq!(rounds().await, 1);
+    // Ada is alone in Support: her prompt names no colleague, so it offers the form instead
+    // of a sentence that ends in nothing.
+    let (_, home) = ada.get_html("/").await;
+    let text = visible_text(&home);
+    assert!(text.contains("Spotlight nominator this week"), "{text}");
+    assert!(
+        !text.contains("haven't been recognised in a while:"),
+        "{text}"
+    );
+    assert!(text.contains("Recognise someone"));
+}
+
+#[sqlx::test]
 async fn spotlight_nominators_rotate_so_everyone_has_a_turn_before_anyone_repeats(pool: PgPool) {
     let app = spawn_app(pool.clone()).await;
     set_setting(&pool, "spotlight_per_department = 2").await;

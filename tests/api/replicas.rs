@@ -181,16 +181,22 @@ async fn two_replicas_behind_nginx_share_sessions_throttling_rounds_and_mail(poo
     // A session made through nginx works on each replica, asked directly and through nginx.
     let response = sign_in(&front, "ada@example.com", PASSWORD).await;
     assert_eq!(response.status(), StatusCode::SEE_OTHER);
+    // Every cookie the sign-in set (the session, and the known-device cookie).
     let cookie = response
         .headers()
-        .get("set-cookie")
-        .unwrap()
-        .to_str()
-        .unwrap()
-        .split(';')
-        .next()
-        .unwrap()
-        .to_string();
+        .get_all("set-cookie")
+        .iter()
+        .map(|value| {
+            value
+                .to_str()
+                .unwrap()
+                .split(';')
+                .next()
+                .unwrap()
+                .to_string()
+        })
+        .collect::<Vec<_>>()
+        .join("; ");
     let mut answered_by = std::collections::BTreeSet::new();
     for base in [
         format!("http://127.0.0.1:{a}"),
