@@ -318,7 +318,26 @@ async fn an_employee_browses_the_library(pool: PgPool) {
 /// sideways on a phone, no table cut off.
 #[sqlx::test]
 async fn hr_pages_and_the_calendar_feed_fit_a_desk_and_a_phone(pool: PgPool) {
-    let app = common::spawn_app(pool).await;
+    let app = common::spawn_app(pool.clone()).await;
+    // Enough results for Insights to show its figures, chart and tables (worked out as the
+    // scheduler does).
+    sqlx::query(
+        "WITH p AS (INSERT INTO people (id, email, display_name, department, office, password_hash) \
+                    SELECT gen_random_uuid(), 'p' || n || '@example.com', 'Person ' || n, \
+                           (ARRAY['Sales', 'Finance'])[1 + n % 2], 'London', 'x' \
+                    FROM generate_series(1, 12) n RETURNING id, department, office) \
+         INSERT INTO quiz_attempts (id, person_id, instrument_version, answers, total, \
+             emotional_contagion, emotion_comprehension, sympathetic_arousal, conspecific_altruism, \
+             submission_key, taken_at, department, office) \
+         SELECT gen_random_uuid(), id, 1, array_fill(2::smallint, ARRAY[16]), 32, 2, 2, 2, 2, \
+                gen_random_uuid(), now() - interval '8 days', department, office FROM p",
+    )
+    .execute(&pool)
+    .await
+    .unwrap();
+    attune::app::insights::refresh(&pool, chrono::Utc::now(), chrono::Duration::zero())
+        .await
+        .unwrap();
     let hr = Roles {
         organizer: true,
         hr_admin: true,

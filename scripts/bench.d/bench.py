@@ -116,14 +116,16 @@ def request(method, path, body=None, cookie=None, connection=None):
     data = response.read()
     if own:
         connection.close()
-    return response.status, response.getheader("Set-Cookie"), data
+    return response.status, response.headers.get_all("Set-Cookie") or [], data
 
 
 def sign_in(email):
-    status, set_cookie, _ = request("POST", "/login", {"email": email, "password": PASSWORD, "next": "/"})
-    if status != 303 or not set_cookie:
+    """The Cookie header of a browser that just signed in (the session and any other cookie
+    the sign-in set, such as the known-device one)."""
+    status, set_cookies, _ = request("POST", "/login", {"email": email, "password": PASSWORD, "next": "/"})
+    if status != 303 or not set_cookies:
         sys.exit(f"signing in {email} failed with {status}")
-    return set_cookie.split(";")[0]
+    return "; ".join(value.split(";")[0] for value in set_cookies)
 
 
 LUA_COMMON = r"""

@@ -260,10 +260,19 @@ pub async fn list(
         event: EventRow,
         mine: Option<Text<RsvpStatus>>,
     }
+    // Upcoming evenings are few (those ending after now) but sorted by start, which no index
+    // can give for "ends after now": read them through `events_ends_idx` first, then sort
+    // that handful, so past evenings (which grow every week) are never walked. Past ones are
+    // read in `events_ends_idx` order directly. The viewer's RSVP is a probe of the
+    // (event, person) key.
+    let source = match period {
+        Period::Upcoming => format!("(SELECT * FROM events e WHERE {filter} OFFSET 0) e"),
+        Period::Past => format!("events e WHERE {filter}"),
+    };
     let rows: Vec<Row> = sqlx::query_as(&format!(
-        "SELECT {COLUMNS}, mine.status AS mine FROM events e \
-         LEFT JOIN event_rsvps mine ON mine.event_id = e.id AND mine.person_id = $4 \
-         WHERE {filter} ORDER BY {order} LIMIT $5 OFFSET $6"
+        "SELECT {COLUMNS}, (SELECT mine.status FROM event_rsvps mine \
+                            WHERE mine.event_id = e.id AND mine.person_id = $4) AS mine \
+         FROM {source} ORDER BY {order} LIMIT $5 OFFSET $6"
     ))
     .persistent(false)
     .bind(now)

@@ -132,8 +132,12 @@ pub struct Unrecognised {
     pub last: Option<DateTime<Utc>>,
 }
 
+/// How far the "not recognised lately" list is counted: past this, it says "more than".
+pub const UNRECOGNISED_COUNT_CAP: i64 = 1_000;
+
 /// One page of active people with no published recognition received since `since`, those
-/// recognised longest ago (or never) first.
+/// recognised longest ago (or never) first, and how many there are (up to
+/// [`UNRECOGNISED_COUNT_CAP`] + 1).
 #[instrument(skip_all)]
 pub async fn unrecognised(
     db: impl PgExecutor<'_> + Copy,
@@ -146,11 +150,16 @@ pub async fn unrecognised(
     let from = "FROM people p WHERE p.active \
                 AND (p.last_recognised_at IS NULL OR p.last_recognised_at < $1) \
                 AND ($2::text IS NULL OR p.department = $2)";
-    let total: i64 = sqlx::query_scalar(&format!("SELECT count(*) {from}"))
-        .bind(since)
-        .bind(department)
-        .fetch_one(db)
-        .await?;
+    // Counted up to a cap: in a large company most of the list may qualify, and counting
+    // every one of them would read a growing share of `people` on each view.
+    let total: i64 = sqlx::query_scalar(&format!(
+        "SELECT count(*) FROM (SELECT 1 {from} LIMIT {})",
+        UNRECOGNISED_COUNT_CAP + 1
+    ))
+    .bind(since)
+    .bind(department)
+    .fetch_one(db)
+    .await?;
     let rows: Vec<UnrecognisedRow> = sqlx::query_as(&format!(
         "SELECT p.id, p.display_name, p.department, p.office, p.last_recognised_at AS last {from} \
          ORDER BY p.last_recognised_at NULLS FIRST, lower(p.display_name), p.id LIMIT $3 OFFSET $4"

@@ -81,6 +81,8 @@ pub struct FairnessPage {
     pub offices: Vec<GroupFigures>,
     pub unrecognised: Vec<UnrecognisedView>,
     pub unrecognised_days: i64,
+    /// The list is counted up to this many ("more than" past it).
+    pub count_cap: i64,
     pub page: Page,
     pub filter_query: String,
 }
@@ -121,6 +123,7 @@ pub async fn fairness(
             .map(|row| UnrecognisedView::new(row, viewer.time_zone))
             .collect(),
         unrecognised_days: UNRECOGNISED_DAYS,
+        count_cap: store::UNRECOGNISED_COUNT_CAP,
         page: request.of(total),
     };
     if page.errors.is_empty() {
