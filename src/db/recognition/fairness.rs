@@ -153,7 +153,7 @@ pub async fn unrecognised(
     // Counted up to a cap: in a large company most of the list may qualify, and counting
     // every one of them would read a growing share of `people` on each view.
     let total: i64 = sqlx::query_scalar(&format!(
-        "SELECT count(*) FROM (SELECT 1 {from} LIMIT {})",
+        "SELECT count(*) FROM (SELECT 1 {from} LIMIT {}) capped",
         UNRECOGNISED_COUNT_CAP + 1
     ))
     .bind(since)
