@@ -40,13 +40,23 @@ pub async fn wall(
         Keyset::Older(c) | Keyset::Newer(c) => Some(c),
         Keyset::Newest => None,
     };
-    let rows: Vec<RecognitionRow> = sqlx::query_as(&format!(
-        "{SELECT} WHERE {ON_WALL} \
+    // The page's posts are chosen first, then joined to names, behaviours and appreciations:
+    // planned over the whole wall, those joins would size their caches for a million rows.
+    let page = format!(
+        "SELECT * FROM recognitions r WHERE {ON_WALL} \
          AND ($2::uuid IS NULL OR EXISTS (SELECT 1 FROM recognition_behaviour_links l \
               WHERE l.recognition_id = r.id AND l.behaviour_id = $2)) \
          AND ($3::text IS NULL OR r.recipient_department = $3) \
          AND ($4::text IS NULL OR r.recipient_office = $4) {cursor} \
          ORDER BY r.created_at {order}, r.id {order} LIMIT $7"
+    );
+    let select = SELECT.replacen(
+        "FROM recognitions r JOIN",
+        &format!("FROM ({page}) r JOIN"),
+        1,
+    );
+    let rows: Vec<RecognitionRow> = sqlx::query_as(&format!(
+        "{select} ORDER BY r.created_at {order}, r.id {order}"
     ))
     .bind(viewer)
     .bind(filter.behaviour)
