@@ -67,14 +67,14 @@ def ensure_company(size, fresh):
 
 
 class Server:
-    def __init__(self, size):
+    def __init__(self, size, log_name="server"):
         env = dict(
             os.environ,
             DATABASE_URL=database_url(size),
             ATTUNE_BIND=f"127.0.0.1:{PORT}",
             ATTUNE_BENCH_REFERENCE="true",
         )
-        self.log = open(OUT / f"server-{size}.log", "w")
+        self.log = open(OUT / f"{log_name}-{size}.log", "w")
         started = time.monotonic()
         self.process = subprocess.Popen([str(BINARY), "serve"], env=env, stdout=self.log, stderr=self.log)
         while True:
@@ -354,7 +354,7 @@ def explain(size, reads):
     for setting in ["log_min_duration = 0", "log_analyze = on", "log_buffers = on", "log_nested_statements = on"]:
         psql(size, f"ALTER DATABASE attune_bench_{size} SET auto_explain.{setting}")
     try:
-        server = Server(size)
+        server = Server(size, "explain-server")
         try:
             # Let start-up's housekeeping and scheduler finish, so only pages are logged.
             time.sleep(3)
@@ -400,7 +400,7 @@ def summarize(text):
     return "\n".join(lines) + "\n"
 
 
-def report(runs, targets):
+def report(runs):
     lines = []
     for run in runs:
         ref = run["results"][0][2]
@@ -426,9 +426,52 @@ def report(runs, targets):
         for name in small["single"]:
             a, b = small["single"][name], large["single"][name]
             lines.append(f"| {name} | {a:.1f} | {b:.1f} | {b / a:.2f} |")
+    lines.append("\n### Targets\n")
+    lines.extend(targets(runs))
     text = "\n".join(lines) + "\n"
     print(text)
     return text
+
+
+def targets(runs):
+    """Each target of the speed issue, met or not, with the measured figure."""
+    out = []
+
+    def verdict(ok, what, figure):
+        out.append(f"- {'met' if ok else 'MISSED'}: {what} ({figure})")
+
+    for run in runs:
+        size = f"{run['size']:,} people"
+        ref = run["results"][0][2]
+        reads = [(n, r) for n, label, r in run["results"][1:] if label.startswith("GET")]
+        worst = min(reads, key=lambda nr: nr[1]["rps"] / ref["rps"])
+        verdict(
+            all(r["rps"] >= 0.5 * ref["rps"] for _, r in reads),
+            f"every signed-in read page ≥ 0.5× the reference's requests/s at {size}",
+            f"lowest {worst[0]}: {worst[1]['rps'] / ref['rps']:.2f}×",
+        )
+        slowest = max(reads, key=lambda nr: nr[1]["p99"] / ref["p99"])
+        verdict(
+            all(r["p99"] <= 3 * ref["p99"] for _, r in reads),
+            f"every signed-in read page's p99 ≤ 3× the reference's at {size}",
+            f"highest {slowest[0]}: {slowest[1]['p99'] / ref['p99']:.1f}×",
+        )
+        quiz = next(r for n, _, r in run["results"] if n == "quiz submission")
+        verdict(quiz["rps"] >= 1000, f"quiz submissions ≥ 1,000/s at {size}", f"{quiz['rps']:,.0f}/s")
+        verdict(run["rss_mb"] <= 64, f"peak RSS ≤ 64 MB at {size}", f"{run['rss_mb']:.0f} MB")
+        verdict(run["startup_ms"] <= 1000, f"start-up to ready ≤ 1 s at {size}", f"{run['startup_ms']:.0f} ms")
+        slow = max(run["single"].items(), key=lambda kv: kv[1])
+        verdict(slow[1] <= 50, f"no page over 50 ms for one request at {size}", f"slowest {slow[0]}: {slow[1]:.1f} ms")
+    if len(runs) == 2:
+        small, large = runs
+        ratios = {n: large["single"][n] / small["single"][n] for n in small["single"]}
+        worst = max(ratios.items(), key=lambda kv: kv[1])
+        verdict(
+            all(r <= 1.5 for r in ratios.values()),
+            f"each page at {large['size']:,} people ≤ 1.5× its cost at {small['size']:,}",
+            f"highest {worst[0]}: {worst[1]:.2f}×",
+        )
+    return out
 
 
 def main():
@@ -441,7 +484,7 @@ def main():
     args = parser.parse_args()
     OUT.mkdir(parents=True, exist_ok=True)
     runs = [run_size(size, args) for size in args.sizes]
-    text = report(runs, None)
+    text = report(runs)
     stamp = time.strftime("%Y-%m-%d %H:%M")
     (OUT / "results.md").write_text(f"Measured {stamp} on {os.cpu_count()} cores.\n{text}")
     print(f"Written to {OUT / 'results.md'}")
