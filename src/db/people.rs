@@ -120,27 +120,6 @@ pub async fn find_active(db: impl PgExecutor<'_>, ids: &[Uuid]) -> DbResult<Vec<
 /// many a person leaves unread.
 pub const UNREAD_CAP: i64 = 100;
 
-/// The signed-in person and how many unread notifications they have (up to [`UNREAD_CAP`]),
-/// in one round trip (read with every signed-in page).
-#[instrument(skip_all)]
-pub async fn find_viewer(db: impl PgExecutor<'_>, id: Uuid) -> DbResult<Option<(Person, i64)>> {
-    #[derive(FromRow)]
-    struct ViewerRow {
-        #[sqlx(flatten)]
-        person: PersonRow,
-        unread: i64,
-    }
-    let row: Option<ViewerRow> = sqlx::query_as(&format!(
-        "SELECT {COLUMNS}, (SELECT count(*) FROM (SELECT 1 FROM notifications n \
-         WHERE n.person_id = people.id AND n.read_at IS NULL LIMIT {UNREAD_CAP}) capped) \
-         AS unread FROM people WHERE id = $1"
-    ))
-    .bind(id)
-    .fetch_optional(db)
-    .await?;
-    Ok(row.map(|row| (Person::from(row.person), row.unread)))
-}
-
 /// The person with this email and their password hash (if they have set one).
 #[instrument(skip_all)]
 pub async fn find_for_sign_in(

@@ -46,6 +46,24 @@ impl PgSessionStore {
     }
 }
 
+impl PgSessionStore {
+    /// Inserts the record, or on an existing id does `on_conflict`; whether a row was written.
+    async fn write(&self, record: &Record, on_conflict: &str) -> session_store::Result<bool> {
+        let written = sqlx::query(&format!(
+            "INSERT INTO sessions (id, person_id, data, expiry_date) VALUES ($1, $2, $3, $4) \
+             ON CONFLICT (id) {on_conflict}"
+        ))
+        .bind(record.id.to_string())
+        .bind(person_of(record))
+        .bind(Json(&record.data))
+        .bind(to_chrono(record.expiry_date))
+        .execute(&self.pool)
+        .await
+        .map_err(failed)?;
+        Ok(written.rows_affected() == 1)
+    }
+}
+
 fn person_of(record: &Record) -> Option<Uuid> {
     record
         .data
@@ -78,38 +96,19 @@ fn failed(err: sqlx::Error) -> session_store::Error {
 impl SessionStore for PgSessionStore {
     async fn create(&self, record: &mut Record) -> session_store::Result<()> {
         // A new id until one is free (a collision of 128 random bits is theoretical).
-        loop {
-            let inserted = sqlx::query(
-                "INSERT INTO sessions (id, person_id, data, expiry_date) VALUES ($1, $2, $3, $4) \
-                 ON CONFLICT (id) DO NOTHING",
-            )
-            .bind(record.id.to_string())
-            .bind(person_of(record))
-            .bind(Json(&record.data))
-            .bind(to_chrono(record.expiry_date))
-            .execute(&self.pool)
-            .await
-            .map_err(failed)?;
-            if inserted.rows_affected() == 1 {
-                return Ok(());
-            }
+        while !self.write(record, "DO NOTHING").await? {
             record.id = Id::default();
         }
+        Ok(())
     }
 
     async fn save(&self, record: &Record) -> session_store::Result<()> {
-        sqlx::query(
-            "INSERT INTO sessions (id, person_id, data, expiry_date) VALUES ($1, $2, $3, $4) \
-             ON CONFLICT (id) DO UPDATE SET person_id = excluded.person_id, data = excluded.data, \
+        self.write(
+            record,
+            "DO UPDATE SET person_id = excluded.person_id, data = excluded.data, \
              expiry_date = excluded.expiry_date",
         )
-        .bind(record.id.to_string())
-        .bind(person_of(record))
-        .bind(Json(&record.data))
-        .bind(to_chrono(record.expiry_date))
-        .execute(&self.pool)
-        .await
-        .map_err(failed)?;
+        .await?;
         Ok(())
     }
 

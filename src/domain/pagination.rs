@@ -36,6 +36,16 @@ impl PageRequest {
             number: i64::from(self.page),
             pages,
             total,
+            capped: false,
+        }
+    }
+
+    /// Describes the page of a list counted only up to `cap` (a count of `cap + 1` means
+    /// "more than `cap`"): its pages reach the first `cap + 1` rows, and no total is claimed.
+    pub fn of_at_most(self, total: i64, cap: i64) -> Page {
+        Page {
+            capped: total > cap,
+            ..self.of(total)
         }
     }
 }
@@ -46,6 +56,9 @@ pub struct Page {
     pub number: i64,
     pub pages: i64,
     pub total: i64,
+    /// The list was counted only up to a cap: `pages` reach that far and `total` is a lower
+    /// bound, not shown as a total.
+    pub capped: bool,
 }
 
 impl Page {
@@ -192,6 +205,13 @@ mod tests {
         assert!(request.of(51).has_next());
         assert!(!request.of(50).has_next());
         assert!(request.of(50).has_previous());
+        let capped = PageRequest::parse(Some("1"), 20).of_at_most(1001, 1000);
+        assert!(capped.capped && capped.has_next());
+        assert!(
+            !PageRequest::parse(Some("2"), 20)
+                .of_at_most(40, 1000)
+                .capped
+        );
     }
 
     fn rows(ids: std::ops::RangeInclusive<u32>) -> Vec<Cursor> {

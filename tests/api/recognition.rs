@@ -1476,6 +1476,29 @@ async fn recognition_settings_are_validated_and_kept(pool: PgPool) {
 }
 
 #[sqlx::test]
+async fn a_large_company_s_not_recognised_list_is_counted_only_so_far(pool: PgPool) {
+    let app = spawn_app(pool.clone()).await;
+    let hr = app.hr_admin("hr@example.com").await;
+    sqlx::query(
+        "INSERT INTO people (id, email, display_name, department) \
+         SELECT gen_random_uuid(), 'p' || n || '@example.com', 'Person ' || n, 'Sales' \
+         FROM generate_series(1, 1100) n",
+    )
+    .execute(&pool)
+    .await
+    .unwrap();
+    let (status, html) = hr.get_html("/admin/recognition/fairness").await;
+    assert_eq!(status, StatusCode::OK);
+    let text = visible_text(&html);
+    assert!(text.contains("More than 1000 active people"), "{text}");
+    assert!(!text.contains("in all"), "no total is claimed: {text}");
+    assert!(html.contains("rel=\"next\""), "the list goes on");
+    let (status, html) = hr.get_html("/admin/recognition/fairness?page=2").await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(visible_text(&html).contains("Page 2"));
+}
+
+#[sqlx::test]
 async fn the_spotlight_round_waits_for_someone_to_recognise_and_never_lists_nobody(pool: PgPool) {
     let app = spawn_app(pool.clone()).await;
     let config = attune::config::AppConfig::for_base_url("http://127.0.0.1".parse().unwrap());

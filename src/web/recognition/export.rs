@@ -73,7 +73,11 @@ pub async fn export_csv(
             let Some(after) = next else {
                 return Ok(None);
             };
-            let batch = store::in_range(&pool, range, after, EXPORT_BATCH).await?;
+            let batch = store::in_range(&pool, range, after, EXPORT_BATCH)
+                .await
+                .inspect_err(
+                    |err| tracing::warn!(error = %err, "the recognitions export stopped"),
+                )?;
             let last = batch.last().map(|r| Cursor::new(r.created_at, r.id));
             let full = batch.len() as i64 == EXPORT_BATCH;
             let bytes = rules::hr_csv_rows(batch, after.is_none())

@@ -124,7 +124,7 @@ pub async fn fairness(
             .collect(),
         unrecognised_days: UNRECOGNISED_DAYS,
         count_cap: store::UNRECOGNISED_COUNT_CAP,
-        page: request.of(total),
+        page: request.of_at_most(total, store::UNRECOGNISED_COUNT_CAP),
     };
     if page.errors.is_empty() {
         Ok(page.into_response())
