@@ -43,8 +43,8 @@ pub async fn candidates(
     let eligible = "NOT r.archived AND NOT r.draft \
         AND (r.review_by IS NULL OR r.review_by >= ($1::timestamptz AT TIME ZONE 'UTC')::date) \
         AND (r.event_starts_at IS NULL OR r.event_starts_at > $1) \
-        AND (cardinality(r.departments) = 0 OR lower($2) = ANY (SELECT lower(d) FROM unnest(r.departments) d)) \
-        AND (cardinality(r.offices) = 0 OR lower($3) = ANY (SELECT lower(o) FROM unnest(r.offices) o)) \
+        AND (cardinality(r.department_keys) = 0 OR hashtext(lower($2)) = ANY (r.department_keys)) \
+        AND (cardinality(r.office_keys) = 0 OR hashtext(lower($3)) = ANY (r.office_keys)) \
         AND (r.max_total IS NULL OR $4::smallint <= r.max_total) \
         AND (r.max_aspect_percent IS NULL \
              OR ('emotional-contagion' = ANY (r.aspects) AND $5 BETWEEN 0 AND r.max_aspect_percent) \
@@ -59,17 +59,24 @@ pub async fn candidates(
         q.aspects.iter().map(|a| a.slug()).collect()
     };
     // One bucket per aspect, in weakest-first order. Each names its aspect literally so that
-    // PostgreSQL uses that aspect's partial index (migrations/0006), which already returns
-    // resources in ranking order; duplicates across buckets are removed after.
+    // PostgreSQL uses that aspect's partial index (migrations/0006, covering since 0028),
+    // which returns resources in ranking order and holds every column the eligibility rule
+    // reads: a bucket filters index entries without visiting the table (an index-only scan;
+    // departments and offices as hash keys of their names, checked again by name on the
+    // chosen rows), and only the few chosen are read in full. The limit is written into the
+    // text (a constant of the code, not input) so that PostgreSQL plans the statement once
+    // and reuses the plan; with a parameter there it planned every execution afresh, which
+    // cost more than running it.
+    let per_aspect = q.per_aspect.clamp(1, 100);
     let buckets: Vec<String> = slugs
         .iter()
         .enumerate()
         .filter(|(_, slug)| Aspect::from_slug(slug).is_some())
         .map(|(i, slug)| {
             format!(
-                "(SELECT {bucket}::int8 AS bucket, {COLUMNS}, r.focus, r.aspect_count, r.created_at \
+                "(SELECT {bucket}::int8 AS bucket, r.id, r.focus, r.aspect_count, r.created_at \
                  FROM resources r WHERE NOT r.archived AND r.aspects @> ARRAY['{slug}'] \
-                 AND {eligible} ORDER BY {ORDER} LIMIT $10)",
+                 AND {eligible} ORDER BY {ORDER} LIMIT {per_aspect})",
                 bucket = i + 1,
             )
         })
@@ -82,7 +89,12 @@ pub async fn candidates(
             row: ResourceRow,
         }
         let ranked: Vec<Ranked> = sqlx::query_as(&format!(
-            "SELECT * FROM ({}) candidates ORDER BY bucket, focus DESC, aspect_count, created_at DESC, id",
+            "SELECT c.bucket, {COLUMNS} FROM ({}) c JOIN resources r ON r.id = c.id \
+             WHERE (cardinality(r.departments) = 0 \
+                    OR lower($2) = ANY (SELECT lower(d) FROM unnest(r.departments) d)) \
+               AND (cardinality(r.offices) = 0 \
+                    OR lower($3) = ANY (SELECT lower(o) FROM unnest(r.offices) o)) \
+             ORDER BY c.bucket, c.focus DESC, c.aspect_count, c.created_at DESC, c.id",
             buckets.join(" UNION ALL ")
         ))
         .bind(q.now)
@@ -94,7 +106,6 @@ pub async fn candidates(
         .bind(percents[2])
         .bind(percents[3])
         .bind(q.person_id)
-        .bind(q.per_aspect)
         .fetch_all(db)
         .await?;
         ranked.into_iter().map(|r| (r.bucket, r.row)).collect()
