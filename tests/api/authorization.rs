@@ -111,6 +111,8 @@ fn matrix() -> Vec<(Method, &'static str, [Expect; 4])> {
         (Method::GET, "/recognition/colleagues", [SignIn, OK, OK, OK]),
         (Method::GET, "/recognition/mine", [SignIn, OK, OK, OK]),
         (Method::GET, "/recognition/given", [SignIn, OK, OK, OK]),
+        (Method::POST, "/recognition/mine/seen", [SignIn, SEE_OTHER, SEE_OTHER, SEE_OTHER]),
+        (Method::POST, "/recognition/given/seen", [SignIn, SEE_OTHER, SEE_OTHER, SEE_OTHER]),
         (Method::GET, "/recognition/received.csv", [SignIn, OK, OK, OK]),
         (Method::GET, "/recognition/people/{id}", [SignIn, OK, OK, OK]),
         (Method::GET, "/recognition/{id}", [SignIn, OK, OK, OK]),

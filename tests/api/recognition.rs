@@ -199,8 +199,13 @@ async fn a_colleague_is_found_by_name_recognised_and_sees_it_at_home(pool: PgPoo
     assert!(text.contains("A colleague recognised you"), "{text}");
     assert!(text.contains("Ada Lindqvist recognised you: invited input from quieter colleagues"));
     assert!(!text.contains("Ada Lindqvist for "));
+    // Reading the list writes nothing; the home page's button marks the news read.
     let (_, mine) = ben.get_html("/recognition/mine").await;
     assert!(visible_text(&mine).contains("My idea about the retry storm"));
+    let (_, home) = ben.get_html("/").await;
+    assert!(visible_text(&home).contains("A colleague recognised you"));
+    let response = ben.post("/recognition/mine/seen", &[]).await;
+    assert_eq!(location(&response), "/recognition/mine");
     let (_, home) = ben.get_html("/").await;
     assert!(!visible_text(&home).contains("A colleague recognised you"));
     // And on his profile, for anyone.
@@ -683,8 +688,15 @@ async fn held_nominations_wait_for_hr_who_approve_or_decline_with_a_reason(pool:
     );
     let (_, home) = ada.get_html("/").await;
     assert!(
+        visible_text(&home).contains("HR didn't publish"),
+        "reading the list writes nothing"
+    );
+    let response = ada.post("/recognition/given/seen", &[]).await;
+    assert_eq!(location(&response), "/recognition/given");
+    let (_, home) = ada.get_html("/").await;
+    assert!(
         !visible_text(&home).contains("HR didn't publish"),
-        "seen once read"
+        "seen once HR's reasons were opened from home"
     );
 }
 

@@ -4,7 +4,7 @@
 use askama::Template;
 use askama_web::WebTemplate;
 use axum::extract::{Query, State};
-use axum::response::Response;
+use axum::response::{Redirect, Response};
 use chrono::Utc;
 
 use super::{ColleagueView, PER_PAGE, PageQuery, PostView, csv_response, export_error, posts};
@@ -64,7 +64,8 @@ async fn own_list(
     })
 }
 
-/// Recognitions the person received, private ones included. Opening it marks them seen.
+/// Recognitions the person received, private ones included. Reading it writes nothing: the home
+/// page's "Read them" button marks the news seen (see [`mark_received_seen`]).
 pub async fn mine(
     State(state): State<AppState>,
     CurrentUser(person): CurrentUser,
@@ -73,7 +74,6 @@ pub async fn mine(
 ) -> AppResult<MinePage> {
     let path = "/recognition/mine";
     let list = own_list(&state, &person, PersonList::Received, &query, path).await?;
-    store::mark_received_seen(&state.pool, person.id, Utc::now()).await?;
     Ok(MinePage {
         chrome: chrome.at("recognition"),
         posts: list.posts,
@@ -92,7 +92,6 @@ pub async fn given(
 ) -> AppResult<GivenPage> {
     let path = "/recognition/given";
     let list = own_list(&state, &person, PersonList::Given, &query, path).await?;
-    store::mark_decisions_seen(&state.pool, person.id, Utc::now()).await?;
     Ok(GivenPage {
         chrome: chrome.at("recognition"),
         posts: list.posts,
@@ -100,6 +99,26 @@ pub async fn given(
         filter_query: String::new(),
         back: list.back,
     })
+}
+
+/// The home page's "Read them": the recognitions received so far are no longer news, and the
+/// person goes on to read them.
+pub async fn mark_received_seen(
+    State(state): State<AppState>,
+    CurrentUser(person): CurrentUser,
+) -> AppResult<Redirect> {
+    store::mark_received_seen(&state.pool, person.id, Utc::now()).await?;
+    Ok(Redirect::to("/recognition/mine"))
+}
+
+/// The home page's "See why": HR's decisions on the person's nominations are no longer news,
+/// and the person goes on to read them with their reasons.
+pub async fn mark_decisions_seen(
+    State(state): State<AppState>,
+    CurrentUser(person): CurrentUser,
+) -> AppResult<Redirect> {
+    store::mark_decisions_seen(&state.pool, person.id, Utc::now()).await?;
+    Ok(Redirect::to("/recognition/given"))
 }
 
 #[derive(Template, WebTemplate)]

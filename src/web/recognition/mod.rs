@@ -182,6 +182,8 @@ pub(super) fn routes() -> super::routes::Routes {
         .get("/recognition/colleagues", nominate::colleagues)
         .get("/recognition/mine", mine::mine)
         .get("/recognition/given", mine::given)
+        .post("/recognition/mine/seen", mine::mark_received_seen)
+        .post("/recognition/given/seen", mine::mark_decisions_seen)
         .get("/recognition/received.csv", mine::received_csv)
         .get("/recognition/people/{id}", mine::person)
         .get("/recognition/{id}", post::show)
