@@ -145,6 +145,39 @@ pub async fn unseen_received(
     read_listing(db, listing).await
 }
 
+/// What the home page tells a person about recognition, read in one statement.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, sqlx::FromRow)]
+pub struct HomeNews {
+    /// Recognitions published for them that they haven't opened from home yet.
+    pub unseen: i64,
+    /// Their nominations HR declined or removed since they last looked.
+    pub declined: i64,
+    /// Whether they are one of this week's spotlight nominators.
+    pub spotlight: bool,
+}
+
+/// The counts behind the home page's recognition notices (each through its own index), so
+/// a home page with nothing new reads one row instead of running a query per notice.
+#[instrument(skip_all)]
+pub async fn home_news(
+    db: impl PgExecutor<'_>,
+    person: Uuid,
+    week: chrono::NaiveDate,
+) -> DbResult<HomeNews> {
+    Ok(sqlx::query_as(
+        "SELECT (SELECT count(*) FROM recognitions WHERE recipient_id = $1 \
+                 AND status = 'published' AND recipient_seen_at IS NULL) AS unseen, \
+                (SELECT count(*) FROM recognitions WHERE nominator_id = $1 \
+                 AND status IN ('rejected', 'removed') AND nominator_seen_at IS NULL) AS declined, \
+                EXISTS (SELECT 1 FROM spotlight_invitations \
+                        WHERE person_id = $1 AND week_start = $2) AS spotlight",
+    )
+    .bind(person)
+    .bind(week)
+    .fetch_one(db)
+    .await?)
+}
+
 /// The recipient has seen every recognition published for them so far.
 #[instrument(skip_all)]
 pub async fn mark_received_seen(

@@ -56,9 +56,15 @@ pub async fn home_panel(state: &AppState, person: &Person) -> AppResult<HomePane
     let pool = &state.pool;
     // The scheduler draws each week's round (see `startup::spawn_scheduler`); pages only read.
     let week = week_start(Utc::now().date_naive());
-    let (unseen, unseen_total) = store::unseen_received(pool, person.id, HOME_LIMIT).await?;
-    let declined = store::unseen_decisions(pool, person.id).await?;
-    let spotlight = if store::is_spotlight_nominator(pool, person.id, week).await? {
+    // One statement for the counts; the posts themselves only when there is news.
+    let news = store::home_news(pool, person.id, week).await?;
+    let (unseen, unseen_total) = if news.unseen > 0 {
+        store::unseen_received(pool, person.id, HOME_LIMIT).await?
+    } else {
+        (Vec::new(), 0)
+    };
+    let declined = news.declined;
+    let spotlight = if news.spotlight {
         let rows = store::least_recently_recognised(pool, &person.department, person.id, 5).await?;
         Some(suggestions(rows, person))
     } else {
