@@ -391,14 +391,31 @@ pub(crate) async fn set_password_with_link(
 }
 
 /// Sets the invited person's first password and uses up the link; returns their session epoch.
+/// The acceptance goes on the audit record with the address it came from (the person is the
+/// actor), so accounts that HR opened itself show up beside HR's own sign-ins.
 pub async fn accept_invitation(
     pool: &PgPool,
     token: &str,
     person_id: Uuid,
     password: String,
+    ip: Option<std::net::IpAddr>,
     now: DateTime<Utc>,
 ) -> AppResult<i32> {
-    set_password_with_link(pool, token, Purpose::Invitation, person_id, password, now).await
+    let hash = secrets::hash_password(password).await?;
+    let mut tx = pool.begin().await?;
+    consume_link(&mut tx, token, Purpose::Invitation, now).await?;
+    let epoch = db::people::set_password(&mut *tx, person_id, &hash).await?;
+    let actor = Actor { id: person_id, ip };
+    audit::record(
+        &mut tx,
+        actor,
+        Action::InvitationAccepted,
+        Subject::person(person_id),
+        "",
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(epoch)
 }
 
 /// Sets a new password (already checked against the policy); every session of the person ends.

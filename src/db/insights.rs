@@ -55,7 +55,10 @@ impl GroupBy {
 }
 
 /// Figures per group from each person's latest attempt taken before `as_of`, grouped by the
-/// department or office they had when they took it; largest groups first.
+/// department or office they had when they took it; largest groups first. Only results
+/// given after [`GROUP_TENURE_DAYS`](crate::domain::quiz::GROUP_TENURE_DAYS) in both groups
+/// count, in every figure alike (a person's earlier result stands in for a newer one given too
+/// soon): a result counted overall but not in its group could be worked out as the difference.
 #[instrument(skip_all)]
 pub async fn latest_results(
     db: impl PgExecutor<'_>,
@@ -72,7 +75,9 @@ pub async fn latest_results(
              SELECT DISTINCT ON (person_id) person_id, total, emotional_contagion,
                     emotion_comprehension, sympathetic_arousal, conspecific_altruism,
                     department, office
-             FROM quiz_attempts WHERE taken_at < $1 ORDER BY person_id, taken_at DESC
+             FROM quiz_attempts
+             WHERE taken_at < $1 AND settled_in_department AND settled_in_office
+             ORDER BY person_id, taken_at DESC
          )
          SELECT {label} AS label, count(*) AS people, avg(total)::float8 AS mean_total,
                 avg(emotional_contagion) AS ec, avg(emotion_comprehension) AS comp,

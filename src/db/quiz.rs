@@ -97,8 +97,11 @@ pub async fn insert_attempt(
     let inserted: Option<Uuid> = sqlx::query_scalar(
         "INSERT INTO quiz_attempts (id, person_id, instrument_version, answers, total, \
          emotional_contagion, emotion_comprehension, sympathetic_arousal, conspecific_altruism, \
-         submission_key, taken_at, department, office) \
-         SELECT $1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, p.department, p.office \
+         submission_key, taken_at, department, office, settled_in_department, \
+         settled_in_office) \
+         SELECT $1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, p.department, p.office, \
+                p.department_since <= $11 - make_interval(days => $12), \
+                p.office_since <= $11 - make_interval(days => $12) \
          FROM people p WHERE p.id = $2 \
          ON CONFLICT (person_id, submission_key) DO NOTHING RETURNING id",
     )
@@ -113,6 +116,7 @@ pub async fn insert_attempt(
     .bind(means[3])
     .bind(submission_key)
     .bind(taken_at)
+    .bind(crate::domain::quiz::GROUP_TENURE_DAYS as i32)
     .fetch_optional(&mut *conn)
     .await?;
     if let Some(id) = inserted {

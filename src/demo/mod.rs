@@ -194,6 +194,13 @@ pub async fn run(pool: &PgPool, size: Option<i64>) -> anyhow::Result<()> {
             person: person.clone(),
         });
     }
+    let ids: Vec<_> = created.iter().map(|p| p.id).collect();
+    db::scale::settle_in_groups(
+        &mut tx,
+        &ids,
+        chrono::Utc::now() - chrono::Duration::days(730),
+    )
+    .await?;
     quiz::seed(&mut tx, &created, &mut rng).await?;
     resources::seed(&mut tx, &created, &mut rng).await?;
     events::seed(&mut tx, &created, &mut rng).await?;

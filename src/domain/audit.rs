@@ -35,6 +35,7 @@ pub enum Action {
     ResourceRestored,
     EventPublished,
     AuditLogExported,
+    InvitationAccepted,
 }
 
 impl Action {
@@ -75,6 +76,7 @@ impl Action {
             Action::ResourceRestored => "Resource restored",
             Action::EventPublished => "Story night published",
             Action::AuditLogExported => "Audit log exported",
+            Action::InvitationAccepted => "Invitation accepted (first password set)",
         }
     }
 }

@@ -166,6 +166,17 @@ async fn invitation_then_password_then_sign_in_and_sign_out(pool: PgPool) {
     .await
     .unwrap();
     assert_eq!(zone, "America/Vancouver", "the zone he chose on joining");
+    // His joining is on the audit record, with him as the actor and where he joined from,
+    // beside HR's adding him (accounts HR opened itself would show as such).
+    let (actor_is_kofi, has_address): (bool, bool) = sqlx::query_as(
+        "SELECT a.actor = p.id, a.ip IS NOT NULL FROM audit_log a \
+         JOIN people p ON lower(p.email) = 'kofi.mensah@example.com' \
+         WHERE a.action = 'invitation_accepted' AND a.person = p.id",
+    )
+    .fetch_one(&app.pool)
+    .await
+    .unwrap();
+    assert!(actor_is_kofi && has_address);
     let (_, home) = kofi.get_html("/").await;
     assert!(visible_text(&home).contains("Hello, Kofi"));
     assert!(

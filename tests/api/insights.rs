@@ -56,6 +56,15 @@ pub(crate) async fn add_person(
     let id = attune::db::people::insert(pool, &person, None)
         .await
         .unwrap();
+    // Colleagues of long standing: their results count in their groups.
+    sqlx::query(
+        "UPDATE people SET department_since = now() - interval '2 years', \
+         office_since = now() - interval '2 years' WHERE id = $1",
+    )
+    .bind(id)
+    .execute(pool)
+    .await
+    .unwrap();
     if let Some(values) = answers {
         let answers = Answers::parse(&values.map(Some)).unwrap();
         let mut conn = pool.acquire().await.unwrap();
@@ -119,6 +128,13 @@ async fn nothing_is_shown_below_the_threshold_and_deleted_attempts_leave_every_f
 
     // A fifth person takes the quiz: figures are weekly, so nothing changes this week...
     let eve = app.employee("eve@example.com").await;
+    sqlx::query(
+        "UPDATE people SET department_since = now() - interval '1 year', \
+         office_since = now() - interval '1 year' WHERE email = 'eve@example.com'",
+    )
+    .execute(&pool)
+    .await
+    .unwrap();
     let id = take_quiz(&eve, &[2; 16]).await;
     let (_, html) = insights(&hr, &pool, Duration::zero()).await;
     assert!(visible_text(&html).contains("Not enough results yet"));
@@ -162,4 +178,111 @@ async fn moving_someone_to_another_department_does_not_move_their_result(pool: P
         text[text.find("By department").unwrap()..].to_string()
     };
     assert_eq!(table(&before), table(&after));
+}
+
+/// The attack from the privacy issue: HR moves a colleague into a new department beside four
+/// accounts it opened and answered itself, hoping to read the colleague's total off the
+/// group's mean. Results given before four weeks in a group count in no figure (not even the
+/// company-wide one, which minus the groups would give them back); the colleague's earlier
+/// result stands where it was given.
+#[sqlx::test]
+async fn a_group_padded_with_new_accounts_shows_nothing_about_the_one_moved_in(pool: PgPool) {
+    let app = spawn_app(pool.clone()).await;
+    for n in 0..6 {
+        person_with_result(&pool, n, "Sales", 2).await;
+    }
+    for n in 6..12 {
+        person_with_result(&pool, n, "Finance", 2).await;
+    }
+    let hr = app.hr_admin("hr@example.com").await;
+    // The target, of long standing in Sales with an earlier result, is moved into a new
+    // department...
+    let target = add_person(
+        &pool,
+        "target",
+        "Tara Get",
+        "Sales",
+        "London",
+        Some([3; 16]),
+        60,
+    )
+    .await;
+    sqlx::query("UPDATE people SET department = 'Skunkworks' WHERE id = $1")
+        .bind(target)
+        .execute(&pool)
+        .await
+        .unwrap();
+    // ...with four fresh accounts HR answers for, and the target takes the quiz again.
+    for n in 0..4 {
+        let fake = app.employee(&format!("fake{n}@example.com")).await;
+        sqlx::query("UPDATE people SET department = 'Skunkworks' WHERE email = $1")
+            .bind(format!("fake{n}@example.com"))
+            .execute(&pool)
+            .await
+            .unwrap();
+        take_quiz(&fake, &[2; 16]).await;
+    }
+    let answers = Answers::parse(&[4; 16].map(Some)).unwrap();
+    let mut conn = pool.acquire().await.unwrap();
+    attune::db::quiz::insert_attempt(
+        &mut conn,
+        target,
+        uuid::Uuid::new_v4(),
+        &answers,
+        &score(&answers),
+        Utc::now(),
+    )
+    .await
+    .unwrap();
+    drop(conn);
+    sqlx::query("UPDATE quiz_attempts SET taken_at = taken_at - interval '8 days'")
+        .execute(&pool)
+        .await
+        .unwrap();
+    let (_, html) = insights(&hr, &pool, Duration::zero()).await;
+    let text = visible_text(&html);
+    assert!(
+        !text.contains("Skunkworks"),
+        "the padded group is not a group yet: {text}"
+    );
+    // Overall: the twelve colleagues and the target's earlier result, none of the new ones.
+    assert!(text.contains("across 13 people"), "{text}");
+    assert!(
+        text.contains("Sales 7"),
+        "the earlier result stands in Sales: {text}"
+    );
+
+    // Results given after four weeks in the group count in it (the audit log holds the
+    // moves and the new accounts meanwhile).
+    sqlx::query(
+        "UPDATE people SET department_since = now() - interval '40 days', \
+         office_since = least(office_since, now() - interval '40 days') \
+         WHERE department = 'Skunkworks'",
+    )
+    .execute(&pool)
+    .await
+    .unwrap();
+    let skunkworks: Vec<uuid::Uuid> =
+        sqlx::query_scalar("SELECT id FROM people WHERE department = 'Skunkworks'")
+            .fetch_all(&pool)
+            .await
+            .unwrap();
+    assert_eq!(skunkworks.len(), 5);
+    for id in skunkworks {
+        let answers = Answers::parse(&[2; 16].map(Some)).unwrap();
+        let mut conn = pool.acquire().await.unwrap();
+        attune::db::quiz::insert_attempt(
+            &mut conn,
+            id,
+            uuid::Uuid::new_v4(),
+            &answers,
+            &score(&answers),
+            Utc::now() - Duration::days(8),
+        )
+        .await
+        .unwrap();
+    }
+    let (_, html) = insights(&hr, &pool, Duration::zero()).await;
+    let text = visible_text(&html);
+    assert!(text.contains("Skunkworks 5 32.0"), "{text}");
 }

@@ -9,7 +9,7 @@ use chrono::Utc;
 use serde::Deserialize;
 use tower_sessions::Session;
 
-use super::start_session;
+use super::{ClientIp, start_session};
 use crate::app::people as use_case;
 use crate::db;
 use crate::db::tokens::Purpose;
@@ -192,6 +192,7 @@ pub async fn invitation_page(
 
 pub async fn accept_invitation(
     State(state): State<AppState>,
+    ClientIp(ip): ClientIp,
     session: Session,
     chrome: Chrome,
     Path(token): Path<String>,
@@ -223,9 +224,15 @@ pub async fn accept_invitation(
         return Ok(Invalid(page).into_response());
     }
 
-    let epoch =
-        use_case::accept_invitation(&state.pool, &token, person.id, input.password, Utc::now())
-            .await?;
+    let epoch = use_case::accept_invitation(
+        &state.pool,
+        &token,
+        person.id,
+        input.password,
+        ip,
+        Utc::now(),
+    )
+    .await?;
     if let Some(zone) = zone.filter(|zone| *zone != person.time_zone) {
         db::people::set_time_zone(&state.pool, person.id, zone.name()).await?;
     }
