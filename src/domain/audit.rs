@@ -35,6 +35,9 @@ pub enum Action {
     ResourceRestored,
     EventPublished,
     AuditLogExported,
+    PersonalDataExported,
+    PersonErased,
+    RetentionRun,
 }
 
 impl Action {
@@ -75,6 +78,9 @@ impl Action {
             Action::ResourceRestored => "Resource restored",
             Action::EventPublished => "Story night published",
             Action::AuditLogExported => "Audit log exported",
+            Action::PersonalDataExported => "Personal data downloaded",
+            Action::PersonErased => "Account erased",
+            Action::RetentionRun => "Old personal data deleted (retention)",
         }
     }
 }
