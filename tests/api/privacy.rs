@@ -332,6 +332,42 @@ async fn a_role_change_in_a_stale_session_is_not_made_until_hr_confirms(pool: Pg
     assert_eq!(count(&pool, &is_hr).await, 1, "now the role is given");
 }
 
+#[sqlx::test]
+async fn hr_exports_of_personal_data_ask_to_confirm_in_a_stale_session(pool: PgPool) {
+    let app = spawn_app(pool.clone()).await;
+    let roles = Roles {
+        organizer: false,
+        hr_admin: true,
+    };
+    let hr = app
+        .create_person("hr@example.com", "Hana Ruiz", roles)
+        .await;
+    let browser = signed_in_as(&app, "hr@example.com").await;
+    age_sessions(&pool, hr).await;
+    let export = "/admin/recognition/export.csv?from=2026-01-01&to=2026-02-01";
+    let response = browser.get(export).await;
+    assert_eq!(response.status(), StatusCode::SEE_OTHER);
+    assert_eq!(
+        location(&response),
+        "/account/confirm?next=%2Fadmin%2Frecognition%2Fexport.csv%3Ffrom%3D2026-01-01%26to%3D2026-02-01"
+    );
+    let response = browser.post("/admin/audit/export", &[]).await;
+    assert!(location(&response).starts_with("/account/confirm?next="));
+    let exported = "SELECT count(*) FROM audit_log WHERE action = 'audit_log_exported'";
+    assert_eq!(count(&pool, exported).await, 0);
+
+    let confirm = [("password", common::PASSWORD), ("next", export)];
+    let response = browser.post("/account/confirm", &confirm).await;
+    assert_eq!(location(&response), export);
+    let response = browser.get(export).await;
+    assert_eq!(response.status(), StatusCode::OK);
+    assert_eq!(
+        browser.post("/admin/audit/export", &[]).await.status(),
+        StatusCode::OK
+    );
+    assert_eq!(count(&pool, exported).await, 1);
+}
+
 // --- Download my data ---------------------------------------------------------------------
 
 /// The archive's files by name.
@@ -865,4 +901,57 @@ async fn hr_sets_retention_within_bounds_and_the_change_is_on_record(pool: PgPoo
         details.contains("deactivated accounts 365 → 730 days"),
         "{details}"
     );
+}
+
+// --- With the identity provider --------------------------------------------------------------
+
+#[sqlx::test]
+async fn with_the_identity_provider_a_fresh_sign_in_there_confirms_it_is_you(pool: PgPool) {
+    use attune::domain::sso::SsoSettings;
+    let (app, _provider) = common::spawn_app_with_sso(pool.clone()).await;
+    let ana = app
+        .create_person("ana@example.com", "Ana Alvarez", Roles::default())
+        .await;
+    let sso_only = SsoSettings {
+        sso_only: true,
+        ..SsoSettings::default()
+    };
+    attune::db::settings::update_sso(&pool, &sso_only)
+        .await
+        .unwrap();
+    let browser = app.browser();
+    let response = browser.sign_in_with_provider("ana", "/account").await;
+    assert_eq!(location(&response), "/account");
+    age_sessions(&pool, ana).await;
+
+    let response = browser.post("/account/data", &[]).await;
+    assert!(location(&response).starts_with("/account/confirm?next="));
+    let (status, html) = browser
+        .get_html("/account/confirm?next=%2Faccount%2Fdata")
+        .await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(!html.contains(r#"name="password""#), "no password to give");
+    assert!(visible_text(&html).contains(common::oidc::LABEL));
+    let response = browser.sign_in_with_provider("ana", "/account/data").await;
+    assert_eq!(location(&response), "/account/data", "back where Ana was");
+    assert_eq!(
+        browser.post("/account/data", &[]).await.status(),
+        StatusCode::OK
+    );
+
+    // Delete my account: a sign-in there moments ago is the confirmation.
+    let (_, html) = browser.get_html("/account/delete").await;
+    assert!(visible_text(&html).contains("a moment ago"));
+    age_sessions(&pool, ana).await;
+    let (_, html) = browser.get_html("/account/delete").await;
+    assert!(visible_text(&html).contains("sign in again with your company account"));
+    let response = browser.post("/account/delete", &[]).await;
+    assert!(location(&response).starts_with("/account/confirm?next=%2Faccount%2Fdelete"));
+    assert_eq!(count(&pool, "SELECT count(*) FROM people").await, 1);
+    browser
+        .sign_in_with_provider("ana", "/account/delete")
+        .await;
+    let response = browser.post("/account/delete", &[]).await;
+    assert_eq!(location(&response), "/login");
+    assert_eq!(count(&pool, "SELECT count(*) FROM people").await, 0);
 }
