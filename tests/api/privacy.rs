@@ -316,6 +316,17 @@ async fn a_role_change_in_a_stale_session_is_not_made_until_hr_confirms(pool: Pg
     assert!(location(&response).starts_with("/account/confirm?next=%2Fadmin%2Fpeople%2F"));
     let is_hr = format!("SELECT count(*) FROM people WHERE id = '{omar}' AND is_hr_admin");
     assert_eq!(count(&pool, &is_hr).await, 0, "the role was not given");
+    // Nor to someone new.
+    let mut new_hr = form;
+    new_hr[0] = ("display_name", "Nia Hale");
+    new_hr[1] = ("email", "nia@example.com");
+    let response = browser.post("/admin/people", &new_hr).await;
+    assert_eq!(
+        location(&response),
+        "/account/confirm?next=%2Fadmin%2Fpeople%2Fnew"
+    );
+    let added = "SELECT count(*) FROM people WHERE email = 'nia@example.com'";
+    assert_eq!(count(&pool, added).await, 0);
 
     // Editing details alone is not sensitive.
     let mut renamed = form;

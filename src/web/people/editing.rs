@@ -92,10 +92,15 @@ impl PersonInput {
 pub async fn create(
     State(state): State<AppState>,
     HrActor(viewer, actor): HrActor,
+    Freshness { recent }: Freshness,
     chrome: Chrome,
     Form(input): Form<PersonInput>,
 ) -> AppResult<Response> {
     let (form, roles) = input.split();
+    // Giving someone a role is sensitive, from their first day too.
+    if roles != Roles::default() && !recent {
+        return Ok(confirm_first("/admin/people/new"));
+    }
     let added = match NewPerson::parse(&form, roles) {
         Ok(person) => {
             match use_case::add(&state.pool, &state.config, actor, &person, Utc::now()).await {
