@@ -943,7 +943,17 @@ async fn with_the_identity_provider_a_fresh_sign_in_there_confirms_it_is_you(poo
     assert_eq!(status, StatusCode::OK);
     assert!(!html.contains(r#"name="password""#), "no password to give");
     assert!(visible_text(&html).contains(common::oidc::LABEL));
-    let response = browser.sign_in_with_provider("ana", "/account/data").await;
+    // Signed in already, so the provider is asked to have Ana sign in again.
+    let start = browser
+        .post("/auth/oidc/start", &[("next", "/account/data")])
+        .await;
+    assert!(
+        location(&start).contains("prompt=login"),
+        "{}",
+        location(&start)
+    );
+    let callback = browser.follow_to_callback(location(&start), "ana").await;
+    let response = browser.client.get(callback).send().await.unwrap();
     assert_eq!(location(&response), "/account/data", "back where Ana was");
     assert_eq!(
         browser.post("/account/data", &[]).await.status(),
