@@ -1110,3 +1110,56 @@ async fn a_person_reads_what_download_holds_and_deletes_their_account_on_a_phone
     assert_eq!(left, 0);
     browser.close().await;
 }
+
+/// HR's side of "Your data" on a phone: the privacy and retention settings, and erasing a
+/// leaver's account from their page (the box must be ticked); axe on each page.
+#[sqlx::test]
+async fn hr_sets_retention_and_erases_a_leaver_on_a_phone(pool: PgPool) {
+    let app = common::spawn_app(pool.clone()).await;
+    let roles = Roles {
+        organizer: false,
+        hr_admin: true,
+    };
+    app.create_person("hana@example.com", "Hana Ruiz", roles)
+        .await;
+    let leaver = app
+        .create_person("leo@example.com", "Leo Marchetti", Roles::default())
+        .await;
+    let browser = Browser::start(&app.address).await;
+    sign_in(&browser, "hana@example.com", common::PASSWORD).await;
+
+    browser.goto("/admin/privacy").await;
+    browser.assert_text("Privacy and retention").await;
+    assert_accessible(&browser, "privacy and retention settings").await;
+    assert_fits_phone(&browser, "admin-privacy").await;
+    browser.fill("Notifications (days)", "2").await;
+    browser.click_button("Save privacy settings").await;
+    browser
+        .assert_text("Notifications: enter a number of days from 7 to 1825.")
+        .await;
+    assert_accessible(&browser, "privacy settings with a problem").await;
+
+    browser.goto(&format!("/admin/people/{leaver}")).await;
+    browser.click_link("Erase Leo's account").await;
+    browser.assert_text("What will happen").await;
+    assert_accessible(&browser, "erase a leaver's account").await;
+    assert_fits_phone(&browser, "admin-erase").await;
+    browser.click_button("Erase this account").await;
+    browser.assert_text("Tick the box").await;
+    browser
+        .check(
+            "I understand that Leo's data will be erased and this can't be undone",
+            true,
+        )
+        .await;
+    browser.click_button("Erase this account").await;
+    assert_eq!(browser.path().await, "/admin/people");
+    browser.assert_text("The account has been erased").await;
+    let left: i64 = sqlx::query_scalar("SELECT count(*) FROM people WHERE id = $1")
+        .bind(leaver)
+        .fetch_one(&pool)
+        .await
+        .unwrap();
+    assert_eq!(left, 0);
+    browser.close().await;
+}
