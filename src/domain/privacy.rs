@@ -193,9 +193,21 @@ pub struct RetentionRun {
 impl RetentionRun {
     /// In words, for the audit record.
     pub fn in_words(&self) -> String {
+        use crate::domain::wording::count;
         format!(
-            "deleted {} sign-in attempts, {} notifications, {} sent or failed emails; erased {} deactivated accounts",
-            self.sign_in_attempts, self.notifications, self.sent_mail, self.erased_accounts
+            "deleted {}, {}, {}; erased {}",
+            count(self.sign_in_attempts, "sign-in attempt", "sign-in attempts"),
+            count(self.notifications, "notification", "notifications"),
+            count(
+                self.sent_mail,
+                "sent or failed email",
+                "sent or failed emails"
+            ),
+            count(
+                self.erased_accounts,
+                "deactivated account",
+                "deactivated accounts"
+            ),
         )
     }
 }
@@ -250,6 +262,20 @@ mod tests {
         let ok = PrivacySettings::parse(&form("remove", "7", "1825", "365", "3650")).unwrap();
         assert_eq!(ok.given_recognitions, GivenRecognitions::Remove);
         assert_eq!(ok.retention.deactivated_days, 3650);
+    }
+
+    #[test]
+    fn a_retention_run_reads_plainly() {
+        let run = RetentionRun {
+            sign_in_attempts: 1,
+            notifications: 12,
+            sent_mail: 0,
+            erased_accounts: 2,
+        };
+        assert_eq!(
+            run.in_words(),
+            "deleted 1 sign-in attempt, 12 notifications, 0 sent or failed emails; erased 2 deactivated accounts"
+        );
     }
 
     proptest! {

@@ -844,7 +844,7 @@ async fn retention_deletes_what_is_older_than_the_settings_once_across_replicas(
     .await
     .unwrap();
     assert!(
-        details.contains("erased 1 deactivated accounts"),
+        details.contains("erased 1 deactivated account"),
         "{details}"
     );
     assert_eq!(
