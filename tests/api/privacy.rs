@@ -738,6 +738,11 @@ async fn hr_erases_a_leaver_and_the_record_does_not_name_them(pool: PgPool) {
     assert_eq!(erased.1, "at HR's request");
     assert_ne!(erased.0, w.ada);
     assert_eq!(hr.get(&path).await.status(), StatusCode::NOT_FOUND, "gone");
+    // Erasure opened the audit log for its own transaction only: it is append-only again.
+    let refused = sqlx::query("UPDATE audit_log SET details = 'rewritten'")
+        .execute(&pool)
+        .await;
+    assert!(refused.is_err(), "the audit log still refuses changes");
 }
 
 #[sqlx::test]
