@@ -297,10 +297,22 @@ impl Sso {
 
     /// Where to send the person to sign in, and what to remember until they come back.
     pub async fn begin(&self, next: String, now: i64) -> Result<(Url, Flow), SsoError> {
+        self.begin_with(next, now, false).await
+    }
+
+    /// Like [`Sso::begin`]; with `reauthenticate`, asks the provider to have the person sign in
+    /// again even if it remembers them (`prompt=login`), to confirm it's them before a
+    /// sensitive action.
+    pub async fn begin_with(
+        &self,
+        next: String,
+        now: i64,
+        reauthenticate: bool,
+    ) -> Result<(Url, Flow), SsoError> {
         let metadata = self.metadata().await.ok_or(SsoError::Unavailable)?;
         let (challenge, verifier) = PkceCodeChallenge::new_random_sha256();
-        let (url, state, nonce) = self
-            .client(&metadata)
+        let client = self.client(&metadata);
+        let mut request = client
             .authorize_url(
                 CoreAuthenticationFlow::AuthorizationCode,
                 CsrfToken::new_random,
@@ -308,8 +320,11 @@ impl Sso {
             )
             .add_scope(Scope::new("email".into()))
             .add_scope(Scope::new("profile".into()))
-            .set_pkce_challenge(challenge)
-            .url();
+            .set_pkce_challenge(challenge);
+        if reauthenticate {
+            request = request.add_prompt(CoreAuthPrompt::Login);
+        }
+        let (url, state, nonce) = request.url();
         let flow = Flow {
             state: state.secret().clone(),
             nonce: nonce.secret().clone(),

@@ -134,7 +134,8 @@ pub async fn serve(database_url: &str, server: ServerConfig) -> anyhow::Result<(
     Ok(())
 }
 
-/// Deletes expired sessions, tokens and old sign-in attempts now and then. Safe to run on
+/// Deletes expired sessions, tokens and password reset requests now and then (sign-in
+/// attempts, notifications and sent mail go by HR's retention settings: see the scheduler). Safe to run on
 /// every replica at once: each step is an idempotent delete.
 fn spawn_housekeeping(pool: PgPool) {
     let store = db::sessions::PgSessionStore::new(pool.clone());
@@ -149,21 +150,9 @@ fn spawn_housekeeping(pool: PgPool) {
             if let Err(err) = db::tokens::delete_stale(&pool, now).await {
                 tracing::warn!(error = %err, "token cleanup failed");
             }
-            if let Err(err) = db::sign_in::delete_old(&pool, now).await {
-                tracing::warn!(error = %err, "sign-in attempt cleanup failed");
-            }
             let day_ago = now - chrono::Duration::days(1);
             if let Err(err) = db::mail::delete_old_reset_requests(&pool, day_ago).await {
                 tracing::warn!(error = %err, "password reset request cleanup failed");
-            }
-            // Sent and failed mail is kept 30 days (for HR's outbox), read notifications 180.
-            let month_ago = now - chrono::Duration::days(30);
-            if let Err(err) = db::mail::delete_old_messages(&pool, month_ago).await {
-                tracing::warn!(error = %err, "outbox cleanup failed");
-            }
-            let half_year_ago = now - chrono::Duration::days(180);
-            if let Err(err) = db::notifications::delete_old_read(&pool, half_year_ago).await {
-                tracing::warn!(error = %err, "notification cleanup failed");
             }
         }
     });
@@ -194,6 +183,11 @@ fn spawn_scheduler(pool: PgPool, config: Arc<AppConfig>) {
             }
             if let Err(err) = crate::app::digest::send_weekly_digest(&pool, &config, now).await {
                 tracing::warn!(error = %err, "the weekly digest failed");
+            }
+            // Retention: old sign-ins, notifications, sent mail and long-deactivated accounts,
+            // by HR's settings (claimed once per day in the database).
+            if let Err(err) = crate::app::privacy::run_retention(&pool, &config, now).await {
+                tracing::warn!(error = %err, "the retention run failed");
             }
         }
     });

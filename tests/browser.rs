@@ -1065,3 +1065,101 @@ async fn signing_in_with_the_identity_provider_returns_to_the_page_first_asked_f
     browser.assert_text("You've signed out").await;
     browser.close().await;
 }
+
+/// "Your data" on a phone: the Download my data page says what the archive holds, and Delete
+/// my account says what will happen, asks for the password and signs the person out; both
+/// pages pass axe and fit a 360 px screen.
+#[sqlx::test]
+async fn a_person_reads_what_download_holds_and_deletes_their_account_on_a_phone(pool: PgPool) {
+    let app = common::spawn_app(pool.clone()).await;
+    app.create_person("ines@example.com", "Inès Moreau", Roles::default())
+        .await;
+    let browser = Browser::start(&app.address).await;
+    sign_in(&browser, "ines@example.com", common::PASSWORD).await;
+
+    browser.goto("/account").await;
+    browser.click_link("Download my data").await;
+    assert_eq!(browser.path().await, "/account/data");
+    browser.assert_text("What's inside").await;
+    browser.assert_text("Quiz attempts").await;
+    assert_accessible(&browser, "download my data").await;
+    assert_fits_phone(&browser, "account-data").await;
+
+    browser.goto("/account").await;
+    browser.click_link("Delete my account").await;
+    assert_eq!(browser.path().await, "/account/delete");
+    browser.assert_text("What will happen").await;
+    assert_accessible(&browser, "delete my account").await;
+    assert_fits_phone(&browser, "account-delete").await;
+
+    browser
+        .fill("Your password", "not the right one at all")
+        .await;
+    browser.click_button("Delete my account").await;
+    browser.assert_text("That isn't your password").await;
+    assert_accessible(&browser, "delete my account with a wrong password").await;
+
+    browser.fill("Your password", common::PASSWORD).await;
+    browser.click_button("Delete my account").await;
+    assert_eq!(browser.path().await, "/login");
+    browser.assert_text("Your account has been deleted").await;
+    let left: i64 = sqlx::query_scalar("SELECT count(*) FROM people")
+        .fetch_one(&pool)
+        .await
+        .unwrap();
+    assert_eq!(left, 0);
+    browser.close().await;
+}
+
+/// HR's side of "Your data" on a phone: the privacy and retention settings, and erasing a
+/// leaver's account from their page (the box must be ticked); axe on each page.
+#[sqlx::test]
+async fn hr_sets_retention_and_erases_a_leaver_on_a_phone(pool: PgPool) {
+    let app = common::spawn_app(pool.clone()).await;
+    let roles = Roles {
+        organizer: false,
+        hr_admin: true,
+    };
+    app.create_person("hana@example.com", "Hana Ruiz", roles)
+        .await;
+    let leaver = app
+        .create_person("leo@example.com", "Leo Marchetti", Roles::default())
+        .await;
+    let browser = Browser::start(&app.address).await;
+    sign_in(&browser, "hana@example.com", common::PASSWORD).await;
+
+    browser.goto("/admin/privacy").await;
+    browser.assert_text("Privacy and retention").await;
+    assert_accessible(&browser, "privacy and retention settings").await;
+    assert_fits_phone(&browser, "admin-privacy").await;
+    browser.fill("Notifications (days)", "2").await;
+    browser.click_button("Save privacy settings").await;
+    browser
+        .assert_text("Notifications: enter a number of days from 7 to 1825.")
+        .await;
+    assert_accessible(&browser, "privacy settings with a problem").await;
+
+    browser.goto(&format!("/admin/people/{leaver}")).await;
+    browser.click_link("Erase Leo's account").await;
+    browser.assert_text("What will happen").await;
+    assert_accessible(&browser, "erase a leaver's account").await;
+    assert_fits_phone(&browser, "admin-erase").await;
+    browser.click_button("Erase this account").await;
+    browser.assert_text("Tick the box").await;
+    browser
+        .check(
+            "I understand that Leo's data will be erased and this can't be undone",
+            true,
+        )
+        .await;
+    browser.click_button("Erase this account").await;
+    assert_eq!(browser.path().await, "/admin/people");
+    browser.assert_text("The account has been erased").await;
+    let left: i64 = sqlx::query_scalar("SELECT count(*) FROM people WHERE id = $1")
+        .bind(leaver)
+        .fetch_one(&pool)
+        .await
+        .unwrap();
+    assert_eq!(left, 0);
+    browser.close().await;
+}

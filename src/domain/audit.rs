@@ -36,6 +36,9 @@ pub enum Action {
     EventPublished,
     AuditLogExported,
     InvitationAccepted,
+    PersonalDataExported,
+    PersonErased,
+    RetentionRun,
 }
 
 impl Action {
@@ -77,6 +80,9 @@ impl Action {
             Action::EventPublished => "Story night published",
             Action::AuditLogExported => "Audit log exported",
             Action::InvitationAccepted => "Invitation accepted (first password set)",
+            Action::PersonalDataExported => "Personal data downloaded",
+            Action::PersonErased => "Account erased",
+            Action::RetentionRun => "Old personal data deleted (retention)",
         }
     }
 }

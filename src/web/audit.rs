@@ -240,6 +240,7 @@ pub async fn audit_page(
 pub async fn export(
     State(state): State<AppState>,
     HrActor(_, actor): HrActor,
+    _: crate::web::privacy::RecentAuth,
     axum::Form(query): axum::Form<AuditQuery>,
 ) -> AppResult<Response> {
     let (filter, _) = filter_from(&query);

@@ -176,6 +176,19 @@ fn matrix() -> Vec<(Method, &'static str, [Expect; 4])> {
         (Method::POST, "/events/{id}/cancel", [SignIn, FORBIDDEN, SEE_OTHER, Status(409)]),
         (Method::GET, "/healthz", [OK; 4]),
         (Method::GET, "/readyz", [OK; 4]),
+        // Your data (tests/api/privacy.rs). Everyone here signed in moments ago, so nothing
+        // asks them to confirm first. An empty password is refused; the download is a zip.
+        (Method::GET, "/account/confirm", [SignIn, OK, OK, OK]),
+        (Method::POST, "/account/confirm", [SignIn, INVALID, INVALID, INVALID]),
+        (Method::GET, "/account/data", [SignIn, OK, OK, OK]),
+        (Method::POST, "/account/data", [SignIn, OK, OK, OK]),
+        (Method::GET, "/account/delete", [SignIn, OK, OK, OK]),
+        (Method::POST, "/account/delete", [SignIn, INVALID, INVALID, INVALID]),
+        // {id} is the target; an empty form hasn't ticked "I understand".
+        (Method::GET, "/admin/people/{id}/erase", [SignIn, FORBIDDEN, FORBIDDEN, OK]),
+        (Method::POST, "/admin/people/{id}/erase", [SignIn, FORBIDDEN, FORBIDDEN, INVALID]),
+        (Method::GET, "/admin/privacy", [SignIn, FORBIDDEN, FORBIDDEN, OK]),
+        (Method::POST, "/admin/privacy", [SignIn, FORBIDDEN, FORBIDDEN, INVALID]),
     ]
 }
 

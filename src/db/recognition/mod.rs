@@ -83,8 +83,11 @@ impl From<RecognitionRow> for Recognition {
 
 /// Columns of a recognition as the pages show it. `$1` is the viewer (for "appreciated").
 /// Behaviours and appreciation counts are per-row subqueries over indexed tables, run only
-/// for the rows of one page.
-pub(super) const SELECT: &str = "SELECT r.id, r.nominator_id, n.display_name AS nominator_name, \
+/// for the rows of one page. A recognition whose nominator's account was erased (and kept, per
+/// HR's setting) has no nominator: it reads "A former colleague", with the nil id.
+pub(super) const SELECT: &str = "SELECT r.id, \
+    coalesce(r.nominator_id, '00000000-0000-0000-0000-000000000000') AS nominator_id, \
+    coalesce(n.display_name, 'A former colleague') AS nominator_name, \
     r.nominator_department, r.nominator_office, r.recipient_id, \
     p.display_name AS recipient_name, r.recipient_department, r.recipient_office, \
     ARRAY(SELECT b.label FROM recognition_behaviour_links l \
@@ -95,7 +98,7 @@ pub(super) const SELECT: &str = "SELECT r.id, r.nominator_id, n.display_name AS 
     (SELECT count(*) FROM recognition_appreciations a WHERE a.recognition_id = r.id) AS appreciations, \
     EXISTS (SELECT 1 FROM recognition_appreciations a \
             WHERE a.recognition_id = r.id AND a.person_id = $1) AS appreciated \
-    FROM recognitions r JOIN people n ON n.id = r.nominator_id JOIN people p ON p.id = r.recipient_id";
+    FROM recognitions r LEFT JOIN people n ON n.id = r.nominator_id JOIN people p ON p.id = r.recipient_id";
 
 /// What puts a recognition on the wall (matches the partial wall indexes).
 pub(super) const ON_WALL: &str = "r.status = 'published' AND r.visibility = 'wall' \

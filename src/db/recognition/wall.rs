@@ -51,8 +51,8 @@ pub async fn wall(
          ORDER BY r.created_at {order}, r.id {order} LIMIT $7"
     );
     let select = SELECT.replacen(
-        "FROM recognitions r JOIN",
-        &format!("FROM ({page}) r JOIN"),
+        "FROM recognitions r LEFT JOIN",
+        &format!("FROM ({page}) r LEFT JOIN"),
         1,
     );
     let rows: Vec<RecognitionRow> = sqlx::query_as(&format!(

@@ -36,7 +36,23 @@ struct AuthRecord {
     /// When the session's idle expiry was last pushed back (seconds since the epoch).
     #[serde(default)]
     refreshed_at: i64,
+    /// When the person last confirmed it was them (password or identity provider) without
+    /// starting a new session, for sensitive actions (seconds since the epoch; 0: never).
+    #[serde(default)]
+    confirmed_at: i64,
 }
+
+impl AuthRecord {
+    /// When the person last proved it was them: signing in or confirming since.
+    fn authenticated_at(&self) -> i64 {
+        self.signed_in_at.max(self.confirmed_at)
+    }
+}
+
+/// When the signed-in person last authenticated (seconds since the epoch), for the guard on
+/// sensitive actions (`web::privacy::RecentAuth`).
+#[derive(Debug, Clone, Copy)]
+pub struct Authenticated(pub i64);
 
 /// How often a signed-in person's session is written to keep it alive: a page view writes
 /// nothing unless the last refresh is older than this, so the idle timeout is honoured to
@@ -51,10 +67,13 @@ pub async fn resolve_viewer(
     mut request: Request,
     next: Next,
 ) -> Response {
-    let (viewer, flashes) = match load_viewer(&state, &session).await {
+    let (viewer, flashes, authenticated) = match load_viewer(&state, &session).await {
         Ok(loaded) => loaded,
         Err(err) => return err.into_response(),
     };
+    if let Some(at) = authenticated {
+        request.extensions_mut().insert(Authenticated(at));
+    }
     request.extensions_mut().insert(viewer.clone());
     request.extensions_mut().insert(flashes);
     let mut response = next.run(request).await;
@@ -62,7 +81,10 @@ pub async fn resolve_viewer(
     response
 }
 
-async fn load_viewer(state: &AppState, session: &Session) -> AppResult<(Viewer, PendingFlashes)> {
+async fn load_viewer(
+    state: &AppState,
+    session: &Session,
+) -> AppResult<(Viewer, PendingFlashes, Option<i64>)> {
     // The session, its person and their unread count in one query (none without a cookie).
     let Some(id) = session.id() else {
         return Ok(Default::default());
@@ -81,7 +103,7 @@ async fn load_viewer(state: &AppState, session: &Session) -> AppResult<(Viewer, 
         .get(AUTH_KEY)
         .and_then(|value| serde_json::from_value::<AuthRecord>(value.clone()).ok())
     else {
-        return Ok((Viewer::default(), flashes));
+        return Ok((Viewer::default(), flashes, None));
     };
     let age = Utc::now().timestamp() - record.signed_in_at;
     match view.person {
@@ -92,6 +114,7 @@ async fn load_viewer(state: &AppState, session: &Session) -> AppResult<(Viewer, 
                 && age < state.config.session_absolute.num_seconds() =>
         {
             let now = Utc::now().timestamp();
+            let authenticated = record.authenticated_at();
             if now - record.refreshed_at >= REFRESH_EVERY_SECONDS {
                 let refreshed = AuthRecord {
                     refreshed_at: now,
@@ -99,7 +122,11 @@ async fn load_viewer(state: &AppState, session: &Session) -> AppResult<(Viewer, 
                 };
                 session.insert(AUTH_KEY, refreshed).await?;
             }
-            Ok((Viewer(Some(Arc::new(person)), unread), flashes))
+            Ok((
+                Viewer(Some(Arc::new(person)), unread),
+                flashes,
+                Some(authenticated),
+            ))
         }
         _ => {
             session.flush().await?;
@@ -119,9 +146,23 @@ pub async fn start_session(session: &Session, person_id: Uuid, epoch: i32) -> Ap
                 epoch,
                 signed_in_at: Utc::now().timestamp(),
                 refreshed_at: Utc::now().timestamp(),
+                confirmed_at: 0,
             },
         )
         .await?;
+    Ok(())
+}
+
+/// Records that the signed-in person just confirmed it is them (their password again), for
+/// sensitive actions in the next minutes. The session keeps its id and its age.
+pub async fn confirm_session(session: &Session) -> AppResult<()> {
+    if let Some(record) = session.get::<AuthRecord>(AUTH_KEY).await? {
+        let confirmed = AuthRecord {
+            confirmed_at: Utc::now().timestamp(),
+            ..record
+        };
+        session.insert(AUTH_KEY, confirmed).await?;
+    }
     Ok(())
 }
 

@@ -18,6 +18,7 @@ use crate::error::{AppError, AppResult};
 use crate::sso::{Flow, SsoError};
 use crate::web::AppState;
 use crate::web::chrome::Chrome;
+use crate::web::guards::CurrentUserOpt;
 
 /// The sign-in under way, in the server-side session.
 const FLOW_KEY: &str = "sso_flow";
@@ -69,13 +70,19 @@ pub struct StartForm {
 /// The sign-in button: remembers the flow in the session and sends the person to the provider.
 pub async fn start(
     State(state): State<AppState>,
+    CurrentUserOpt(viewer): CurrentUserOpt,
     session: Session,
     chrome: Chrome,
     Form(form): Form<StartForm>,
 ) -> AppResult<Response> {
     let sso = state.sso.as_ref().ok_or(AppError::NotFound)?;
     let next = safe_next(&form.next).to_string();
-    match sso.begin(next, Utc::now().timestamp()).await {
+    // Someone already signed in is confirming it's them: the provider asks them again.
+    let reauthenticate = viewer.is_some();
+    match sso
+        .begin_with(next, Utc::now().timestamp(), reauthenticate)
+        .await
+    {
         Ok((url, flow)) => {
             session.insert(FLOW_KEY, flow).await?;
             Ok(Redirect::to(url.as_str()).into_response())

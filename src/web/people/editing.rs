@@ -1,6 +1,7 @@
 //! Adding one person, their page, editing details and roles, deactivating and reactivating,
 //! and a new invitation link for someone who hasn't joined yet.
 
+use crate::web::privacy::{Freshness, confirm_first};
 use askama::Template;
 use askama_web::WebTemplate;
 use axum::Form;
@@ -91,10 +92,15 @@ impl PersonInput {
 pub async fn create(
     State(state): State<AppState>,
     HrActor(viewer, actor): HrActor,
+    Freshness { recent }: Freshness,
     chrome: Chrome,
     Form(input): Form<PersonInput>,
 ) -> AppResult<Response> {
     let (form, roles) = input.split();
+    // Giving someone a role is sensitive, from their first day too.
+    if roles != Roles::default() && !recent {
+        return Ok(confirm_first("/admin/people/new"));
+    }
     let added = match NewPerson::parse(&form, roles) {
         Ok(person) => {
             match use_case::add(&state.pool, &state.config, actor, &person, Utc::now()).await {
@@ -213,6 +219,7 @@ pub async fn show(
 pub async fn update(
     State(state): State<AppState>,
     HrActor(viewer, actor): HrActor,
+    Freshness { recent }: Freshness,
     session: Session,
     chrome: Chrome,
     PathId(id): PathId,
@@ -220,6 +227,10 @@ pub async fn update(
 ) -> AppResult<Response> {
     let person = use_case::find(&state.pool, id).await?;
     let (form, roles) = input.split();
+    // Changing roles is sensitive: it needs a recent sign-in or the password again.
+    if roles != person.roles && !recent {
+        return Ok(confirm_first(&format!("/admin/people/{}", person.id)));
+    }
     let parsed = NewPerson::parse(&form, roles);
     let mut errors = parsed.clone().err().unwrap_or_default();
     if let Err(message) = rules::may_set_roles(&viewer, &person, roles) {

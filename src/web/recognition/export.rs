@@ -48,6 +48,7 @@ pub async fn export_page(
 pub async fn export_csv(
     State(state): State<AppState>,
     HrAdmin(viewer): HrAdmin,
+    _: crate::web::privacy::RecentAuth,
     chrome: Chrome,
     Query(query): Query<RangeQuery>,
 ) -> AppResult<Response> {
