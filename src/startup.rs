@@ -195,6 +195,10 @@ fn spawn_scheduler(pool: PgPool, config: Arc<AppConfig>) {
             if let Err(err) = crate::app::digest::send_weekly_digest(&pool, &config, now).await {
                 tracing::warn!(error = %err, "the weekly digest failed");
             }
+            // The kindness challenge's nudges (claimed per month and moment in the database).
+            if let Err(err) = crate::app::practice::send_nudges(&pool, &config, now).await {
+                tracing::warn!(error = %err, "the kindness challenge nudges failed");
+            }
         }
     });
 }

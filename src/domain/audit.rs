@@ -35,6 +35,10 @@ pub enum Action {
     ResourceRestored,
     EventPublished,
     AuditLogExported,
+    ExercisePublished,
+    RoleStoryPublished,
+    RoleStoryDeclined,
+    ChallengeScheduled,
 }
 
 impl Action {
@@ -75,6 +79,10 @@ impl Action {
             Action::ResourceRestored => "Resource restored",
             Action::EventPublished => "Story night published",
             Action::AuditLogExported => "Audit log exported",
+            Action::ExercisePublished => "Perspective exercise published",
+            Action::RoleStoryPublished => "Role story published as an exercise",
+            Action::RoleStoryDeclined => "Role story declined",
+            Action::ChallengeScheduled => "Kindness challenge scheduled",
         }
     }
 }
