@@ -518,10 +518,87 @@ async fn hr_schedules_challenges_people_accept_them_and_participation_stays_anon
     let (_, admin) = hr.get_html("/admin/practice").await;
     let text = visible_text(&admin);
     assert!(text.contains("Fewer than 5"), "{text}");
+    assert!(!text.contains("No department: 1"), "{text}");
+    assert!(!admin.contains(">1</td>"), "no count of one person");
     for n in 1..=5 {
         let person = app.employee(&format!("p{n}@example.com")).await;
         person.post("/practice/challenge/accept", &[]).await;
     }
     let (_, admin) = hr.get_html("/admin/practice").await;
     assert!(visible_text(&admin).contains(" 6 "), "six people took part");
+}
+
+#[sqlx::test]
+async fn nudges_reach_people_who_accepted_once_however_many_instances_run(pool: PgPool) {
+    use attune::domain::mail::MailKind;
+    use chrono::{Datelike, Duration, Months, TimeZone, Utc};
+    let app = spawn_app(pool).await;
+    let eve = app.employee("eve@example.com").await;
+    let ada = app.employee("ada@example.com").await;
+    let _ben = app.employee("ben@example.com").await;
+    let today = Utc::now().date_naive();
+    attune::app::practice::use_starter_calendar(&app.pool, None, today)
+        .await
+        .unwrap();
+    // Ada turns the nudges off; Ben never accepts.
+    let kinds: Vec<(&str, &str)> = MailKind::optional()
+        .filter(|kind| *kind != MailKind::PracticeNudge)
+        .map(|kind| ("kind", kind.as_str()))
+        .collect();
+    ada.post("/account/notifications", &kinds).await;
+    for person in [&eve, &ada] {
+        assert_eq!(
+            person
+                .post("/practice/challenge/accept", &[])
+                .await
+                .status(),
+            StatusCode::SEE_OTHER
+        );
+    }
+    sqlx::query("DELETE FROM outbox")
+        .execute(&app.pool)
+        .await
+        .unwrap();
+
+    let config = common::config_for(&app.address, None, None);
+    let month = today.with_day(1).unwrap();
+    let middle = Utc.from_utc_datetime(&(month + Duration::days(14)).and_hms_opt(9, 0, 0).unwrap());
+    let (a, b) = tokio::join!(
+        attune::app::practice::send_nudges(&app.pool, &config, middle),
+        attune::app::practice::send_nudges(&app.pool, &config, middle),
+    );
+    assert_eq!(a.unwrap() + b.unwrap(), 1, "one nudge, to Eve");
+    let again = attune::app::practice::send_nudges(&app.pool, &config, middle)
+        .await
+        .unwrap();
+    assert_eq!(again, 0, "sent once");
+    let sent: Vec<(String, String)> =
+        sqlx::query_as("SELECT to_address, text_body FROM outbox WHERE kind = 'practice_nudge'")
+            .fetch_all(&app.pool)
+            .await
+            .unwrap();
+    assert_eq!(sent.len(), 1);
+    assert_eq!(sent[0].0, "eve@example.com");
+    assert!(
+        sent[0]
+            .1
+            .contains("Ask three colleagues how they're really doing"),
+        "{}",
+        sent[0].1
+    );
+
+    // On the 1st, last month's participants hear about the new challenge.
+    let next = Utc.from_utc_datetime(&(month + Months::new(1)).and_hms_opt(9, 0, 0).unwrap());
+    let started = attune::app::practice::send_nudges(&app.pool, &config, next)
+        .await
+        .unwrap();
+    assert_eq!(started, 1, "Eve again; Ada turned them off");
+    // Nothing on an ordinary day.
+    let quiet = Utc.from_utc_datetime(&(month + Duration::days(9)).and_hms_opt(9, 0, 0).unwrap());
+    assert_eq!(
+        attune::app::practice::send_nudges(&app.pool, &config, quiet)
+            .await
+            .unwrap(),
+        0
+    );
 }
