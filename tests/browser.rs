@@ -1082,8 +1082,8 @@ async fn practice_on_a_phone_an_exercise_a_reflection_a_challenge_and_a_journal_
         title: "A day at the front desk".into(),
         format: "film".into(),
         media_url: "https://intranet.example.org/films/front-desk".into(),
-        text_alternative: "A receptionist greets forty visitors before nine.\n\nNobody asks how she is."
-            .into(),
+        text_alternative:
+            "A receptionist greets forty visitors before nine.\n\nNobody asks how she is.".into(),
         minutes: "12".into(),
         aspects: vec!["emotion-comprehension".into()],
         prompt1: "What did she carry that nobody saw?".into(),
@@ -1107,7 +1107,9 @@ async fn practice_on_a_phone_an_exercise_a_reflection_a_challenge_and_a_journal_
         .unwrap();
     browser.click_link("Practice").await;
     assert_eq!(browser.path().await, "/practice");
-    browser.assert_text("Ask three colleagues how they're really doing").await;
+    browser
+        .assert_text("Ask three colleagues how they're really doing")
+        .await;
     assert_accessible(&browser, "the practice page").await;
     assert_fits_phone(&browser, "practice").await;
     browser
@@ -1127,7 +1129,9 @@ async fn practice_on_a_phone_an_exercise_a_reflection_a_challenge_and_a_journal_
     browser.click("Save my reflections").await;
     browser.assert_text("Your reflections are saved").await;
     assert_eq!(
-        browser.value_of("1. What did she carry that nobody saw?").await,
+        browser
+            .value_of("1. What did she carry that nobody saw?")
+            .await,
         "Forty people's moods before nine, and nobody asking about hers."
     );
     assert_accessible(&browser, "an exercise with a reflection").await;
@@ -1139,14 +1143,22 @@ async fn practice_on_a_phone_an_exercise_a_reflection_a_challenge_and_a_journal_
 
     browser.goto("/practice").await;
     browser.click("Accept this month's challenge").await;
-    browser.assert_text("You've accepted this month's challenge").await;
+    browser
+        .assert_text("You've accepted this month's challenge")
+        .await;
     browser.click_link("Log what happened").await;
     assert_eq!(browser.path().await, "/practice/journal");
     browser
-        .fill("What happened", "Asked Sam how the move was really going, and listened.")
+        .fill(
+            "What happened",
+            "Asked Sam how the move was really going, and listened.",
+        )
         .await;
     browser
-        .fill("What you noticed (optional)", "He talked for twenty minutes.")
+        .fill(
+            "What you noticed (optional)",
+            "He talked for twenty minutes.",
+        )
         .await;
     browser.click("Save entry").await;
     browser.assert_text("Saved in your journal").await;
