@@ -32,12 +32,12 @@ pub async fn publish_exercise(
 ) -> AppResult<Uuid> {
     let id = Uuid::new_v4();
     let mut tx = pool.begin().await?;
-    if let Some(story) = story {
-        if !db::practice::decide_story(&mut *tx, story, StoryStatus::Published, "").await? {
-            return Err(AppError::Conflict(
-                "This story has already been decided on.".into(),
-            ));
-        }
+    if let Some(story) = story
+        && !db::practice::decide_story(&mut *tx, story, StoryStatus::Published, "").await?
+    {
+        return Err(AppError::Conflict(
+            "This story has already been decided on.".into(),
+        ));
     }
     db::resources::insert(&mut *tx, id, &input.resource(id)).await?;
     db::practice::insert_exercise(&mut *tx, id, input, story).await?;
