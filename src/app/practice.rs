@@ -199,10 +199,11 @@ pub async fn participation(pool: &PgPool, today: NaiveDate) -> AppResult<Vec<Par
     let this_month = rules::month_of(today);
     let from = this_month - Months::new(11);
     let until = this_month + Months::new(1);
-    let rows = db::practice::participation(pool, from, until).await?;
+    let departments = db::practice::participation(pool, from, until, false).await?;
+    let offices = db::practice::participation(pool, from, until, true).await?;
     let mut months = rules::next_months(from, 12);
     months.reverse();
-    Ok(rules::participation(&months, &rows))
+    Ok(rules::participation(&months, &departments, &offices))
 }
 
 /// The nudge due today, if any, to the people it is for, once however many instances run:

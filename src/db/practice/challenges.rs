@@ -154,22 +154,27 @@ pub async fn my_months(db: impl PgExecutor<'_>, person: Uuid) -> DbResult<Vec<(C
         .collect()
 }
 
-/// Participation per month and department for the months from `from` up to `until`, from
-/// the tally (a few rows per month, however many people take part).
+/// Participation per month and department (or office, `by_office`) for the months from
+/// `from` up to `until`, from the tally (a few rows per month, however many take part).
 #[instrument(skip_all)]
 pub async fn participation(
     db: impl PgExecutor<'_>,
     from: NaiveDate,
     until: NaiveDate,
+    by_office: bool,
 ) -> DbResult<Vec<(NaiveDate, String, i64)>> {
-    Ok(sqlx::query_as(
+    let sql = if by_office {
+        "SELECT month, office, sum(people)::bigint FROM practice_participation \
+         WHERE month >= $1 AND month < $2 GROUP BY month, office ORDER BY month, office"
+    } else {
         "SELECT month, department, sum(people)::bigint FROM practice_participation \
-         WHERE month >= $1 AND month < $2 GROUP BY month, department ORDER BY month, department",
-    )
-    .bind(from)
-    .bind(until)
-    .fetch_all(db)
-    .await?)
+         WHERE month >= $1 AND month < $2 GROUP BY month, department ORDER BY month, department"
+    };
+    Ok(sqlx::query_as(sql)
+        .bind(from)
+        .bind(until)
+        .fetch_all(db)
+        .await?)
 }
 
 /// Active people who accepted `month`'s challenge, except those who accepted `unless` too.

@@ -190,6 +190,7 @@ pub struct Participation {
     /// Everyone who accepted; `None` under the anonymity threshold.
     pub total: Option<i64>,
     pub departments: Vec<Shown>,
+    pub offices: Vec<Shown>,
 }
 
 impl Participation {
@@ -198,37 +199,53 @@ impl Participation {
     }
 }
 
-/// Participation per month (given as (month, department, people) rows, in month order) with
-/// the anonymity threshold applied: a month under it shows nothing, and departments under it
-/// are hidden together with the next smallest, so none can be worked out from the total.
+/// One breakdown of a month (rows of (month, group, people)) with the threshold applied.
+fn breakdown(
+    month: NaiveDate,
+    rows: &[(NaiveDate, String, i64)],
+    empty: &str,
+) -> Vec<GroupFigures> {
+    rows.iter()
+        .filter(|(m, _, people)| *m == month && *people > 0)
+        .map(|(_, name, people)| GroupFigures {
+            label: if name.is_empty() {
+                empty.to_string()
+            } else {
+                name.clone()
+            },
+            people: *people,
+            mean_total: 0.0,
+            aspect_means: [0.0; 4],
+        })
+        .collect()
+}
+
+/// Participation per month (given as (month, department or office, people) rows) with the
+/// anonymity threshold applied: a month under it shows nothing, and a department or office
+/// under it is hidden together with the next smallest, so none can be worked out from the
+/// total.
 pub fn participation(
     months: &[NaiveDate],
-    rows: &[(NaiveDate, String, i64)],
+    departments: &[(NaiveDate, String, i64)],
+    offices: &[(NaiveDate, String, i64)],
 ) -> Vec<Participation> {
     months
         .iter()
         .map(|&month| {
-            let groups: Vec<GroupFigures> = rows
-                .iter()
-                .filter(|(m, _, people)| *m == month && *people > 0)
-                .map(|(_, department, people)| GroupFigures {
-                    label: if department.is_empty() {
-                        "No department".into()
-                    } else {
-                        department.clone()
-                    },
-                    people: *people,
-                    mean_total: 0.0,
-                    aspect_means: [0.0; 4],
-                })
-                .collect();
-            let total: i64 = groups.iter().map(|g| g.people).sum();
+            let by_department = breakdown(month, departments, "No department");
+            let by_office = breakdown(month, offices, "No office");
+            let total: i64 = by_department.iter().map(|g| g.people).sum();
             let shown = total >= ANONYMITY_THRESHOLD;
             Participation {
                 month,
                 total: shown.then_some(total),
                 departments: if shown {
-                    protect(groups, ANONYMITY_THRESHOLD)
+                    protect(by_department, ANONYMITY_THRESHOLD)
+                } else {
+                    vec![]
+                },
+                offices: if shown {
+                    protect(by_office, ANONYMITY_THRESHOLD)
                 } else {
                     vec![]
                 },
@@ -291,7 +308,12 @@ mod tests {
             (m, "Sales".to_string(), 6),
             (day("2026-12-01"), "Finance".to_string(), 4),
         ];
-        let shown = participation(&[m, day("2026-12-01")], &rows);
+        let offices = vec![
+            (m, "London".to_string(), 17),
+            (day("2026-12-01"), "London".to_string(), 4),
+        ];
+        let shown = participation(&[m, day("2026-12-01")], &rows, &offices);
+        assert!(matches!(&shown[0].offices[0], Shown::Visible(g) if g.people == 17));
         assert_eq!(shown[0].total, Some(17));
         let hidden: Vec<&str> = shown[0]
             .departments
@@ -305,6 +327,6 @@ mod tests {
             "Legal hides, and Sales with it"
         );
         assert_eq!(shown[1].total, None);
-        assert!(shown[1].departments.is_empty());
+        assert!(shown[1].departments.is_empty() && shown[1].offices.is_empty());
     }
 }
