@@ -602,3 +602,52 @@ async fn nudges_reach_people_who_accepted_once_however_many_instances_run(pool: 
         0
     );
 }
+
+/// The HR library's form for an exercise, with `url` as its link.
+fn library_form(url: &str) -> Vec<(&'static str, &str)> {
+    vec![
+        ("title", "Front desk, 8 a.m."),
+        ("kind", "exercise"),
+        ("url", url),
+        ("description", "A short film."),
+        ("minutes", "12"),
+        ("aspects", "emotion-comprehension"),
+        ("event_time_zone", "UTC"),
+    ]
+}
+
+#[sqlx::test]
+async fn hr_edits_an_exercise_in_the_library_and_its_link_stays_its_own_page(pool: PgPool) {
+    let app = spawn_app(pool).await;
+    let hr = app.hr_admin("hr@example.com").await;
+    let id = publish(&hr, "A day at the front desk", "emotion-comprehension").await;
+    let other = publish(&hr, "Another film", "conspecific-altruism").await;
+    let own = format!("/practice/exercises/{id}");
+    let (status, html) = hr.get_html(&format!("/admin/resources/{id}")).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(html.contains(&own), "the library form shows its link");
+
+    let response = hr
+        .post(&format!("/admin/resources/{id}"), &library_form(&own))
+        .await;
+    assert_eq!(
+        response.status(),
+        StatusCode::SEE_OTHER,
+        "saved with its own page as link"
+    );
+    let (_, page) = hr.get_html(&own).await;
+    assert!(visible_text(&page).contains("Front desk, 8 a.m."));
+
+    // Another exercise's page is not this resource's link: refused, nothing changed.
+    let borrowed = format!("/practice/exercises/{other}");
+    let response = hr
+        .post(&format!("/admin/resources/{id}"), &library_form(&borrowed))
+        .await;
+    assert_eq!(response.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let url: String = sqlx::query_scalar("SELECT url FROM resources WHERE id = $1")
+        .bind(id)
+        .fetch_one(&app.pool)
+        .await
+        .unwrap();
+    assert_eq!(url, own);
+}
