@@ -205,9 +205,13 @@ impl ExerciseInput {
     /// The library entry this exercise is: an exercise whose link is its page in Attune.
     pub fn resource(&self, id: Uuid) -> ResourceInput {
         let description = if self.description.is_empty() {
+            let what = match self.format {
+                Format::Film => "A short film to watch",
+                Format::Story => "A colleague's story to read",
+                Format::Article => "An article to read",
+            };
             format!(
-                "{} with {} reflection questions, done in Attune.",
-                self.format.label(),
+                "{what}, then {} questions to reflect on privately.",
                 self.prompts.len()
             )
         } else {
