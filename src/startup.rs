@@ -189,6 +189,10 @@ fn spawn_scheduler(pool: PgPool, config: Arc<AppConfig>) {
             if let Err(err) = crate::app::privacy::run_retention(&pool, &config, now).await {
                 tracing::warn!(error = %err, "the retention run failed");
             }
+            // The kindness challenge's nudges (claimed per month and moment in the database).
+            if let Err(err) = crate::app::practice::send_nudges(&pool, &config, now).await {
+                tracing::warn!(error = %err, "the kindness challenge nudges failed");
+            }
         }
     });
 }

@@ -1163,3 +1163,107 @@ async fn hr_sets_retention_and_erases_a_leaver_on_a_phone(pool: PgPool) {
     assert_eq!(left, 0);
     browser.close().await;
 }
+
+/// Practice on a phone: do a perspective exercise and write a private reflection, accept the
+/// month's kindness challenge and log a journal entry, with every page accessible and none
+/// scrolling sideways at 360 px.
+#[sqlx::test]
+async fn practice_on_a_phone_an_exercise_a_reflection_a_challenge_and_a_journal_entry(
+    pool: PgPool,
+) {
+    use attune::domain::practice::{ExerciseForm, ExerciseInput};
+    let app = common::spawn_app(pool).await;
+    let erin = app
+        .create_person("erin@example.com", "Erin Example", Roles::default())
+        .await;
+    let input = ExerciseInput::parse(&ExerciseForm {
+        title: "A day at the front desk".into(),
+        format: "film".into(),
+        media_url: "https://intranet.example.org/films/front-desk".into(),
+        text_alternative:
+            "A receptionist greets forty visitors before nine.\n\nNobody asks how she is.".into(),
+        minutes: "12".into(),
+        aspects: vec!["emotion-comprehension".into()],
+        prompt1: "What did she carry that nobody saw?".into(),
+        prompt2: "What will you ask the next person at a front desk?".into(),
+        ..ExerciseForm::default()
+    })
+    .unwrap();
+    let actor = attune::app::audit::Actor { id: erin, ip: None };
+    attune::app::practice::publish_exercise(&app.pool, actor, &input, None)
+        .await
+        .unwrap();
+    attune::app::practice::use_starter_calendar(&app.pool, None, chrono::Utc::now().date_naive())
+        .await
+        .unwrap();
+
+    let browser = Browser::start(&app.address).await;
+    sign_in(&browser, "erin@example.com", common::PASSWORD).await;
+    browser
+        .set_window_size(harness::PHONE_WIDTH, 800)
+        .await
+        .unwrap();
+    browser.click_link("Practice").await;
+    assert_eq!(browser.path().await, "/practice");
+    browser
+        .assert_text("Ask three colleagues how they're really doing")
+        .await;
+    assert_accessible(&browser, "the practice page").await;
+    assert_fits_phone(&browser, "practice").await;
+    browser
+        .set_window_size(harness::PHONE_WIDTH, 800)
+        .await
+        .unwrap();
+
+    browser.click_link("A day at the front desk").await;
+    browser.assert_text("Reflect, privately").await;
+    assert_accessible(&browser, "an exercise").await;
+    browser
+        .fill(
+            "1. What did she carry that nobody saw?",
+            "Forty people's moods before nine, and nobody asking about hers.",
+        )
+        .await;
+    browser.click("Save my reflections").await;
+    browser.assert_text("Your reflections are saved").await;
+    assert_eq!(
+        browser
+            .value_of("1. What did she carry that nobody saw?")
+            .await,
+        "Forty people's moods before nine, and nobody asking about hers."
+    );
+    assert_accessible(&browser, "an exercise with a reflection").await;
+    assert_fits_phone(&browser, "practice-exercise").await;
+    browser
+        .set_window_size(harness::PHONE_WIDTH, 800)
+        .await
+        .unwrap();
+
+    browser.goto("/practice").await;
+    browser.click("Accept this month's challenge").await;
+    browser
+        .assert_text("You've accepted this month's challenge")
+        .await;
+    browser.click_link("Log what happened").await;
+    assert_eq!(browser.path().await, "/practice/journal");
+    browser
+        .fill(
+            "What happened",
+            "Asked Sam how the move was really going, and listened.",
+        )
+        .await;
+    browser
+        .fill(
+            "What you noticed (optional)",
+            "He talked for twenty minutes.",
+        )
+        .await;
+    browser.click("Save entry").await;
+    browser.assert_text("Saved in your journal").await;
+    browser
+        .assert_text("Asked Sam how the move was really going, and listened.")
+        .await;
+    assert_accessible(&browser, "the journal").await;
+    assert_fits_phone(&browser, "practice-journal").await;
+    browser.close().await;
+}

@@ -7,6 +7,7 @@ pub mod mail;
 pub mod notifications;
 pub mod people;
 pub mod privacy;
+pub mod practice;
 pub mod quiz;
 pub mod recognition;
 pub mod resources;

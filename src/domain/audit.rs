@@ -39,6 +39,10 @@ pub enum Action {
     PersonalDataExported,
     PersonErased,
     RetentionRun,
+    ExercisePublished,
+    RoleStoryPublished,
+    RoleStoryDeclined,
+    ChallengeScheduled,
 }
 
 impl Action {
@@ -83,6 +87,10 @@ impl Action {
             Action::PersonalDataExported => "Personal data downloaded",
             Action::PersonErased => "Account erased",
             Action::RetentionRun => "Old personal data deleted (retention)",
+            Action::ExercisePublished => "Perspective exercise published",
+            Action::RoleStoryPublished => "Role story published as an exercise",
+            Action::RoleStoryDeclined => "Role story declined",
+            Action::ChallengeScheduled => "Kindness challenge scheduled",
         }
     }
 }

@@ -31,6 +31,7 @@ pub enum MailKind {
     NominationDeclined,
     SpotlightNominator,
     WeeklyDigest,
+    PracticeNudge,
 }
 
 impl MailKind {
@@ -70,6 +71,9 @@ impl MailKind {
             MailKind::NominationDeclined => "Recognition: a nomination of mine was declined",
             MailKind::SpotlightNominator => "Recognition: I'm a spotlight nominator this week",
             MailKind::WeeklyDigest => "A weekly digest of the wall and upcoming story nights",
+            MailKind::PracticeNudge => {
+                "Kindness challenges: a note at the start and middle of months I take part in"
+            }
         }
     }
 
@@ -106,6 +110,9 @@ impl MailKind {
             MailKind::WeeklyDigest => {
                 "You're getting this because you asked for Attune's weekly digest."
             }
+            MailKind::PracticeNudge => {
+                "You're getting this because you accepted a monthly kindness challenge in Attune."
+            }
         }
     }
 
@@ -123,9 +130,10 @@ impl MailKind {
         match self {
             MailKind::PasswordReset => Some(Duration::hours(1)),
             MailKind::EventReminder => Some(Duration::hours(24)),
-            MailKind::WeeklyDigest | MailKind::SpotlightNominator | MailKind::Invitation => {
-                Some(Duration::days(7))
-            }
+            MailKind::WeeklyDigest
+            | MailKind::SpotlightNominator
+            | MailKind::Invitation
+            | MailKind::PracticeNudge => Some(Duration::days(7)),
             _ => None,
         }
     }

@@ -9,6 +9,7 @@ pub mod pagination;
 pub mod password;
 pub mod people;
 pub mod privacy;
+pub mod practice;
 pub mod quiz;
 pub mod recognition;
 pub mod resources;

@@ -20,6 +20,7 @@ pub mod mail;
 pub mod notifications;
 pub mod people;
 pub mod privacy;
+pub mod practice;
 pub mod quiz;
 pub mod recognition;
 pub mod resources;
@@ -104,6 +105,7 @@ fn page_routes() -> Routes {
         .merge(events::routes())
         .merge(recognition::routes())
         .merge(privacy::routes())
+        .merge(practice::routes())
 }
 
 /// Routes that need no session: probes and static files are not listed in the table of pages.

@@ -174,6 +174,30 @@ fn matrix() -> Vec<(Method, &'static str, [Expect; 4])> {
         // The private feed needs no session: an unknown token is simply not found.
         (Method::GET, "/calendar/{file}", [NOT_FOUND; 4]),
         (Method::POST, "/events/{id}/cancel", [SignIn, FORBIDDEN, SEE_OTHER, Status(409)]),
+        // Practice. Exercise {id} is a published exercise; journal {id} is an entry in the
+        // target's private journal (404 to everyone else, HR included); story {id} is a role
+        // story of the target's waiting for HR. No challenge is scheduled until the starter
+        // calendar row; empty forms are incomplete.
+        (Method::GET, "/practice", [SignIn, OK, OK, OK]),
+        (Method::POST, "/practice/challenge/accept", [SignIn, NOT_FOUND, NOT_FOUND, NOT_FOUND]),
+        (Method::GET, "/practice/exercises/new", [SignIn, FORBIDDEN, OK, OK]),
+        (Method::POST, "/practice/exercises", [SignIn, FORBIDDEN, INVALID, INVALID]),
+        (Method::GET, "/practice/exercises/{id}", [SignIn, OK, OK, OK]),
+        (Method::POST, "/practice/exercises/{id}/reflections", [SignIn, INVALID, INVALID, INVALID]),
+        (Method::POST, "/practice/exercises/{id}/takeaway", [SignIn, INVALID, INVALID, INVALID]),
+        (Method::GET, "/practice/journal", [SignIn, OK, OK, OK]),
+        (Method::POST, "/practice/journal", [SignIn, INVALID, INVALID, INVALID]),
+        (Method::GET, "/practice/journal/{id}", [SignIn, NOT_FOUND, NOT_FOUND, NOT_FOUND]),
+        (Method::POST, "/practice/journal/{id}/delete", [SignIn, NOT_FOUND, NOT_FOUND, NOT_FOUND]),
+        (Method::GET, "/practice/stories", [SignIn, OK, OK, OK]),
+        (Method::POST, "/practice/stories", [SignIn, INVALID, INVALID, INVALID]),
+        (Method::GET, "/admin/practice", [SignIn, FORBIDDEN, FORBIDDEN, OK]),
+        (Method::GET, "/admin/practice/challenges/edit", [SignIn, FORBIDDEN, FORBIDDEN, OK]),
+        (Method::POST, "/admin/practice/challenges", [SignIn, FORBIDDEN, FORBIDDEN, INVALID]),
+        (Method::POST, "/admin/practice/challenges/starter", [SignIn, FORBIDDEN, FORBIDDEN, SEE_OTHER]),
+        (Method::GET, "/admin/practice/stories/{id}", [SignIn, FORBIDDEN, FORBIDDEN, OK]),
+        (Method::POST, "/admin/practice/stories/{id}/publish", [SignIn, FORBIDDEN, FORBIDDEN, INVALID]),
+        (Method::POST, "/admin/practice/stories/{id}/decline", [SignIn, FORBIDDEN, FORBIDDEN, INVALID]),
         (Method::GET, "/healthz", [OK; 4]),
         (Method::GET, "/readyz", [OK; 4]),
         // Your data (tests/api/privacy.rs). Everyone here signed in moments ago, so nothing
@@ -190,6 +214,50 @@ fn matrix() -> Vec<(Method, &'static str, [Expect; 4])> {
         (Method::GET, "/admin/privacy", [SignIn, FORBIDDEN, FORBIDDEN, OK]),
         (Method::POST, "/admin/privacy", [SignIn, FORBIDDEN, FORBIDDEN, INVALID]),
     ]
+}
+
+/// A published exercise, an entry in the target's journal and a role story of theirs waiting
+/// for HR.
+async fn practice_fixtures(
+    pool: &PgPool,
+    target: uuid::Uuid,
+) -> (uuid::Uuid, uuid::Uuid, uuid::Uuid) {
+    use attune::domain::practice::{ExerciseForm, ExerciseInput, JournalInput, StoryInput};
+    let input = ExerciseInput::parse(&ExerciseForm {
+        title: "A day at the front desk".into(),
+        format: "story".into(),
+        text_alternative: "Forty visitors before nine.".into(),
+        minutes: "10".into(),
+        aspects: vec!["emotion-comprehension".into()],
+        prompt1: "What surprised you?".into(),
+        prompt2: "What will you ask?".into(),
+        ..ExerciseForm::default()
+    })
+    .unwrap();
+    let actor = attune::app::audit::Actor {
+        id: target,
+        ip: None,
+    };
+    let exercise = attune::app::practice::publish_exercise(pool, actor, &input, None)
+        .await
+        .unwrap();
+    let entry = JournalInput {
+        happened_on: chrono::Utc::now().date_naive(),
+        what: "A private moment.".into(),
+        noticed: String::new(),
+    };
+    let entry = attune::db::practice::insert_entry(pool, target, &entry)
+        .await
+        .unwrap();
+    let story = StoryInput {
+        title: "Nights".into(),
+        body: "What a night shift is like.".into(),
+        named: false,
+    };
+    let story = attune::db::practice::insert_story(pool, target, &story)
+        .await
+        .unwrap();
+    (exercise, entry, story)
 }
 
 /// A resource of the starter library every fresh install has.
@@ -297,6 +365,7 @@ async fn every_route_answers_each_role_as_expected(pool: PgPool) {
     ];
     let roles = ["anonymous", "employee", "organizer", "hr_admin"];
     let (recognition, behaviour) = recognise_target(&browsers[1], &app.pool, target).await;
+    let (exercise, entry, story) = practice_fixtures(&app.pool, target).await;
 
     let table = matrix();
     let covered: BTreeSet<(String, String)> = table
@@ -332,6 +401,12 @@ async fn every_route_answers_each_role_as_expected(pool: PgPool) {
             recognition.clone()
         } else if pattern.starts_with("/events/{id}") {
             story_night.to_string()
+        } else if pattern.starts_with("/practice/exercises/{id}") {
+            exercise.to_string()
+        } else if pattern.starts_with("/practice/journal/{id}") {
+            entry.to_string()
+        } else if pattern.starts_with("/admin/practice/stories/{id}") {
+            story.to_string()
         } else {
             target.to_string()
         };

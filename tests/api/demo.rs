@@ -96,6 +96,36 @@ async fn the_demo_fills_an_empty_database_once(pool: PgPool) {
         .unwrap();
     assert_eq!(rounds, 4, "past spotlight rounds");
 
+    // Practice: two exercises (one a colleague's named role story), a story waiting for HR,
+    // the calendar with history, an open takeaway board, participants and a few journals.
+    let (exercises, from_story, waiting, months, takeaways, accepted, journals): (
+        i64,
+        i64,
+        i64,
+        i64,
+        i64,
+        i64,
+        i64,
+    ) = sqlx::query_as(
+        "SELECT (SELECT count(*) FROM practice_exercises),
+                (SELECT count(*) FROM practice_exercises e JOIN practice_role_stories s
+                   ON s.id = e.story_id WHERE s.named),
+                (SELECT count(*) FROM practice_role_stories WHERE status = 'submitted'),
+                (SELECT count(*) FROM practice_challenges),
+                (SELECT max(n) FROM (SELECT count(*) AS n FROM practice_takeaways GROUP BY exercise_id) t),
+                (SELECT count(DISTINCT person_id) FROM practice_acceptances),
+                (SELECT count(DISTINCT person_id) FROM practice_journal)",
+    )
+    .fetch_one(&pool)
+    .await
+    .unwrap();
+    assert_eq!((exercises, from_story, waiting, months), (2, 1, 1, 14));
+    assert!(takeaways >= 5, "an open board: {takeaways}");
+    assert!(
+        accepted >= 15 && journals >= 5,
+        "{accepted} took part, {journals} journals"
+    );
+
     let again = attune::demo::run(&pool, None).await;
     assert!(
         again

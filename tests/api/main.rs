@@ -18,6 +18,7 @@ mod notifications;
 mod oidc;
 mod people;
 mod privacy;
+mod practice;
 mod quiz;
 mod recognition;
 mod replicas;

@@ -123,6 +123,12 @@ fn list(raw: &str, what: &str) -> Result<Vec<String>, String> {
     Ok(names)
 }
 
+/// The page of a perspective exercise in Attune (`/practice/exercises/<id>`).
+fn is_practice_link(raw: &str) -> bool {
+    raw.strip_prefix("/practice/exercises/")
+        .is_some_and(|id| uuid::Uuid::parse_str(id).is_ok())
+}
+
 /// Validates a link: http or https with a host, no spaces.
 pub fn parse_link(raw: &str) -> Result<String, String> {
     let raw = raw.trim();
@@ -160,7 +166,13 @@ impl ResourceInput {
         if kind.is_none() {
             errors.add("kind", "Choose what kind of resource this is.");
         }
-        let url = parse_link(&form.url).map_err(|e| errors.add("url", e)).ok();
+        // An exercise done in Attune keeps its own page as its link (the database checks it
+        // is this resource's own page).
+        let url = if is_practice_link(form.url.trim()) {
+            Some(form.url.trim().to_string())
+        } else {
+            parse_link(&form.url).map_err(|e| errors.add("url", e)).ok()
+        };
         let description = text::paragraphs(&form.description, 5000, "The description")
             .map_err(|e| errors.add("description", e))
             .unwrap_or_default();

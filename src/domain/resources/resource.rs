@@ -110,6 +110,12 @@ impl Resource {
         is_example_link(&self.url)
     }
 
+    /// Whether its link is a page of Attune's own (a perspective exercise), which opens in
+    /// the same tab.
+    pub fn opens_in_attune(&self) -> bool {
+        self.url.starts_with('/')
+    }
+
     /// The description split into paragraphs (blank lines separate them).
     pub fn paragraphs(&self) -> Vec<&str> {
         self.description

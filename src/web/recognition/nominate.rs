@@ -36,6 +36,11 @@ pub struct NewQuery {
     q: String,
     #[serde(default)]
     to: String,
+    /// Words and a date to start from (a journal entry turned into a recognition).
+    #[serde(default)]
+    story: String,
+    #[serde(default)]
+    happened_on: String,
 }
 
 #[derive(Template, WebTemplate)]
@@ -61,6 +66,9 @@ pub struct NewPage {
     /// Set when the weekly limit is reached: when it reopens.
     pub limit_reached: Option<String>,
     pub requires_approval: bool,
+    /// The prefilled story and date carried from the search to the chosen colleague
+    /// (`&story=...&happened_on=...`, empty when nothing was prefilled).
+    pub prefill: String,
 }
 
 impl NewPage {
@@ -141,6 +149,7 @@ async fn new_page(
         weekly_limit: limit,
         limit_reached: limit_reopens(state, person, limit, now).await?,
         requires_approval: settings.recognition_requires_approval,
+        prefill: String::new(),
     })
 }
 
@@ -179,7 +188,26 @@ pub async fn new(
             .map(|r| r.id.to_string())
             .unwrap_or_default(),
         visibility: "wall".into(),
+        // Only text the form could hold: the story's limit and no control characters but
+        // line breaks (the form checks it all again when sent).
+        story: query
+            .story
+            .chars()
+            .filter(|c| !c.is_control() || *c == '\n')
+            .take(STORY_MAX)
+            .collect(),
+        happened_on: chrono::NaiveDate::parse_from_str(query.happened_on.trim(), "%Y-%m-%d")
+            .map(time::iso_date)
+            .unwrap_or_default(),
         ..NominationForm::default()
+    };
+    let prefill = if form.story.is_empty() && form.happened_on.is_empty() {
+        String::new()
+    } else {
+        url::form_urlencoded::Serializer::new(String::from("&"))
+            .append_pair("story", &form.story)
+            .append_pair("happened_on", &form.happened_on)
+            .finish()
     };
     let draft = Draft {
         q,
@@ -190,6 +218,7 @@ pub async fn new(
     };
     let mut page = new_page(&state, &person, chrome, draft).await?;
     page.recipient_problem = problem;
+    page.prefill = prefill;
     if let Some(message) = search_problem {
         // Show what was typed, without the characters that can't be shown.
         page.q = query
