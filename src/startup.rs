@@ -195,6 +195,11 @@ fn spawn_scheduler(pool: PgPool, config: Arc<AppConfig>) {
             if let Err(err) = crate::app::digest::send_weekly_digest(&pool, &config, now).await {
                 tracing::warn!(error = %err, "the weekly digest failed");
             }
+            // Conversation pairs: the week's round (claimed once), then telling and reminding
+            // people in batches each claimed by one replica.
+            if let Err(err) = crate::app::connect::run_scheduled(&pool, &config, now).await {
+                tracing::warn!(error = %err, "conversation pairs failed");
+            }
         }
     });
 }

@@ -35,6 +35,10 @@ pub enum Action {
     ResourceRestored,
     EventPublished,
     AuditLogExported,
+    PairSettingsChanged,
+    CircleProgrammeOpened,
+    CirclesFormed,
+    CircleMerged,
 }
 
 impl Action {
@@ -75,6 +79,10 @@ impl Action {
             Action::ResourceRestored => "Resource restored",
             Action::EventPublished => "Story night published",
             Action::AuditLogExported => "Audit log exported",
+            Action::PairSettingsChanged => "Conversation pair settings changed",
+            Action::CircleProgrammeOpened => "Learning circle programme opened",
+            Action::CirclesFormed => "Learning circles formed",
+            Action::CircleMerged => "Learning circle merged into others",
         }
     }
 }

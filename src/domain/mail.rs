@@ -31,6 +31,10 @@ pub enum MailKind {
     NominationDeclined,
     SpotlightNominator,
     WeeklyDigest,
+    PairMatched,
+    PairReminder,
+    CircleFormed,
+    CircleMemberLeft,
 }
 
 impl MailKind {
@@ -70,6 +74,10 @@ impl MailKind {
             MailKind::NominationDeclined => "Recognition: a nomination of mine was declined",
             MailKind::SpotlightNominator => "Recognition: I'm a spotlight nominator this week",
             MailKind::WeeklyDigest => "A weekly digest of the wall and upcoming story nights",
+            MailKind::PairMatched => "Conversations: who I'm paired with",
+            MailKind::PairReminder => "Conversations: a reminder if nothing is marked",
+            MailKind::CircleFormed => "Learning circles: my circle was formed",
+            MailKind::CircleMemberLeft => "Learning circles: someone left my circle",
         }
     }
 
@@ -106,6 +114,12 @@ impl MailKind {
             MailKind::WeeklyDigest => {
                 "You're getting this because you asked for Attune's weekly digest."
             }
+            MailKind::PairMatched | MailKind::PairReminder => {
+                "You're getting this because you take part in conversation pairs in Attune."
+            }
+            MailKind::CircleFormed | MailKind::CircleMemberLeft => {
+                "You're getting this because you signed up for a peer learning circle in Attune."
+            }
         }
     }
 
@@ -123,9 +137,11 @@ impl MailKind {
         match self {
             MailKind::PasswordReset => Some(Duration::hours(1)),
             MailKind::EventReminder => Some(Duration::hours(24)),
-            MailKind::WeeklyDigest | MailKind::SpotlightNominator | MailKind::Invitation => {
-                Some(Duration::days(7))
-            }
+            MailKind::WeeklyDigest
+            | MailKind::SpotlightNominator
+            | MailKind::Invitation
+            | MailKind::PairMatched
+            | MailKind::PairReminder => Some(Duration::days(7)),
             _ => None,
         }
     }
