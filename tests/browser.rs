@@ -1065,3 +1065,77 @@ async fn signing_in_with_the_identity_provider_returns_to_the_page_first_asked_f
     browser.assert_text("You've signed out").await;
     browser.close().await;
 }
+
+/// On a phone: a person opts in to conversations, sees who they're paired with and the
+/// questions, and marks the conversation as happened; the pages are accessible.
+#[sqlx::test]
+async fn on_a_phone_a_person_sees_their_pair_and_marks_it_happened(pool: PgPool) {
+    let app = common::spawn_app(pool).await;
+    app.create_person_in(
+        "ana@example.com",
+        "Ana Alvarez",
+        Roles::default(),
+        "Engineering",
+        "London",
+    )
+    .await;
+    app.create_person_in(
+        "ben@example.com",
+        "Ben Okafor",
+        Roles::default(),
+        "Finance",
+        "London",
+    )
+    .await;
+    let browser = Browser::start(&app.address).await;
+    browser
+        .set_window_size(harness::PHONE_WIDTH, 800)
+        .await
+        .unwrap();
+    // Ben opted in already; Ana does it in the browser.
+    let ben: uuid::Uuid =
+        sqlx::query_scalar("SELECT id FROM people WHERE email = 'ben@example.com'")
+            .fetch_one(&app.pool)
+            .await
+            .unwrap();
+    let this_week = attune::domain::connect::round_of(chrono::Utc::now().date_naive());
+    sqlx::query(
+        "INSERT INTO pair_participants (person_id, cadence_weeks, mode, next_due) VALUES ($1, 2, 'video', $2)",
+    )
+    .bind(ben)
+    .bind(this_week)
+    .execute(&app.pool)
+    .await
+    .unwrap();
+    sign_in(&browser, "ana@example.com", common::PASSWORD).await;
+    browser.goto("/connect").await;
+    assert_eq!(browser.heading().await, "Conversations");
+    assert_accessible(&browser, "conversations before taking part").await;
+    browser.check("Every two weeks", true).await;
+    browser.check("By video", true).await;
+    browser.click("Count me in").await;
+    browser.assert_text("You're in.").await;
+
+    // Monday's round, as the scheduler draws it.
+    attune::app::connect::ensure_pair_round(&app.pool, chrono::Utc::now())
+        .await
+        .unwrap();
+    browser.goto("/connect").await;
+    browser.assert_text("This round: Ben Okafor").await;
+    browser.assert_text("ben@example.com").await;
+    browser.assert_text("How are you, really?").await;
+    screenshot(&browser, "conversations-pair").await;
+    assert_accessible(&browser, "conversations with a pair").await;
+    assert_fits_phone(&browser, "conversations-pair").await;
+    browser
+        .set_window_size(harness::PHONE_WIDTH, 800)
+        .await
+        .unwrap();
+    browser.click("It happened").await;
+    browser.assert_text("Marked as happened").await;
+    assert_accessible(&browser, "conversations marked happened").await;
+    browser.goto("/").await;
+    browser.assert_text("This round you're paired with").await;
+    assert_fits_phone(&browser, "home-conversation").await;
+    browser.close().await;
+}

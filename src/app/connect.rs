@@ -90,26 +90,43 @@ pub async fn leave(pool: &PgPool, person: &Person) -> AppResult<bool> {
 // ---------------------------------------------------------------------------------------
 // The weekly round
 
-/// Draws this week's round unless it was drawn: reads who is due and the recent pairs, pairs
-/// them (off the async workers), then claims the week and writes the groups in one
-/// transaction, so several replicas draw it once. Returns how many groups it made (0 when
-/// another replica drew it, or nobody is due).
+/// Draws this week's round unless it was drawn. Claiming the week and writing its groups
+/// happen in one transaction: a replica claiming the same week meanwhile waits for it, then
+/// finds the week taken. Returns how many groups it made (0 when another replica drew it).
 pub async fn ensure_pair_round(pool: &PgPool, now: DateTime<Utc>) -> AppResult<usize> {
     let week = rules::round_of(now.date_naive());
     if store::round_exists(pool, week).await? {
         return Ok(0);
     }
-    let settings = store::settings(pool).await?;
-    let mut conn = pool.acquire().await?;
-    let due = store::due(&mut conn, week).await?;
-    let (participants, paused) = store::participant_counts(&mut conn).await?;
+    let mut tx = pool.begin().await?;
+    let Some(groups) = draw_round(&mut tx, week, now).await? else {
+        return Ok(0);
+    };
+    tx.commit().await?;
+    Ok(groups)
+}
+
+/// Claims the round of `week` and draws it (inside the caller's transaction): reads who is
+/// due and the pairs of the no-repeat window, pairs them off the async workers, writes the
+/// groups. `None` when the week was claimed already. The demo draws past weeks through it.
+pub async fn draw_round(
+    conn: &mut PgConnection,
+    week: NaiveDate,
+    now: DateTime<Utc>,
+) -> AppResult<Option<usize>> {
+    let seed = seed_for(week);
+    if !store::claim_round(conn, week, seed).await? {
+        return Ok(None);
+    }
+    let settings = store::settings(&mut *conn).await?;
+    let due = store::due(conn, week).await?;
+    let (participants, paused) = store::participant_counts(conn).await?;
     let since = week - Duration::weeks(i64::from(settings.no_repeat_rounds));
-    let recent: HashSet<(Uuid, Uuid)> = store::pairs_since(&mut conn, since)
+    let recent: HashSet<(Uuid, Uuid)> = store::pairs_since(conn, since)
         .await?
         .into_iter()
         .map(|(a, b)| rules::pair_key(a, b))
         .collect();
-    drop(conn);
     let candidates: Vec<rules::Candidate> = due
         .into_iter()
         .map(|(mut candidate, zone)| {
@@ -117,7 +134,6 @@ pub async fn ensure_pair_round(pool: &PgPool, now: DateTime<Utc>) -> AppResult<u
             candidate
         })
         .collect();
-    let seed = seed_for(week);
     let pairing = Rules {
         cross_team_only: settings.cross_team_only,
     };
@@ -127,11 +143,6 @@ pub async fn ensure_pair_round(pool: &PgPool, now: DateTime<Utc>) -> AppResult<u
     })
     .await
     .map_err(|err| AppError::Internal(err.into()))?;
-
-    let mut tx = pool.begin().await?;
-    if !store::claim_round(&mut tx, week, seed).await? {
-        return Ok(0);
-    }
     let to_i32 = |n: usize| i32::try_from(n).unwrap_or(i32::MAX);
     let counts = RoundCounts {
         participants: i32::try_from(participants).unwrap_or(i32::MAX),
@@ -139,14 +150,13 @@ pub async fn ensure_pair_round(pool: &PgPool, now: DateTime<Utc>) -> AppResult<u
         due: to_i32(due_count),
         placed: to_i32(due_count - drawn.unplaced.len()),
     };
-    store::insert_groups(&mut tx, week, &drawn.groups, counts).await?;
-    tx.commit().await?;
+    store::insert_groups(conn, week, &drawn.groups, counts).await?;
     tracing::info!(
         groups = drawn.groups.len(),
         unplaced = drawn.unplaced.len(),
         "conversation round drawn"
     );
-    Ok(drawn.groups.len())
+    Ok(Some(drawn.groups.len()))
 }
 
 /// Groups told or reminded per transaction.
