@@ -255,6 +255,7 @@ async fn tell_groups(
                             .collect::<Vec<_>>(),
                         &prompts,
                         &link,
+                        "REQUEST",
                     );
                     (
                         MailKind::PairMatched,
@@ -263,7 +264,7 @@ async fn tell_groups(
                             mode.label()
                         ),
                         content,
-                        Some((ics, "PUBLISH")),
+                        Some((ics, "REQUEST")),
                     )
                 }
                 Telling::Reminder => (
@@ -548,7 +549,7 @@ pub async fn form_circles(
     for (circle, members) in ids.iter().zip(&formed.circles) {
         let path = circle_path(*circle);
         let link = config.url_for(&path);
-        let ics = rules::circle_calendar(*circle, &programme.theme, &sessions, &link);
+        let ics = rules::circle_calendar(*circle, &programme.theme, &sessions, &link, "REQUEST");
         for person in crate::db::people::find_active(&mut *tx, members).await? {
             let content = Content {
                 subject: format!("Your learning circle: {}", programme.theme),
@@ -581,7 +582,7 @@ pub async fn form_circles(
             );
             let email = Email {
                 content: &content,
-                calendar: Some((ics.clone(), "PUBLISH")),
+                calendar: Some((ics.clone(), "REQUEST")),
             };
             notify(
                 &mut tx,

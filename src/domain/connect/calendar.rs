@@ -8,13 +8,15 @@ use uuid::Uuid;
 
 use super::{Mode, Session};
 
-fn empty_calendar(name: &str) -> Calendar {
+/// How a calendar file is sent: `PUBLISH` for a download, `REQUEST` attached to an email
+/// (RFC 5546), as story nights do.
+fn empty_calendar(name: &str, method: &str) -> Calendar {
     let mut calendar = Calendar::empty();
     calendar
         .append_property(icalendar::Property::new("VERSION", "2.0"))
         .append_property(icalendar::Property::new("PRODID", "-//Attune//Connect//EN"))
         .append_property(icalendar::Property::new("CALSCALE", "GREGORIAN"))
-        .append_property(icalendar::Property::new("METHOD", "PUBLISH"))
+        .append_property(icalendar::Property::new("METHOD", method))
         .name(name);
     calendar
 }
@@ -56,8 +58,9 @@ pub fn conversation_calendar(
     with: &[String],
     prompts: &[&str],
     url: &str,
+    method: &str,
 ) -> String {
-    let mut calendar = empty_calendar("Attune conversation");
+    let mut calendar = empty_calendar("Attune conversation", method);
     let mut description = vec![format!(
         "A 30-minute conversation {}, proposed by Attune: move it to a time that suits you both.",
         mode.label()
@@ -80,8 +83,14 @@ pub fn conversation_calendar(
 }
 
 /// A circle's sessions as one calendar file.
-pub fn circle_calendar(circle: Uuid, theme: &str, sessions: &[Session], url: &str) -> String {
-    let mut calendar = empty_calendar(&format!("Attune circle: {theme}"));
+pub fn circle_calendar(
+    circle: Uuid,
+    theme: &str,
+    sessions: &[Session],
+    url: &str,
+    method: &str,
+) -> String {
+    let mut calendar = empty_calendar(&format!("Attune circle: {theme}"), method);
     let total = sessions.len();
     for session in sessions {
         let mut event = icalendar::Event::new();
@@ -128,6 +137,7 @@ mod tests {
             &["Ana Alvarez".into()],
             &["How are you, really?"],
             "https://attune.example/connect",
+            "PUBLISH",
         );
         assert_eq!(ics.matches("PRODID").count(), 1);
         assert!(ics.contains(&format!("UID:pair-{group}@attune")));

@@ -396,7 +396,7 @@ pub async fn calendar(
     let head = app::circle_for_member(&state.pool, &person, id).await?;
     let sessions = store::sessions(&state.pool, head.programme_id).await?;
     let url = state.config.url_for(&circle_path(id));
-    let ics = rules::circle_calendar(id, &head.theme, &sessions, &url);
+    let ics = rules::circle_calendar(id, &head.theme, &sessions, &url, "PUBLISH");
     Ok(attachment(
         "text/calendar; charset=utf-8",
         "circle.ics",

@@ -319,6 +319,7 @@ pub async fn calendar(
         &names,
         &prompts_for(view.id),
         &state.config.url_for(CONVERSATIONS),
+        "PUBLISH",
     );
     Ok(attachment(
         "text/calendar; charset=utf-8",
