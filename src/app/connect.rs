@@ -760,8 +760,8 @@ pub async fn merge_circle(
     let others: Vec<(Uuid, usize)> = circle_store::circles_of(&mut *tx, head.programme_id)
         .await?
         .into_iter()
-        .filter(|(id, _, merged, _)| *id != circle && merged.is_none())
-        .map(|(id, _, _, names)| (id, names.len()))
+        .filter(|c| c.id != circle && c.merged_at.is_none())
+        .map(|c| (c.id, c.names.len()))
         .collect();
     let leaving: Vec<Uuid> = members.iter().map(|m| m.id).collect();
     let Some(moves) = rules::disperse(&leaving, &others) else {

@@ -355,16 +355,22 @@ pub async fn members(db: impl PgExecutor<'_>, circle: Uuid) -> DbResult<Vec<Mate
     .await?)
 }
 
+/// A circle of a programme with its current members' names.
+#[derive(Debug, Clone, PartialEq, Eq, FromRow)]
+pub struct CircleListed {
+    pub id: Uuid,
+    pub number: i16,
+    pub merged_at: Option<DateTime<Utc>>,
+    pub names: Vec<String>,
+}
+
 /// A programme's circles with their current members' names (for its organizers).
 #[instrument(skip_all)]
-pub async fn circles_of(
-    db: impl PgExecutor<'_>,
-    programme: Uuid,
-) -> DbResult<Vec<(Uuid, i16, Option<DateTime<Utc>>, Vec<String>)>> {
+pub async fn circles_of(db: impl PgExecutor<'_>, programme: Uuid) -> DbResult<Vec<CircleListed>> {
     Ok(sqlx::query_as(
         "SELECT c.id, c.number, c.merged_at, \
              coalesce(array_agg(p.display_name ORDER BY lower(p.display_name)) \
-                      FILTER (WHERE p.id IS NOT NULL), '{}') \
+                      FILTER (WHERE p.id IS NOT NULL), '{}') AS names \
          FROM circles c LEFT JOIN circle_members m ON m.circle_id = c.id AND m.left_at IS NULL \
          LEFT JOIN people p ON p.id = m.person_id \
          WHERE c.programme_id = $1 GROUP BY c.id ORDER BY c.number",
@@ -385,7 +391,8 @@ pub struct StoredReview {
 
 #[instrument(skip_all)]
 pub async fn reviews(db: impl PgExecutor<'_>, circle: Uuid) -> DbResult<Vec<StoredReview>> {
-    let rows: Vec<(Uuid, String, String, String, Option<String>, DateTime<Utc>)> = sqlx::query_as(
+    type ReviewRow = (Uuid, String, String, String, Option<String>, DateTime<Utc>);
+    let rows: Vec<ReviewRow> = sqlx::query_as(
         "SELECT r.session_id, r.what_happened, r.roles_learned, r.will_try, p.display_name, \
              r.updated_at FROM circle_reviews r LEFT JOIN people p ON p.id = r.written_by \
          WHERE r.circle_id = $1",

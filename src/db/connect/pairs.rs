@@ -146,7 +146,8 @@ pub async fn due(
     conn: &mut PgConnection,
     week: NaiveDate,
 ) -> DbResult<Vec<(Candidate, chrono_tz::Tz)>> {
-    let rows: Vec<(Uuid, String, String, Text<chrono_tz::Tz>, Text<Mode>)> = sqlx::query_as(
+    type DueRow = (Uuid, String, String, Text<chrono_tz::Tz>, Text<Mode>);
+    let rows: Vec<DueRow> = sqlx::query_as(
         "SELECT p.id, p.department, p.office, p.time_zone, t.mode \
          FROM pair_participants t JOIN people p ON p.id = t.person_id \
          WHERE NOT t.paused AND t.next_due <= $1 AND p.active AND p.password_hash IS NOT NULL",

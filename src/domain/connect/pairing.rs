@@ -74,6 +74,9 @@ struct Person {
     in_person: bool,
 }
 
+/// Which bucket a person is in at a stage.
+type BucketKey = fn(&Person) -> i64;
+
 struct State<'a> {
     people: Vec<Person>,
     recent: &'a HashSet<(Uuid, Uuid)>,
@@ -222,7 +225,7 @@ pub fn draw(
     let everyone: Vec<usize> = (0..n).collect();
 
     // Stage by stage, each over whoever is still unplaced.
-    let stages: [(fn(&Person) -> i64, bool); 5] = [
+    let stages: [(BucketKey, bool); 5] = [
         // 1. in person, in one office, another department
         (
             |p| if p.in_person { i64::from(p.office) } else { -1 },
@@ -556,7 +559,13 @@ mod tests {
         let people: Vec<Candidate> = (0..100_000u128)
             .map(|n| {
                 let n32 = n as usize;
-                person(n, n32 % 37, n32 % 11, (n32 % 17) as i32 - 8, n32 % 3 == 0)
+                person(
+                    n,
+                    n32 % 37,
+                    n32 % 11,
+                    (n32 % 17) as i32 - 8,
+                    n32.is_multiple_of(3),
+                )
             })
             .collect();
         // A window's worth of history: the pairs of an earlier round.

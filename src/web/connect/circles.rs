@@ -174,11 +174,11 @@ pub async fn programme(
         store::circles_of(&state.pool, id)
             .await?
             .into_iter()
-            .map(|(id, number, merged, names)| CircleRow {
-                id: id.to_string(),
-                number,
-                names,
-                merged: merged.is_some(),
+            .map(|c| CircleRow {
+                id: c.id.to_string(),
+                number: c.number,
+                names: c.names,
+                merged: c.merged_at.is_some(),
             })
             .collect()
     } else {
