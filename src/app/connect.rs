@@ -93,9 +93,11 @@ pub async fn leave(pool: &PgPool, person: &Person) -> AppResult<bool> {
 /// Draws this week's round unless it was drawn. Claiming the week and writing its groups
 /// happen in one transaction: a replica claiming the same week meanwhile waits for it, then
 /// finds the week taken. Returns how many groups it made (0 when another replica drew it).
+/// While fewer than two people are due the week isn't claimed, so the first people to opt in
+/// on a fresh install are paired within a minute rather than the next Monday.
 pub async fn ensure_pair_round(pool: &PgPool, now: DateTime<Utc>) -> AppResult<usize> {
     let week = rules::round_of(now.date_naive());
-    if store::round_exists(pool, week).await? {
+    if store::round_exists(pool, week).await? || !store::two_due(pool, week).await? {
         return Ok(0);
     }
     let mut tx = pool.begin().await?;

@@ -172,6 +172,19 @@ pub async fn due(
         .collect())
 }
 
+/// Whether at least two people are due in the week's round (reads at most two rows).
+#[instrument(skip_all)]
+pub async fn two_due(db: impl PgExecutor<'_>, week: NaiveDate) -> DbResult<bool> {
+    let due: i64 = sqlx::query_scalar(
+        "SELECT count(*) FROM (SELECT 1 FROM pair_participants \
+         WHERE NOT paused AND next_due <= $1 LIMIT 2) d",
+    )
+    .bind(week)
+    .fetch_one(db)
+    .await?;
+    Ok(due >= 2)
+}
+
 /// How many take part and how many paused (read once a round, by the round).
 #[instrument(skip_all)]
 pub async fn participant_counts(conn: &mut PgConnection) -> DbResult<(i64, i64)> {

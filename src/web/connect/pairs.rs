@@ -214,7 +214,7 @@ pub async fn join(
     let message = if was.is_some() {
         "Saved. Your next conversations follow your new choice."
     } else {
-        "You're in. You'll hear who you're paired with by email and here, on Monday."
+        "You're in. You'll hear who you're paired with here and by email as soon as your round is drawn."
     };
     flash(&session, "success", message).await?;
     Ok(Redirect::to(CONVERSATIONS).into_response())
