@@ -180,7 +180,7 @@ pub async fn announce_pairs(
         if groups.is_empty() {
             break;
         }
-        told += tell_groups(&mut tx, config, &groups, Telling::Paired).await?;
+        told += tell_groups(&mut tx, config, &groups, Telling::Paired, now).await?;
         tx.commit().await?;
     }
     Ok(told)
@@ -202,7 +202,7 @@ pub async fn send_pair_reminders(
         if groups.is_empty() {
             break;
         }
-        told += tell_groups(&mut tx, config, &groups, Telling::Reminder).await?;
+        told += tell_groups(&mut tx, config, &groups, Telling::Reminder, now).await?;
         tx.commit().await?;
     }
     Ok(told)
@@ -219,6 +219,7 @@ async fn tell_groups(
     config: &AppConfig,
     groups: &[(Uuid, NaiveDate, rules::Mode)],
     telling: Telling,
+    now: DateTime<Utc>,
 ) -> AppResult<usize> {
     let ids: Vec<Uuid> = groups.iter().map(|g| g.0).collect();
     let mut members: HashMap<Uuid, Vec<Person>> = HashMap::new();
@@ -233,7 +234,7 @@ async fn tell_groups(
         };
         let prompts = rules::prompts_for(*group);
         let zones: Vec<_> = people.iter().map(|p| p.time_zone).collect();
-        let proposed = rules::proposed_time(*week, &zones);
+        let proposed = rules::proposed_time(*week, &zones, now);
         for person in people {
             let others: Vec<&Person> = people.iter().filter(|p| p.id != person.id).collect();
             if others.is_empty() {

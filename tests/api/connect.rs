@@ -294,8 +294,51 @@ async fn hr_sees_round_figures_from_five_people_and_sets_the_rules(pool: PgPool)
     .unwrap();
     assert_eq!(same_department, 0);
 
+    // Five days on, a gentle reminder for the conversations nobody marked, once.
+    let config = common::config_for(&app.address, None, None);
+    let now = Utc::now();
+    attune::app::connect::announce_pairs(&app.pool, &config, now)
+        .await
+        .unwrap();
+    let marked: Uuid = sqlx::query_scalar("SELECT id FROM pair_groups ORDER BY id LIMIT 1")
+        .fetch_one(&app.pool)
+        .await
+        .unwrap();
+    let member: Uuid =
+        sqlx::query_scalar("SELECT person_id FROM pair_members WHERE group_id = $1 LIMIT 1")
+            .bind(marked)
+            .fetch_one(&app.pool)
+            .await
+            .unwrap();
+    let email: String = sqlx::query_scalar("SELECT email FROM people WHERE id = $1")
+        .bind(member)
+        .fetch_one(&app.pool)
+        .await
+        .unwrap();
+    let n: usize = email
+        .trim_start_matches('p')
+        .trim_end_matches("@example.com")
+        .parse()
+        .unwrap();
+    let response = browsers[n]
+        .post(&format!("/connect/pairs/{marked}/skipped"), &[])
+        .await;
+    assert_eq!(response.status(), StatusCode::SEE_OTHER);
+    let later = now + chrono::Duration::days(6);
+    let reminded = attune::app::connect::send_pair_reminders(&app.pool, &config, later)
+        .await
+        .unwrap();
+    assert_eq!(reminded, 4, "two unmarked pairs");
+    assert_eq!(
+        attune::app::connect::send_pair_reminders(&app.pool, &config, later)
+            .await
+            .unwrap(),
+        0
+    );
+
     let text = visible_text(&hr.get_html("/admin/connect").await.1);
     assert!(text.contains("6 of 6"), "{text}");
+    assert!(text.contains("33%"), "one of three skipped: {text}");
     assert!(!text.contains("Person 1"), "HR never sees who: {text}");
 }
 

@@ -1,7 +1,7 @@
 //! Calendar files for a conversation (a proposed half hour the pair can move) and for a
 //! circle's sessions, in the same style as story nights' (one PRODID, UTC times, stable UIDs).
 
-use chrono::{DateTime, Duration, NaiveDate, NaiveTime, TimeZone, Utc};
+use chrono::{DateTime, Datelike, Duration, NaiveDate, NaiveTime, TimeZone, Utc};
 use chrono_tz::Tz;
 use icalendar::{Calendar, Component, EventLike};
 use uuid::Uuid;
@@ -21,14 +21,28 @@ fn empty_calendar(name: &str, method: &str) -> Calendar {
     calendar
 }
 
-/// A proposed time for a conversation in the round's week: the Wednesday, at the start of
-/// the working hours (9:00 to 17:00) the members share, or 12:00 in the first member's zone
-/// when they share none. A placeholder: the pair moves it to suit them.
-pub fn proposed_time(week_start: NaiveDate, zones: &[Tz]) -> DateTime<Utc> {
-    let wednesday = week_start + Duration::days(2);
+/// A proposed time for a conversation: the round week's Wednesday (or, for a round drawn
+/// later in the week, the next weekday at least a day after `not_before`), an hour into the
+/// working hours (9:00 to 17:00) the members share, or 12:00 in the first member's zone when
+/// they share none. A placeholder: the pair moves it to suit them.
+pub fn proposed_time(
+    week_start: NaiveDate,
+    zones: &[Tz],
+    not_before: DateTime<Utc>,
+) -> DateTime<Utc> {
+    let earliest = not_before + Duration::days(1);
+    (2..30)
+        .map(|d| week_start + Duration::days(d))
+        .filter(|day| day.weekday().num_days_from_monday() < 5)
+        .map(|day| slot_on(day, zones))
+        .find(|at| *at >= earliest)
+        .unwrap_or_else(|| slot_on(week_start + Duration::days(2), zones))
+}
+
+fn slot_on(day: NaiveDate, zones: &[Tz]) -> DateTime<Utc> {
     let at = |zone: Tz, hour: u32| {
         zone.from_local_datetime(
-            &wednesday.and_time(NaiveTime::from_hms_opt(hour, 0, 0).unwrap_or_default()),
+            &day.and_time(NaiveTime::from_hms_opt(hour, 0, 0).unwrap_or_default()),
         )
         .earliest()
         .map(|t| t.with_timezone(&Utc))
@@ -47,7 +61,7 @@ pub fn proposed_time(week_start: NaiveDate, zones: &[Tz]) -> DateTime<Utc> {
         };
     }
     let zone = zones.first().copied().unwrap_or(Tz::UTC);
-    at(zone, 12).unwrap_or_else(|| wednesday.and_time(NaiveTime::MIN).and_utc())
+    at(zone, 12).unwrap_or_else(|| day.and_time(NaiveTime::MIN).and_utc())
 }
 
 /// The conversation's calendar file.
@@ -119,11 +133,16 @@ mod tests {
     fn the_proposal_falls_in_shared_working_hours() {
         let monday = NaiveDate::from_ymd_opt(2026, 6, 1).unwrap();
         // London (UTC+1 in June) and Toronto (UTC-4): shared hours 13:00 to 16:00 UTC.
-        let at = proposed_time(monday, &[Tz::Europe__London, Tz::America__Toronto]);
+        let drawn = "2026-06-01T00:05:00Z".parse().unwrap();
+        let at = proposed_time(monday, &[Tz::Europe__London, Tz::America__Toronto], drawn);
         assert_eq!(at.to_rfc3339(), "2026-06-03T14:00:00+00:00");
         // Toronto and Singapore share none: noon in the first one's zone.
-        let at = proposed_time(monday, &[Tz::America__Toronto, Tz::Asia__Singapore]);
+        let at = proposed_time(monday, &[Tz::America__Toronto, Tz::Asia__Singapore], drawn);
         assert_eq!(at.to_rfc3339(), "2026-06-03T16:00:00+00:00");
+        // A round drawn on Thursday proposes the next weekday but one: Monday.
+        let thursday = "2026-06-04T10:00:00Z".parse().unwrap();
+        let at = proposed_time(monday, &[Tz::Europe__London], thursday);
+        assert_eq!(at.to_rfc3339(), "2026-06-08T09:00:00+00:00");
     }
 
     #[test]

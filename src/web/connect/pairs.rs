@@ -310,7 +310,7 @@ pub async fn calendar(
     let view = app::pair_for_member(&state.pool, &person, id).await?;
     let mut zones = vec![person.time_zone];
     zones.extend(view.mates.iter().map(|m| m.time_zone.0));
-    let at = rules::proposed_time(view.week_start, &zones);
+    let at = rules::proposed_time(view.week_start, &zones, Utc::now());
     let names: Vec<String> = view.mates.iter().map(|m| m.display_name.clone()).collect();
     let ics = rules::conversation_calendar(
         view.id,
