@@ -595,3 +595,95 @@ async fn circles_are_formed_from_sign_ups_and_their_notes_stay_with_members(pool
     assert!(!text.contains("quarter-end"), "{text}");
     assert!(!text.contains("Member 1"), "{text}");
 }
+
+#[sqlx::test]
+async fn an_organizer_merges_a_circle_that_got_small_into_the_others(pool: PgPool) {
+    let app = spawn_app(pool).await;
+    let organizer = app.organizer("org@example.com").await;
+    let programme = open_programme(&organizer).await;
+    let departments = ["Engineering", "Finance", "Sales", "Support"];
+    let mut people = Vec::new();
+    for n in 0..12 {
+        let (id, b) = person(
+            &app,
+            &format!("m{n}@example.com"),
+            &format!("Member {n}"),
+            departments[n % 4],
+            "London",
+        )
+        .await;
+        b.post(&format!("/connect/programmes/{programme}/signup"), &[])
+            .await;
+        people.push((id, b));
+    }
+    sqlx::query("UPDATE circle_programmes SET signup_closes_on = current_date - 1, signup_opens_on = current_date - 10")
+        .execute(&app.pool)
+        .await
+        .unwrap();
+    let form = format!("/connect/programmes/{programme}/form");
+    assert_eq!(
+        organizer.post(&form, &[]).await.status(),
+        StatusCode::SEE_OTHER
+    );
+    let circle: Uuid = sqlx::query_scalar("SELECT id FROM circles WHERE number = 1")
+        .fetch_one(&app.pool)
+        .await
+        .unwrap();
+    let members: Vec<Uuid> = sqlx::query_scalar(
+        "SELECT person_id FROM circle_members WHERE circle_id = $1 ORDER BY person_id",
+    )
+    .bind(circle)
+    .fetch_all(&app.pool)
+    .await
+    .unwrap();
+    assert_eq!(members.len(), 4);
+    let browser = |id: Uuid| &people.iter().find(|(p, _)| *p == id).unwrap().1;
+    let page = format!("/connect/circles/{circle}");
+    assert_eq!(
+        browser(members[0])
+            .post(&format!("{page}/leave"), &[])
+            .await
+            .status(),
+        StatusCode::SEE_OTHER
+    );
+
+    // The programme page offers to merge the circle of three; merging moves the three.
+    let text = visible_text(
+        &organizer
+            .get_html(&format!("/connect/programmes/{programme}"))
+            .await
+            .1,
+    );
+    assert!(text.contains("Merge circle 1 into the others"), "{text}");
+    assert_eq!(
+        organizer.post(&format!("{page}/merge"), &[]).await.status(),
+        StatusCode::SEE_OTHER
+    );
+    assert_eq!(
+        organizer.post(&format!("{page}/merge"), &[]).await.status(),
+        StatusCode::CONFLICT
+    );
+    for moved in &members[1..] {
+        let b = browser(*moved);
+        assert_eq!(
+            b.get(&page).await.status(),
+            StatusCode::NOT_FOUND,
+            "no longer in circle 1"
+        );
+        let text = visible_text(&b.get_html("/connect").await.1);
+        assert!(text.contains("Listening under pressure"), "{text}");
+    }
+    let sizes: Vec<i64> = sqlx::query_scalar(
+        "SELECT count(*) FROM circle_members WHERE left_at IS NULL GROUP BY circle_id ORDER BY 1",
+    )
+    .fetch_all(&app.pool)
+    .await
+    .unwrap();
+    assert_eq!(sizes, vec![5, 6]);
+    let logged: i64 =
+        sqlx::query_scalar("SELECT count(*) FROM audit_log WHERE action = 'circle_merged'")
+            .fetch_one(&app.pool)
+            .await
+            .unwrap();
+    assert_eq!(logged, 1);
+}
