@@ -1139,3 +1139,115 @@ async fn on_a_phone_a_person_sees_their_pair_and_marks_it_happened(pool: PgPool)
     assert_fits_phone(&browser, "home-conversation").await;
     browser.close().await;
 }
+
+/// A learning circle's page (members, sessions, a review, notes) and HR's aggregates are
+/// accessible and fit a phone.
+#[sqlx::test]
+async fn a_circle_page_and_hrs_figures_are_accessible_on_a_phone(pool: PgPool) {
+    use attune::domain::connect::NewProgramme;
+    let app = common::spawn_app(pool).await;
+    let departments = ["Engineering", "Finance", "Sales", "Support"];
+    let mut ids = Vec::new();
+    for (n, department) in departments.iter().enumerate() {
+        let id = app
+            .create_person_in(
+                &format!("m{n}@example.com"),
+                &format!("Member {n}"),
+                Roles::default(),
+                department,
+                "London",
+            )
+            .await;
+        ids.push(id);
+    }
+    app.create_person(
+        "hana@example.com",
+        "Hana HR",
+        Roles {
+            organizer: false,
+            hr_admin: true,
+        },
+    )
+    .await;
+    let now = chrono::Utc::now();
+    let programme = NewProgramme {
+        theme: "Listening under pressure".into(),
+        description: String::new(),
+        circle_size: 4,
+        cross_functional: true,
+        signup_opens_on: (now - chrono::Duration::days(20)).date_naive(),
+        signup_closes_on: (now - chrono::Duration::days(10)).date_naive(),
+        time_zone: chrono_tz::Tz::Europe__London,
+        sessions: vec![
+            now - chrono::Duration::days(3),
+            now + chrono::Duration::days(11),
+        ],
+        minutes: 60,
+    };
+    let mut conn = app.pool.acquire().await.unwrap();
+    let id = attune::db::connect::circles::insert_programme(&mut conn, &programme, ids[0])
+        .await
+        .unwrap();
+    for person in &ids {
+        attune::db::connect::circles::sign_up(&mut conn, id, *person)
+            .await
+            .unwrap();
+    }
+    drop(conn);
+    let config = common::config_for(&app.address, None, None);
+    let actor = attune::app::audit::Actor {
+        id: ids[0],
+        ip: None,
+    };
+    attune::app::connect::form_circles(&app.pool, &config, actor, id, now)
+        .await
+        .unwrap();
+
+    let browser = Browser::start(&app.address).await;
+    sign_in(&browser, "m0@example.com", common::PASSWORD).await;
+    browser.goto("/connect").await;
+    browser.click_link("Listening under pressure").await;
+    assert_eq!(browser.heading().await, "Your learning circle");
+    browser.assert_text("Member 3").await;
+    browser
+        .tick_xpath(
+            "//summary[normalize-space()='Write the review together']",
+            "the review form",
+        )
+        .await;
+    browser
+        .fill(
+            "What happened",
+            "We each brought one hard moment from the week.",
+        )
+        .await;
+    browser
+        .fill(
+            "What we learned about each other's roles",
+            "Sales hears the complaints first.",
+        )
+        .await;
+    browser.click("Save the review").await;
+    browser.assert_text("The review is saved.").await;
+    browser
+        .fill("A note for everyone in the circle", "See you in two weeks.")
+        .await;
+    browser.click("Add the note").await;
+    browser.assert_text("See you in two weeks.").await;
+    screenshot(&browser, "circle").await;
+    assert_accessible(&browser, "a learning circle").await;
+    assert_fits_phone(&browser, "circle").await;
+    sign_out(&browser).await;
+
+    sign_in(&browser, "hana@example.com", common::PASSWORD).await;
+    browser.goto("/admin/connect").await;
+    browser.assert_text("Listening under pressure").await;
+    browser.assert_text("fewer than 5").await;
+    screenshot(&browser, "admin-connect").await;
+    assert_accessible(&browser, "HR's conversations and circles").await;
+    assert_fits_phone(&browser, "admin-connect").await;
+    browser.goto("/connect/programmes/new").await;
+    assert_accessible(&browser, "opening a circle programme").await;
+    assert_fits_phone(&browser, "programme-new").await;
+    browser.close().await;
+}
