@@ -193,6 +193,11 @@ fn spawn_scheduler(pool: PgPool, config: Arc<AppConfig>) {
             if let Err(err) = crate::app::practice::send_nudges(&pool, &config, now).await {
                 tracing::warn!(error = %err, "the kindness challenge nudges failed");
             }
+            // Conversation pairs: the week's round (claimed once), then telling and reminding
+            // people in batches each claimed by one replica.
+            if let Err(err) = crate::app::connect::run_scheduled(&pool, &config, now).await {
+                tracing::warn!(error = %err, "conversation pairs failed");
+            }
         }
     });
 }

@@ -1267,3 +1267,189 @@ async fn practice_on_a_phone_an_exercise_a_reflection_a_challenge_and_a_journal_
     assert_fits_phone(&browser, "practice-journal").await;
     browser.close().await;
 }
+
+/// On a phone: a person opts in to conversations, sees who they're paired with and the
+/// questions, and marks the conversation as happened; the pages are accessible.
+#[sqlx::test]
+async fn on_a_phone_a_person_sees_their_pair_and_marks_it_happened(pool: PgPool) {
+    let app = common::spawn_app(pool).await;
+    app.create_person_in(
+        "ana@example.com",
+        "Ana Alvarez",
+        Roles::default(),
+        "Engineering",
+        "London",
+    )
+    .await;
+    app.create_person_in(
+        "ben@example.com",
+        "Ben Okafor",
+        Roles::default(),
+        "Finance",
+        "London",
+    )
+    .await;
+    let browser = Browser::start(&app.address).await;
+    browser
+        .set_window_size(harness::PHONE_WIDTH, 800)
+        .await
+        .unwrap();
+    // Ben opted in already; Ana does it in the browser.
+    let ben: uuid::Uuid =
+        sqlx::query_scalar("SELECT id FROM people WHERE email = 'ben@example.com'")
+            .fetch_one(&app.pool)
+            .await
+            .unwrap();
+    let this_week = attune::domain::connect::round_of(chrono::Utc::now().date_naive());
+    sqlx::query(
+        "INSERT INTO pair_participants (person_id, cadence_weeks, mode, next_due) VALUES ($1, 2, 'video', $2)",
+    )
+    .bind(ben)
+    .bind(this_week)
+    .execute(&app.pool)
+    .await
+    .unwrap();
+    sign_in(&browser, "ana@example.com", common::PASSWORD).await;
+    browser.goto("/connect").await;
+    assert_eq!(browser.heading().await, "Conversations");
+    assert_accessible(&browser, "conversations before taking part").await;
+    browser.check("Every two weeks", true).await;
+    browser.check("By video", true).await;
+    browser.click("Count me in").await;
+    browser.assert_text("You're in.").await;
+
+    // Monday's round, as the scheduler draws it.
+    attune::app::connect::ensure_pair_round(&app.pool, chrono::Utc::now())
+        .await
+        .unwrap();
+    browser.goto("/connect").await;
+    browser.assert_text("This round: Ben Okafor").await;
+    browser.assert_text("ben@example.com").await;
+    browser.assert_text("How are you, really?").await;
+    screenshot(&browser, "conversations-pair").await;
+    assert_accessible(&browser, "conversations with a pair").await;
+    assert_fits_phone(&browser, "conversations-pair").await;
+    browser
+        .set_window_size(harness::PHONE_WIDTH, 800)
+        .await
+        .unwrap();
+    browser.click("It happened").await;
+    browser.assert_text("Marked as happened").await;
+    assert_accessible(&browser, "conversations marked happened").await;
+    browser.goto("/").await;
+    browser.assert_text("This round you're paired with").await;
+    assert_fits_phone(&browser, "home-conversation").await;
+    browser.close().await;
+}
+
+/// A learning circle's page (members, sessions, a review, notes) and HR's aggregates are
+/// accessible and fit a phone.
+#[sqlx::test]
+async fn a_circle_page_and_hrs_figures_are_accessible_on_a_phone(pool: PgPool) {
+    use attune::domain::connect::NewProgramme;
+    let app = common::spawn_app(pool).await;
+    let departments = ["Engineering", "Finance", "Sales", "Support"];
+    let mut ids = Vec::new();
+    for (n, department) in departments.iter().enumerate() {
+        let id = app
+            .create_person_in(
+                &format!("m{n}@example.com"),
+                &format!("Member {n}"),
+                Roles::default(),
+                department,
+                "London",
+            )
+            .await;
+        ids.push(id);
+    }
+    app.create_person(
+        "hana@example.com",
+        "Hana HR",
+        Roles {
+            organizer: false,
+            hr_admin: true,
+        },
+    )
+    .await;
+    let now = chrono::Utc::now();
+    let programme = NewProgramme {
+        theme: "Listening under pressure".into(),
+        description: String::new(),
+        circle_size: 4,
+        cross_functional: true,
+        signup_opens_on: (now - chrono::Duration::days(20)).date_naive(),
+        signup_closes_on: (now - chrono::Duration::days(10)).date_naive(),
+        time_zone: chrono_tz::Tz::Europe__London,
+        sessions: vec![
+            now - chrono::Duration::days(3),
+            now + chrono::Duration::days(11),
+        ],
+        minutes: 60,
+    };
+    let mut conn = app.pool.acquire().await.unwrap();
+    let id = attune::db::connect::circles::insert_programme(&mut conn, &programme, ids[0])
+        .await
+        .unwrap();
+    for person in &ids {
+        attune::db::connect::circles::sign_up(&mut conn, id, *person)
+            .await
+            .unwrap();
+    }
+    drop(conn);
+    let config = common::config_for(&app.address, None, None);
+    let actor = attune::app::audit::Actor {
+        id: ids[0],
+        ip: None,
+    };
+    attune::app::connect::form_circles(&app.pool, &config, actor, id, now)
+        .await
+        .unwrap();
+
+    let browser = Browser::start(&app.address).await;
+    sign_in(&browser, "m0@example.com", common::PASSWORD).await;
+    browser.goto("/connect").await;
+    browser.click_link("Listening under pressure").await;
+    assert_eq!(browser.heading().await, "Your learning circle");
+    browser.assert_text("Member 3").await;
+    browser
+        .tick_xpath(
+            "//summary[normalize-space()='Write the review together']",
+            "the review form",
+        )
+        .await;
+    browser
+        .fill(
+            "What happened",
+            "We each brought one hard moment from the week.",
+        )
+        .await;
+    browser
+        .fill(
+            "What we learned about each other's roles",
+            "Sales hears the complaints first.",
+        )
+        .await;
+    browser.click("Save the review").await;
+    browser.assert_text("The review is saved.").await;
+    browser
+        .fill("A note for everyone in the circle", "See you in two weeks.")
+        .await;
+    browser.click("Add the note").await;
+    browser.assert_text("See you in two weeks.").await;
+    screenshot(&browser, "circle").await;
+    assert_accessible(&browser, "a learning circle").await;
+    assert_fits_phone(&browser, "circle").await;
+    sign_out(&browser).await;
+
+    sign_in(&browser, "hana@example.com", common::PASSWORD).await;
+    browser.goto("/admin/connect").await;
+    browser.assert_text("Listening under pressure").await;
+    browser.assert_text("fewer than 5").await;
+    screenshot(&browser, "admin-connect").await;
+    assert_accessible(&browser, "HR's conversations and circles").await;
+    assert_fits_phone(&browser, "admin-connect").await;
+    browser.goto("/connect/programmes/new").await;
+    assert_accessible(&browser, "opening a circle programme").await;
+    assert_fits_phone(&browser, "programme-new").await;
+    browser.close().await;
+}

@@ -4,6 +4,7 @@
 
 pub mod audit;
 pub mod auth;
+pub mod connect;
 pub mod digest;
 pub mod events;
 pub mod insights;

@@ -1,6 +1,7 @@
 //! Persistence: one module per aggregate, plain SQL, domain types in and out.
 
 pub mod audit;
+pub mod connect;
 pub mod events;
 pub mod insights;
 pub mod mail;

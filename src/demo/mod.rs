@@ -3,6 +3,7 @@
 //! Each feature adds its sample data in its own submodule, called from [`run`] with the
 //! people created here. Randomness is seeded, so every demo company is the same.
 
+mod connect;
 mod events;
 mod practice;
 mod quiz;
@@ -207,6 +208,7 @@ pub async fn run(pool: &PgPool, size: Option<i64>) -> anyhow::Result<()> {
     events::seed(&mut tx, &created, &mut rng).await?;
     recognition::seed(&mut tx, &created, &mut rng).await?;
     practice::seed(&mut tx, &created, &mut rng).await?;
+    connect::seed(&mut tx, &created, &mut rng).await?;
     let total = size.unwrap_or(0).max(people.len() as i64);
     if total > people.len() as i64 {
         println!("Growing the company to {total} people:");

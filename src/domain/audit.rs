@@ -43,6 +43,10 @@ pub enum Action {
     RoleStoryPublished,
     RoleStoryDeclined,
     ChallengeScheduled,
+    PairSettingsChanged,
+    CircleProgrammeOpened,
+    CirclesFormed,
+    CircleMerged,
 }
 
 impl Action {
@@ -91,6 +95,10 @@ impl Action {
             Action::RoleStoryPublished => "Role story published as an exercise",
             Action::RoleStoryDeclined => "Role story declined",
             Action::ChallengeScheduled => "Kindness challenge scheduled",
+            Action::PairSettingsChanged => "Conversation pair settings changed",
+            Action::CircleProgrammeOpened => "Learning circle programme opened",
+            Action::CirclesFormed => "Learning circles formed",
+            Action::CircleMerged => "Learning circle merged into others",
         }
     }
 }

@@ -32,6 +32,10 @@ pub enum MailKind {
     SpotlightNominator,
     WeeklyDigest,
     PracticeNudge,
+    PairMatched,
+    PairReminder,
+    CircleFormed,
+    CircleMemberLeft,
 }
 
 impl MailKind {
@@ -74,6 +78,10 @@ impl MailKind {
             MailKind::PracticeNudge => {
                 "Kindness challenges: a note at the start and middle of months I take part in"
             }
+            MailKind::PairMatched => "Conversations: who I'm paired with",
+            MailKind::PairReminder => "Conversations: a reminder if nothing is marked",
+            MailKind::CircleFormed => "Learning circles: my circle was formed",
+            MailKind::CircleMemberLeft => "Learning circles: someone left my circle",
         }
     }
 
@@ -113,6 +121,12 @@ impl MailKind {
             MailKind::PracticeNudge => {
                 "You're getting this because you accepted a monthly kindness challenge in Attune."
             }
+            MailKind::PairMatched | MailKind::PairReminder => {
+                "You're getting this because you take part in conversation pairs in Attune."
+            }
+            MailKind::CircleFormed | MailKind::CircleMemberLeft => {
+                "You're getting this because you signed up for a peer learning circle in Attune."
+            }
         }
     }
 
@@ -133,7 +147,9 @@ impl MailKind {
             MailKind::WeeklyDigest
             | MailKind::SpotlightNominator
             | MailKind::Invitation
-            | MailKind::PracticeNudge => Some(Duration::days(7)),
+            | MailKind::PracticeNudge
+            | MailKind::PairMatched
+            | MailKind::PairReminder => Some(Duration::days(7)),
             _ => None,
         }
     }

@@ -1,6 +1,7 @@
 //! The program's rules as plain Rust: no HTTP, no SQL, no clocks (callers pass `now`).
 
 pub mod audit;
+pub mod connect;
 pub mod csv_safe;
 pub mod events;
 pub mod insights;

@@ -25,6 +25,8 @@ pub struct HomePage {
     pub recognition: HomePanel,
     /// Story nights news and the person's next ones.
     pub story_nights: HomeStoryNights,
+    /// The person's conversation this round, if any.
+    pub connect: super::connect::HomeConnect,
     pub has_attempt: bool,
     pub recommendations: Vec<RecommendationView>,
     pub return_to: &'static str,
@@ -47,6 +49,7 @@ pub async fn home(
         chrome: chrome.at("home"),
         recognition,
         story_nights: events::home_summary(&state, &person).await?,
+        connect: super::connect::home_summary(&state, &person).await?,
         person: (*person).clone(),
         people,
         has_attempt: latest.is_some(),

@@ -7,6 +7,7 @@ pub mod auth;
 pub mod bench;
 pub mod charts;
 pub mod chrome;
+pub mod connect;
 pub mod errors;
 pub mod events;
 pub mod extract;
@@ -106,6 +107,7 @@ fn page_routes() -> Routes {
         .merge(recognition::routes())
         .merge(privacy::routes())
         .merge(practice::routes())
+        .merge(connect::routes())
 }
 
 /// Routes that need no session: probes and static files are not listed in the table of pages.

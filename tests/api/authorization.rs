@@ -213,6 +213,33 @@ fn matrix() -> Vec<(Method, &'static str, [Expect; 4])> {
         (Method::POST, "/admin/people/{id}/erase", [SignIn, FORBIDDEN, FORBIDDEN, INVALID]),
         (Method::GET, "/admin/privacy", [SignIn, FORBIDDEN, FORBIDDEN, OK]),
         (Method::POST, "/admin/privacy", [SignIn, FORBIDDEN, FORBIDDEN, INVALID]),
+        // Connecting across teams. {id} is no pair, programme or circle of anyone's: 404 for
+        // all (HR included); organizer-only actions answer 403 to employees first.
+        (Method::GET, "/connect", [SignIn, OK, OK, OK]),
+        // An empty form chooses neither how often nor how.
+        (Method::POST, "/connect/pairs", [SignIn, INVALID, INVALID, INVALID]),
+        // Not taking part: nothing to pause or resume; leaving is idempotent.
+        (Method::POST, "/connect/pairs/pause", [SignIn, Status(409), Status(409), Status(409)]),
+        (Method::POST, "/connect/pairs/resume", [SignIn, Status(409), Status(409), Status(409)]),
+        (Method::POST, "/connect/pairs/leave", [SignIn, SEE_OTHER, SEE_OTHER, SEE_OTHER]),
+        (Method::POST, "/connect/pairs/{id}/happened", [SignIn, NOT_FOUND, NOT_FOUND, NOT_FOUND]),
+        (Method::POST, "/connect/pairs/{id}/skipped", [SignIn, NOT_FOUND, NOT_FOUND, NOT_FOUND]),
+        (Method::GET, "/connect/pairs/{id}/calendar.ics", [SignIn, NOT_FOUND, NOT_FOUND, NOT_FOUND]),
+        (Method::GET, "/connect/programmes/new", [SignIn, FORBIDDEN, OK, OK]),
+        (Method::POST, "/connect/programmes", [SignIn, FORBIDDEN, INVALID, INVALID]),
+        (Method::GET, "/connect/programmes/{id}", [SignIn, NOT_FOUND, NOT_FOUND, NOT_FOUND]),
+        (Method::POST, "/connect/programmes/{id}/signup", [SignIn, NOT_FOUND, NOT_FOUND, NOT_FOUND]),
+        (Method::POST, "/connect/programmes/{id}/withdraw", [SignIn, NOT_FOUND, NOT_FOUND, NOT_FOUND]),
+        (Method::POST, "/connect/programmes/{id}/form", [SignIn, FORBIDDEN, NOT_FOUND, NOT_FOUND]),
+        (Method::GET, "/connect/circles/{id}", [SignIn, NOT_FOUND, NOT_FOUND, NOT_FOUND]),
+        (Method::GET, "/connect/circles/{id}/calendar.ics", [SignIn, NOT_FOUND, NOT_FOUND, NOT_FOUND]),
+        (Method::POST, "/connect/circles/{id}/reviews", [SignIn, NOT_FOUND, NOT_FOUND, NOT_FOUND]),
+        (Method::POST, "/connect/circles/{id}/notes", [SignIn, NOT_FOUND, NOT_FOUND, NOT_FOUND]),
+        (Method::POST, "/connect/circles/{id}/leave", [SignIn, NOT_FOUND, NOT_FOUND, NOT_FOUND]),
+        (Method::POST, "/connect/circles/{id}/merge", [SignIn, FORBIDDEN, NOT_FOUND, NOT_FOUND]),
+        (Method::GET, "/admin/connect", [SignIn, FORBIDDEN, FORBIDDEN, OK]),
+        // An empty form chooses no pairing rule.
+        (Method::POST, "/admin/connect", [SignIn, FORBIDDEN, FORBIDDEN, INVALID]),
     ]
 }
 

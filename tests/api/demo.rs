@@ -233,4 +233,11 @@ async fn the_demo_grows_to_any_size_with_history_and_figures_that_add_up(pool: P
         8,
         "the last eight weeks"
     );
+    // Conversations: three rounds with most people paired; two circle programmes.
+    assert_eq!(count("SELECT count(*) FROM pair_rounds").await, 3);
+    assert!(count("SELECT count(*) FROM pair_groups").await >= 40);
+    assert!(count("SELECT count(*) FROM pair_groups WHERE outcome = 'happened'").await >= 10);
+    assert_eq!(count("SELECT count(*) FROM circle_programmes").await, 2);
+    assert!(count("SELECT count(*) FROM circles").await >= 3);
+    assert!(count("SELECT count(*) FROM circle_reviews").await >= 6);
 }

@@ -10,6 +10,7 @@ mod audit;
 mod auth;
 mod authorization;
 mod cli;
+mod connect;
 mod demo;
 mod events;
 mod insights;
