@@ -195,6 +195,10 @@ fn spawn_scheduler(pool: PgPool, config: Arc<AppConfig>) {
             if let Err(err) = crate::app::digest::send_weekly_digest(&pool, &config, now).await {
                 tracing::warn!(error = %err, "the weekly digest failed");
             }
+            // Pulse rounds open and close on their days (claimed per round in the database).
+            if let Err(err) = crate::app::pulse::tick(&pool, &config, now).await {
+                tracing::warn!(error = %err, "opening or closing pulse rounds failed");
+            }
         }
     });
 }

@@ -10,6 +10,7 @@ pub mod insights;
 pub mod mail;
 pub mod notifications;
 pub mod people;
+pub mod pulse;
 pub mod quiz;
 pub mod recognition;
 pub mod resources;

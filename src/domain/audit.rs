@@ -35,6 +35,9 @@ pub enum Action {
     ResourceRestored,
     EventPublished,
     AuditLogExported,
+    PulseCreated,
+    PulseRoundClosed,
+    PulseStopped,
 }
 
 impl Action {
@@ -75,6 +78,9 @@ impl Action {
             Action::ResourceRestored => "Resource restored",
             Action::EventPublished => "Story night published",
             Action::AuditLogExported => "Audit log exported",
+            Action::PulseCreated => "Pulse check created",
+            Action::PulseRoundClosed => "Pulse round closed early",
+            Action::PulseStopped => "Pulse check stopped",
         }
     }
 }

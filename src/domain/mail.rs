@@ -31,6 +31,7 @@ pub enum MailKind {
     NominationDeclined,
     SpotlightNominator,
     WeeklyDigest,
+    PulseRound,
 }
 
 impl MailKind {
@@ -70,6 +71,7 @@ impl MailKind {
             MailKind::NominationDeclined => "Recognition: a nomination of mine was declined",
             MailKind::SpotlightNominator => "Recognition: I'm a spotlight nominator this week",
             MailKind::WeeklyDigest => "A weekly digest of the wall and upcoming story nights",
+            MailKind::PulseRound => "Pulse checks: a new round is open for my answers",
         }
     }
 
@@ -106,6 +108,9 @@ impl MailKind {
             MailKind::WeeklyDigest => {
                 "You're getting this because you asked for Attune's weekly digest."
             }
+            MailKind::PulseRound => {
+                "You're getting this because your HR team asks your part of the company a few anonymous questions in Attune."
+            }
         }
     }
 
@@ -123,9 +128,10 @@ impl MailKind {
         match self {
             MailKind::PasswordReset => Some(Duration::hours(1)),
             MailKind::EventReminder => Some(Duration::hours(24)),
-            MailKind::WeeklyDigest | MailKind::SpotlightNominator | MailKind::Invitation => {
-                Some(Duration::days(7))
-            }
+            MailKind::WeeklyDigest
+            | MailKind::SpotlightNominator
+            | MailKind::Invitation
+            | MailKind::PulseRound => Some(Duration::days(7)),
             _ => None,
         }
     }

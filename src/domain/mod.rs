@@ -8,6 +8,7 @@ pub mod mail;
 pub mod pagination;
 pub mod password;
 pub mod people;
+pub mod pulse;
 pub mod quiz;
 pub mod recognition;
 pub mod resources;

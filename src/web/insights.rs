@@ -10,9 +10,7 @@ use super::chrome::Chrome;
 use super::guards::HrAdmin;
 use crate::db;
 use crate::db::insights::Participation;
-use crate::domain::insights::{
-    ANONYMITY_THRESHOLD, GroupFigures, Shown, protect, protect_overall, share_percent,
-};
+use crate::domain::insights::{GroupFigures, Shown, protect, protect_overall, share_percent};
 use crate::domain::quiz::{Attempt, percent_of};
 use crate::domain::teq::Aspect;
 use crate::domain::time::{self, weekday_date};
@@ -86,18 +84,19 @@ pub async fn show(
 ) -> AppResult<InsightsPage> {
     // The scheduler works the figures out (app::insights::refresh); this page only reads them.
     let snapshot = db::insights::latest_snapshot(&state.pool).await?;
+    let threshold = db::settings::get(&state.pool).await?.threshold();
     let participation = snapshot.participation;
     let overall = snapshot
         .everyone
-        .and_then(|g| protect_overall(g, ANONYMITY_THRESHOLD));
-    let departments = protect(snapshot.departments, ANONYMITY_THRESHOLD);
-    let offices = protect(snapshot.offices, ANONYMITY_THRESHOLD);
+        .and_then(|g| protect_overall(g, threshold));
+    let departments = protect(snapshot.departments, threshold);
+    let offices = protect(snapshot.offices, threshold);
     let participation_percent = share_percent(participation.took_quiz, participation.active_people);
     Ok(InsightsPage {
         chrome: chrome.at("insights"),
         participation,
         participation_percent,
-        threshold: ANONYMITY_THRESHOLD,
+        threshold,
         chart: overall
             .as_ref()
             .map(|g| charts::aspect_bars(&Attempt::aspect_scores(g.aspect_means))),

@@ -19,6 +19,7 @@ pub mod insights;
 pub mod mail;
 pub mod notifications;
 pub mod people;
+pub mod pulse;
 pub mod quiz;
 pub mod recognition;
 pub mod resources;
@@ -102,6 +103,7 @@ fn page_routes() -> Routes {
         .merge(quiz::routes())
         .merge(events::routes())
         .merge(recognition::routes())
+        .merge(pulse::routes())
 }
 
 /// Routes that need no session: probes and static files are not listed in the table of pages.

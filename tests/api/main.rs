@@ -17,6 +17,7 @@ mod mail;
 mod notifications;
 mod oidc;
 mod people;
+mod pulse;
 mod quiz;
 mod recognition;
 mod replicas;
