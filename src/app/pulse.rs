@@ -176,13 +176,13 @@ pub async fn close_round(conn: &mut PgConnection, round_id: Uuid) -> AppResult<b
     let overall = GroupResult::tally(
         "Everyone",
         statements,
-        answers.iter().map(|(s, c, _, _)| (s.as_slice(), *c)),
+        answers.iter().map(|a| (a.scores.as_slice(), a.commented)),
     );
     let mut by_group: BTreeMap<String, Vec<(&[i16], bool)>> = BTreeMap::new();
-    for (scores, commented, department, office) in &answers {
+    for answer in &answers {
         let label = match breakdown {
-            crate::domain::pulse::Breakdown::Department => department,
-            crate::domain::pulse::Breakdown::Office => office,
+            crate::domain::pulse::Breakdown::Department => &answer.department,
+            crate::domain::pulse::Breakdown::Office => &answer.office,
         };
         let label = if label.is_empty() {
             match breakdown {
@@ -195,7 +195,7 @@ pub async fn close_round(conn: &mut PgConnection, round_id: Uuid) -> AppResult<b
         by_group
             .entry(label)
             .or_default()
-            .push((scores.as_slice(), *commented));
+            .push((answer.scores.as_slice(), answer.commented));
     }
     let mut rows = vec![("everyone", overall)];
     for (label, group) in by_group {

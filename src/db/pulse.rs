@@ -457,15 +457,22 @@ pub async fn claim_close(conn: &mut PgConnection, round_id: Uuid) -> DbResult<bo
     Ok(done.rows_affected() > 0)
 }
 
+/// An answer as a closed round's figures need it.
+#[derive(Debug, Clone, FromRow)]
+pub struct StoredAnswer {
+    pub scores: Vec<i16>,
+    pub commented: bool,
+    pub department: String,
+    pub office: String,
+}
+
 /// Every answer of a round: the scores, whether it has a comment, and its department and
 /// office (read once, when the round closes).
 #[instrument(skip_all)]
-pub async fn answers_of(
-    conn: &mut PgConnection,
-    round_id: Uuid,
-) -> DbResult<Vec<(Vec<i16>, bool, String, String)>> {
+pub async fn answers_of(conn: &mut PgConnection, round_id: Uuid) -> DbResult<Vec<StoredAnswer>> {
     Ok(sqlx::query_as(
-        "SELECT scores, comment <> '', department, office FROM pulse_answers WHERE round_id = $1",
+        "SELECT scores, comment <> '' AS commented, department, office FROM pulse_answers \
+         WHERE round_id = $1",
     )
     .bind(round_id)
     .fetch_all(&mut *conn)
@@ -550,44 +557,52 @@ pub async fn results(
         .collect())
 }
 
-/// The everyone-figures of the closed rounds of the newest pulses (for Insights): (pulse
-/// title, statements, round number, round's last day, figures).
+/// One closed round of one of the newest pulses, with everyone's figures (for Insights).
+#[derive(Debug, Clone)]
+pub struct RoundTrend {
+    pub pulse_id: Uuid,
+    pub title: String,
+    pub statements: Vec<String>,
+    pub number: i32,
+    pub overall: GroupResult,
+}
+
+/// The everyone-figures of the closed rounds of the five newest pulses, round by round.
 #[instrument(skip_all)]
-pub async fn overall_trends(
-    db: impl PgExecutor<'_>,
-) -> DbResult<Vec<(Uuid, String, Vec<String>, i32, NaiveDate, GroupResult)>> {
-    let rows: Vec<(
-        Uuid,
-        String,
-        Vec<String>,
-        i32,
-        NaiveDate,
-        i32,
-        i32,
-        Vec<i32>,
-    )> = sqlx::query_as(
-        "SELECT p.id, p.title, p.statements, r.number, r.closes_on, s.respondents, \
-                    s.comments, s.counts \
-             FROM (SELECT * FROM pulses ORDER BY created_at DESC, id LIMIT 5) p \
-             JOIN pulse_rounds r ON r.pulse_id = p.id \
-             JOIN pulse_results s ON s.round_id = r.id AND s.grouping = 'everyone' \
-             ORDER BY p.created_at DESC, p.id, r.number",
+pub async fn overall_trends(db: impl PgExecutor<'_>) -> DbResult<Vec<RoundTrend>> {
+    #[derive(FromRow)]
+    struct Row {
+        id: Uuid,
+        title: String,
+        statements: Vec<String>,
+        number: i32,
+        respondents: i32,
+        comments: i32,
+        counts: Vec<i32>,
+    }
+    let rows: Vec<Row> = sqlx::query_as(
+        "SELECT p.id, p.title, p.statements, r.number, s.respondents, s.comments, s.counts \
+         FROM (SELECT * FROM pulses ORDER BY created_at DESC, id LIMIT 5) p \
+         JOIN pulse_rounds r ON r.pulse_id = p.id \
+         JOIN pulse_results s ON s.round_id = r.id AND s.grouping = 'everyone' \
+         ORDER BY p.created_at DESC, p.id, r.number",
     )
     .fetch_all(db)
     .await?;
     Ok(rows
         .into_iter()
-        .map(
-            |(id, title, statements, number, closes_on, respondents, comments, counts)| {
-                let group = GroupResult::from_flat(
-                    "Everyone".into(),
-                    respondents.into(),
-                    comments.into(),
-                    &counts,
-                );
-                (id, title, statements, number, closes_on, group)
-            },
-        )
+        .map(|row| RoundTrend {
+            pulse_id: row.id,
+            title: row.title,
+            statements: row.statements,
+            number: row.number,
+            overall: GroupResult::from_flat(
+                "Everyone".into(),
+                row.respondents.into(),
+                row.comments.into(),
+                &row.counts,
+            ),
+        })
         .collect())
 }
 

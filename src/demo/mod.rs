@@ -4,6 +4,7 @@
 //! people created here. Randomness is seeded, so every demo company is the same.
 
 mod events;
+mod pulse;
 mod quiz;
 mod recognition;
 mod resources;
@@ -198,6 +199,7 @@ pub async fn run(pool: &PgPool, size: Option<i64>) -> anyhow::Result<()> {
     resources::seed(&mut tx, &created, &mut rng).await?;
     events::seed(&mut tx, &created, &mut rng).await?;
     recognition::seed(&mut tx, &created, &mut rng).await?;
+    pulse::seed(&mut tx, &created, &mut rng).await?;
     let total = size.unwrap_or(0).max(people.len() as i64);
     if total > people.len() as i64 {
         println!("Growing the company to {total} people:");

@@ -75,6 +75,8 @@ pub struct InsightsPage {
     pub as_of: String,
     /// When the counts were last worked out, in the viewer's time zone.
     pub counted_at: String,
+    /// Pulse checks: the favourable share per statement across rounds.
+    pub pulses: Vec<super::pulse::InsightsPulse>,
 }
 
 pub async fn show(
@@ -97,6 +99,7 @@ pub async fn show(
         participation,
         participation_percent,
         threshold,
+        pulses: super::pulse::insights_trends(&state, threshold).await?,
         chart: overall
             .as_ref()
             .map(|g| charts::aspect_bars(&Attempt::aspect_scores(g.aspect_means))),

@@ -647,6 +647,61 @@ fn polyline(points: &[(i32, i64)]) -> String {
         .join(" ")
 }
 
+/// A pulse's favourable shares across its closed rounds, for HR's Insights page.
+pub struct InsightsPulse {
+    pub id: Uuid,
+    pub title: String,
+    pub rounds: Vec<i32>,
+    pub trend: Vec<TrendView>,
+}
+
+/// The newest pulses' favourable share per statement across rounds, only for rounds with at
+/// least `threshold` answers (from the stored round results).
+pub async fn insights_trends(state: &AppState, threshold: i64) -> AppResult<Vec<InsightsPulse>> {
+    let mut pulses: Vec<InsightsPulse> = Vec::new();
+    let mut statements: Vec<Vec<String>> = Vec::new();
+    let mut rounds: Vec<Vec<GroupResult>> = Vec::new();
+    for round in db::pulse::overall_trends(&state.pool).await? {
+        if round.overall.respondents < threshold {
+            continue;
+        }
+        if pulses.last().is_none_or(|p| p.id != round.pulse_id) {
+            pulses.push(InsightsPulse {
+                id: round.pulse_id,
+                title: round.title,
+                rounds: Vec::new(),
+                trend: Vec::new(),
+            });
+            statements.push(round.statements);
+            rounds.push(Vec::new());
+        }
+        if let (Some(pulse), Some(figures)) = (pulses.last_mut(), rounds.last_mut()) {
+            pulse.rounds.push(round.number);
+            figures.push(round.overall);
+        }
+    }
+    for ((pulse, texts), figures) in pulses.iter_mut().zip(statements).zip(rounds) {
+        pulse.trend = texts
+            .into_iter()
+            .enumerate()
+            .map(|(i, text)| {
+                let points: Vec<(i32, i64)> = pulse
+                    .rounds
+                    .iter()
+                    .zip(&figures)
+                    .filter_map(|(n, o)| o.counts.get(i).map(|c| (*n, favourable_percent(c))))
+                    .collect();
+                TrendView {
+                    text,
+                    polyline: polyline(&points),
+                    points,
+                }
+            })
+            .collect();
+    }
+    Ok(pulses)
+}
+
 #[derive(Template, WebTemplate)]
 #[template(path = "pulse/results.html")]
 pub struct ResultsPage {
@@ -684,17 +739,16 @@ pub async fn admin_results(
         .rounds
         .iter()
         .find(|r| !r.open && r.statements.is_some())
+        && round.comments_shown
     {
-        if round.comments_shown {
-            let after = Uuid::parse_str(&query.after).ok();
-            let mut page =
-                db::pulse::comments(&state.pool, round.round_id, after, COMMENTS_PAGE + 1).await?;
-            if page.len() as i64 > COMMENTS_PAGE {
-                page.truncate(COMMENTS_PAGE as usize);
-                more_comments = page.last().map(|(id, _)| id.to_string());
-            }
-            comments = page.into_iter().map(|(_, text)| text).collect();
+        let after = Uuid::parse_str(&query.after).ok();
+        let mut page =
+            db::pulse::comments(&state.pool, round.round_id, after, COMMENTS_PAGE + 1).await?;
+        if page.len() as i64 > COMMENTS_PAGE {
+            page.truncate(COMMENTS_PAGE as usize);
+            more_comments = page.last().map(|(id, _)| id.to_string());
         }
+        comments = page.into_iter().map(|(_, text)| text).collect();
     }
     Ok(ResultsPage {
         chrome: chrome.at("insights"),
