@@ -1116,7 +1116,7 @@ async fn a_pulse_check_is_answered_on_a_phone(pool: PgPool) {
     sign_in(&browser, "pat@example.com", common::PASSWORD).await;
     browser.goto("/").await;
     browser
-        .assert_text("Pulse check · anonymous · about a minute")
+        .assert_text("Team pulse How much do you agree?")
         .await;
     assert_accessible(&browser, "home with a pulse check").await;
     for (n, choice) in [(1, "Agree"), (2, "Strongly agree"), (3, "Disagree")] {
