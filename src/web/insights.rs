@@ -123,7 +123,101 @@ pub async fn show(
     })
 }
 
+/// Every aggregate the Insights page shows, as CSV: the same figures, under the same
+/// anonymity threshold (hidden groups are left out).
+pub async fn export(
+    State(state): State<AppState>,
+    HrAdmin(_): HrAdmin,
+) -> AppResult<axum::response::Response> {
+    use crate::domain::csv_safe::cell;
+    let snapshot = db::insights::latest_snapshot(&state.pool).await?;
+    let threshold = db::settings::get(&state.pool).await?.threshold();
+    let as_of = snapshot.week.map(time::iso_date).unwrap_or_default();
+    let mut records: Vec<[String; 5]> = Vec::new();
+    let p = snapshot.participation;
+    for (figure, value) in [
+        ("active people", p.active_people),
+        ("took the quiz", p.took_quiz),
+        ("quiz attempts in the last 30 days", p.attempts_last_30_days),
+        ("resources completed", p.plan_items_done),
+    ] {
+        records.push([
+            "Participation".into(),
+            "Everyone".into(),
+            String::new(),
+            figure.into(),
+            value.to_string(),
+        ]);
+    }
+    let mut quiz = |section: &str, group: &GroupFigures| {
+        let people = group.people.to_string();
+        records.push([
+            format!("{section}, as of {as_of}"),
+            cell(&group.label).into_owned(),
+            people.clone(),
+            "average latest total (of 64)".into(),
+            format!("{:.1}", group.mean_total),
+        ]);
+        for (aspect, mean) in Aspect::ALL.iter().zip(group.aspect_means) {
+            records.push([
+                format!("{section}, as of {as_of}"),
+                cell(&group.label).into_owned(),
+                people.clone(),
+                format!("{} (%)", aspect.name()),
+                percent_of(mean).to_string(),
+            ]);
+        }
+    };
+    if let Some(overall) = snapshot
+        .everyone
+        .and_then(|g| protect_overall(g, threshold))
+    {
+        quiz("Latest quiz results", &overall);
+    }
+    for (section, groups) in [
+        ("Latest quiz results by department", snapshot.departments),
+        ("Latest quiz results by office", snapshot.offices),
+    ] {
+        for shown in protect(groups, threshold) {
+            if let Shown::Visible(group) = shown {
+                quiz(section, &group);
+            }
+        }
+    }
+    for pulse in super::pulse::insights_trends(&state, threshold).await? {
+        for trend in &pulse.trend {
+            for (round, percent) in &trend.points {
+                records.push([
+                    format!("Pulse check: {}", cell(&pulse.title)),
+                    cell(&trend.text).into_owned(),
+                    String::new(),
+                    format!("round {round}: agree or strongly agree (%)"),
+                    percent.to_string(),
+                ]);
+            }
+        }
+    }
+    let mut writer = csv::Writer::from_writer(Vec::new());
+    let failed = |e: csv::Error| crate::error::AppError::Internal(anyhow::anyhow!(e));
+    writer
+        .write_record(["section", "group", "people", "figure", "value"])
+        .map_err(failed)?;
+    for record in &records {
+        writer.write_record(record).map_err(failed)?;
+    }
+    let body = writer
+        .into_inner()
+        .map_err(|e| crate::error::AppError::Internal(anyhow::anyhow!(e.to_string())))?;
+    Ok(super::files::attachment(
+        "text/csv; charset=utf-8",
+        "insights.csv",
+        body,
+    ))
+}
+
 /// This area's pages and forms.
 pub(super) fn routes() -> super::routes::Routes {
-    super::routes::Routes::new().get("/admin/insights", show)
+    super::routes::Routes::new()
+        .get("/admin/insights", show)
+        .get("/admin/insights.csv", export)
 }

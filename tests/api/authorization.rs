@@ -186,6 +186,7 @@ fn matrix() -> Vec<(Method, &'static str, [Expect; 4])> {
         (Method::GET, "/admin/pulses/{id}/results.csv", [SignIn, FORBIDDEN, FORBIDDEN, NOT_FOUND]),
         (Method::POST, "/admin/pulses/{id}/close", [SignIn, FORBIDDEN, FORBIDDEN, NOT_FOUND]),
         (Method::POST, "/admin/pulses/{id}/stop", [SignIn, FORBIDDEN, FORBIDDEN, NOT_FOUND]),
+        (Method::GET, "/admin/insights.csv", [SignIn, FORBIDDEN, FORBIDDEN, OK]),
     ]
 }
 

@@ -298,6 +298,11 @@ async fn only_the_audience_is_asked(pool: PgPool) {
             .await
             .unwrap();
     assert_eq!(told, 1);
+    let emailed: i64 = sqlx::query_scalar("SELECT count(*) FROM outbox WHERE kind = 'pulse_round'")
+        .fetch_one(&pool)
+        .await
+        .unwrap();
+    assert_eq!(emailed, 1);
 }
 
 #[sqlx::test]
@@ -560,4 +565,20 @@ async fn the_anonymity_threshold_is_a_setting_of_at_least_three(pool: PgPool) {
     );
     let (_, page) = hr.get_html("/admin/pulses/new").await;
     assert!(visible_text(&page).contains("at least 8 people answered"));
+
+    // The Insights page's figures come as CSV too, aggregates only.
+    attune::app::insights::refresh(&pool, Utc::now(), chrono::Duration::zero())
+        .await
+        .unwrap();
+    let response = hr.get("/admin/insights.csv").await;
+    assert_eq!(response.status(), StatusCode::OK);
+    let csv = response.text().await.unwrap();
+    assert!(
+        csv.starts_with("section,group,people,figure,value\n"),
+        "{csv}"
+    );
+    assert!(
+        csv.contains("Participation,Everyone,,active people,1"),
+        "{csv}"
+    );
 }
