@@ -721,5 +721,71 @@ mod tests {
             prop_assert_eq!(shown.comments_shown,
                 shown.overall.as_ref().is_some_and(|o| o.comments >= threshold));
         }
+
+        /// Random organisations (people in departments) and answer sets, tallied as a closing
+        /// round tallies them: whatever can be computed from the shown figures (the total's
+        /// counts minus the shown groups' counts, per statement and point of the scale) is
+        /// exactly the hidden groups' answers taken together, which are at least k people, and
+        /// no shown group is about fewer than k.
+        #[test]
+        fn subtracting_shown_groups_never_isolates_fewer_than_k_answers(
+            people in proptest::collection::vec((0usize..6, proptest::collection::vec(1i16..=5, 3), any::<bool>()), 0..60),
+            threshold in 3i64..8,
+        ) {
+            let statements = 3;
+            let answers: Vec<(usize, Vec<i16>, bool)> = people;
+            let overall = GroupResult::tally(
+                "Everyone",
+                statements,
+                answers.iter().map(|(_, s, c)| (s.as_slice(), *c)),
+            );
+            let mut groups = Vec::new();
+            for department in 0..6 {
+                let members: Vec<&(usize, Vec<i16>, bool)> =
+                    answers.iter().filter(|(d, _, _)| *d == department).collect();
+                if members.is_empty() {
+                    continue;
+                }
+                groups.push(GroupResult::tally(
+                    format!("D{department}"),
+                    statements,
+                    members.iter().map(|(_, s, c)| (s.as_slice(), *c)),
+                ));
+            }
+            let hidden_truth: Vec<GroupResult> = groups.clone();
+            let shown = protect_round(overall.clone(), groups, threshold);
+            let Some(total) = shown.overall else {
+                prop_assert!(overall.respondents < threshold);
+                return Ok(());
+            };
+            let mut remainder = total.counts.clone();
+            let mut remainder_people = total.respondents;
+            let mut hidden_people = 0;
+            let mut hidden_counts = vec![[0i64; 5]; statements];
+            for ((_, group), truth) in shown.groups.iter().zip(&hidden_truth) {
+                match group {
+                    Some(g) => {
+                        prop_assert!(g.respondents >= threshold);
+                        remainder_people -= g.respondents;
+                        for (r, c) in remainder.iter_mut().zip(&g.counts) {
+                            for i in 0..5 {
+                                r[i] -= c[i];
+                            }
+                        }
+                    }
+                    None => {
+                        hidden_people += truth.respondents;
+                        for (h, c) in hidden_counts.iter_mut().zip(&truth.counts) {
+                            for i in 0..5 {
+                                h[i] += c[i];
+                            }
+                        }
+                    }
+                }
+            }
+            prop_assert_eq!(remainder_people, hidden_people);
+            prop_assert_eq!(&remainder, &hidden_counts);
+            prop_assert!(hidden_people == 0 || hidden_people >= threshold);
+        }
     }
 }
