@@ -2,6 +2,7 @@
 
 pub mod audit;
 pub mod events;
+pub mod funnel;
 pub mod insights;
 pub mod mail;
 pub mod notifications;

@@ -3,6 +3,7 @@
 pub mod audit;
 pub mod csv_safe;
 pub mod events;
+pub mod funnel;
 pub mod insights;
 pub mod mail;
 pub mod pagination;

@@ -77,6 +77,37 @@ pub struct InsightsPage {
     pub counted_at: String,
     /// Pulse checks: the favourable share per statement across rounds.
     pub pulses: Vec<super::pulse::InsightsPulse>,
+    /// The participation funnel: quarters (labels) and, per stage, its counts as shown.
+    pub funnel_quarters: Vec<String>,
+    pub funnel: Vec<(&'static str, Vec<String>)>,
+}
+
+/// The participation funnel of the last four quarters as shown: counts under the threshold
+/// read "fewer than k".
+async fn funnel(
+    state: &AppState,
+    threshold: i64,
+) -> AppResult<(Vec<String>, Vec<(&'static str, Vec<String>)>)> {
+    use crate::domain::funnel::{Stage, count_shown, last_quarters, quarter_label};
+    let stored = db::funnel::read(&state.pool).await?;
+    let quarters = last_quarters(chrono::Utc::now().date_naive(), 4);
+    let rows = Stage::ALL
+        .iter()
+        .map(|stage| {
+            let counts = quarters
+                .iter()
+                .map(|q| {
+                    let n = stored
+                        .iter()
+                        .find(|(quarter, s, _)| quarter == q && s == stage)
+                        .map_or(0, |(_, _, n)| *n);
+                    count_shown(n, threshold)
+                })
+                .collect();
+            (stage.label(), counts)
+        })
+        .collect();
+    Ok((quarters.into_iter().map(quarter_label).collect(), rows))
 }
 
 pub async fn show(
@@ -94,7 +125,10 @@ pub async fn show(
     let departments = protect(snapshot.departments, threshold);
     let offices = protect(snapshot.offices, threshold);
     let participation_percent = share_percent(participation.took_quiz, participation.active_people);
+    let (funnel_quarters, funnel) = funnel(&state, threshold).await?;
     Ok(InsightsPage {
+        funnel_quarters,
+        funnel,
         chrome: chrome.at("insights"),
         participation,
         participation_percent,
@@ -182,6 +216,18 @@ pub async fn export(
             if let Shown::Visible(group) = shown {
                 quiz(section, &group);
             }
+        }
+    }
+    let (quarters, stages) = funnel(&state, threshold).await?;
+    for (stage, counts) in &stages {
+        for (quarter, count) in quarters.iter().zip(counts) {
+            records.push([
+                format!("Participation in {quarter}"),
+                "Everyone".into(),
+                String::new(),
+                format!("{stage} (people)"),
+                count.clone(),
+            ]);
         }
     }
     for pulse in super::pulse::insights_trends(&state, threshold).await? {
