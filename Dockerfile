@@ -41,9 +41,12 @@ RUN apt-get update \
 WORKDIR /app
 COPY --from=builder /src/target/release/attune /usr/local/bin/attune
 COPY static /app/static
+# The pulse key file lives here (a volume in docker-compose.yml), writable by Attune only.
+RUN mkdir -p /app/keys && chown attune:attune /app/keys && chmod 700 /app/keys
 
 ENV ATTUNE_BIND=0.0.0.0:3000 \
-    ATTUNE_STATIC_DIR=/app/static
+    ATTUNE_STATIC_DIR=/app/static \
+    ATTUNE_PULSE_KEY_FILE=/app/keys/attune-pulse.key
 
 EXPOSE 3000
 HEALTHCHECK --interval=30s --timeout=5s --start-period=30s --retries=3 \

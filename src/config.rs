@@ -84,6 +84,21 @@ pub struct ServerConfig {
     )]
     pub oidc_label: String,
 
+    /// The pulse key: a secret of at least 32 characters that pairs a person with their own
+    /// pulse answer while a round is open (see README, "Pulse checks"). Every replica needs
+    /// the same one. Without it, the key file is used.
+    #[arg(long, env = "ATTUNE_PULSE_KEY", hide_env_values = true)]
+    pub pulse_key: Option<String>,
+
+    /// Where the pulse key is kept when ATTUNE_PULSE_KEY is not set: read if it exists,
+    /// otherwise created with a random key (readable by its owner only).
+    #[arg(
+        long,
+        env = "ATTUNE_PULSE_KEY_FILE",
+        default_value = "attune-pulse.key"
+    )]
+    pub pulse_key_file: std::path::PathBuf,
+
     /// Serve `/bench/reference`, a bare page (one query and a template, no session and no
     /// middleware) that `scripts/bench` measures every page against. Off in production.
     #[arg(
@@ -128,6 +143,90 @@ pub struct AppConfig {
     pub oidc: Option<OidcConfig>,
     /// Serve the load bench's reference page (see `ServerConfig::bench_reference`).
     pub bench_reference: bool,
+    /// The secret behind pulse answers' keyed hashes; never stored in the database.
+    pub pulse_key: PulseKey,
+}
+
+/// The pulse key (kept out of logs and debug output).
+#[derive(Clone)]
+pub struct PulseKey(pub std::sync::Arc<[u8]>);
+
+impl std::fmt::Debug for PulseKey {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("PulseKey(..)")
+    }
+}
+
+impl PulseKey {
+    /// A fresh random key (tests, and the key file's first use).
+    pub fn random() -> PulseKey {
+        use rand::RngCore;
+        let mut bytes = [0u8; 32];
+        rand::rngs::OsRng.fill_bytes(&mut bytes);
+        PulseKey(std::sync::Arc::from(&bytes[..]))
+    }
+
+    /// From ATTUNE_PULSE_KEY, or else the key file (created with a random key when missing).
+    pub fn resolve(given: Option<&str>, file: &std::path::Path) -> anyhow::Result<PulseKey> {
+        use anyhow::Context;
+        if let Some(given) = given.filter(|k| !k.trim().is_empty()) {
+            anyhow::ensure!(
+                given.trim().chars().count() >= 32,
+                "ATTUNE_PULSE_KEY must be at least 32 characters (for example the output of `openssl rand -hex 32`)"
+            );
+            return Ok(PulseKey(std::sync::Arc::from(given.trim().as_bytes())));
+        }
+        match std::fs::read_to_string(file) {
+            Ok(stored) if stored.trim().chars().count() >= 32 => {
+                Ok(PulseKey(std::sync::Arc::from(stored.trim().as_bytes())))
+            }
+            Ok(_) => anyhow::bail!(
+                "the pulse key file {} is shorter than 32 characters",
+                file.display()
+            ),
+            Err(err) if err.kind() == std::io::ErrorKind::NotFound => {
+                let key = PulseKey::random();
+                let hex: String = key.0.iter().map(|b| format!("{b:02x}")).collect();
+                // Written aside, then linked into place: a replica starting at the same moment
+                // either links first or finds the file complete, never half-written.
+                let aside = file.with_extension(format!("new-{}", uuid::Uuid::new_v4()));
+                let mut options = std::fs::OpenOptions::new();
+                options.write(true).create_new(true);
+                #[cfg(unix)]
+                {
+                    use std::os::unix::fs::OpenOptionsExt;
+                    options.mode(0o600);
+                }
+                let mut out = options.open(&aside).with_context(|| {
+                    format!(
+                        "creating the pulse key file {} (or set ATTUNE_PULSE_KEY)",
+                        file.display()
+                    )
+                })?;
+                std::io::Write::write_all(&mut out, format!("{hex}\n").as_bytes())?;
+                drop(out);
+                let linked = std::fs::hard_link(&aside, file);
+                let _ = std::fs::remove_file(&aside);
+                match linked {
+                    Ok(()) => {
+                        tracing::warn!(
+                            file = %file.display(),
+                            "created a new pulse key file: keep it, back it up apart from the database, and give every replica the same key"
+                        );
+                        Ok(PulseKey(std::sync::Arc::from(hex.as_bytes())))
+                    }
+                    Err(err) if err.kind() == std::io::ErrorKind::AlreadyExists => {
+                        PulseKey::resolve(None, file)
+                    }
+                    Err(err) => Err(err)
+                        .with_context(|| format!("creating the pulse key file {}", file.display())),
+                }
+            }
+            Err(err) => {
+                Err(err).with_context(|| format!("reading the pulse key file {}", file.display()))
+            }
+        }
+    }
 }
 
 impl AppConfig {
@@ -156,6 +255,7 @@ impl AppConfig {
             mail: None,
             oidc: None,
             bench_reference: false,
+            pulse_key: PulseKey::random(),
         }
     }
 
@@ -182,6 +282,7 @@ impl ServerConfig {
             mail: None,
             oidc: None,
             bench_reference: self.bench_reference,
+            pulse_key: PulseKey::resolve(self.pulse_key.as_deref(), &self.pulse_key_file)?,
         };
         config.oidc = match (&self.oidc_issuer, &self.oidc_client_id) {
             (Some(issuer), Some(client_id)) if !client_id.trim().is_empty() => Some(OidcConfig {

@@ -198,6 +198,10 @@ fn spawn_scheduler(pool: PgPool, config: Arc<AppConfig>) {
             if let Err(err) = crate::app::connect::run_scheduled(&pool, &config, now).await {
                 tracing::warn!(error = %err, "conversation pairs failed");
             }
+            // Pulse rounds open and close on their days (claimed per round in the database).
+            if let Err(err) = crate::app::pulse::tick(&pool, &config, now).await {
+                tracing::warn!(error = %err, "opening or closing pulse rounds failed");
+            }
         }
     });
 }

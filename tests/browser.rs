@@ -1453,3 +1453,103 @@ async fn a_circle_page_and_hrs_figures_are_accessible_on_a_phone(pool: PgPool) {
     assert_fits_phone(&browser, "programme-new").await;
     browser.close().await;
 }
+/// A pulse check answered on a 360 px phone from the home page, then changed; HR's pulse
+/// pages are accessible and fit a phone too.
+#[sqlx::test]
+async fn a_pulse_check_is_answered_on_a_phone(pool: PgPool) {
+    use attune::domain::pulse::{Audience, PulseInput, Repeats, STARTER_STATEMENTS};
+    let app = common::spawn_app(pool.clone()).await;
+    app.create_person("pat@example.com", "Pat Okafor", Roles::default())
+        .await;
+    app.create_person(
+        "hana@example.com",
+        "Hana Haddad",
+        Roles {
+            organizer: false,
+            hr_admin: true,
+        },
+    )
+    .await;
+    let today = chrono::Utc::now().date_naive();
+    let input = PulseInput {
+        title: "Team pulse".into(),
+        statements: STARTER_STATEMENTS[..3]
+            .iter()
+            .map(|(_, text)| text.to_string())
+            .collect(),
+        comment_question: "Anything else you'd like us to know?".into(),
+        audience: Audience::Everyone,
+        repeats: Repeats::Quarterly,
+        first_opens_on: today,
+        first_closes_on: today + chrono::Days::new(7),
+        results_public: false,
+    };
+    let pulse = attune::db::pulse::insert(&pool, &input).await.unwrap();
+    let config = AppConfig::for_base_url(app.address.parse().unwrap());
+    attune::app::pulse::open_due_rounds(&pool, &config, chrono::Utc::now())
+        .await
+        .unwrap();
+    let round: uuid::Uuid = sqlx::query_scalar("SELECT id FROM pulse_rounds")
+        .fetch_one(&pool)
+        .await
+        .unwrap();
+
+    let browser = Browser::start(&app.address).await;
+    browser
+        .client()
+        .set_window_size(harness::PHONE_WIDTH, 800)
+        .await
+        .unwrap();
+    sign_in(&browser, "pat@example.com", common::PASSWORD).await;
+    browser.goto("/").await;
+    browser
+        .assert_text("Team pulse How much do you agree?")
+        .await;
+    assert_accessible(&browser, "home with a pulse check").await;
+    for (n, choice) in [(1, "Agree"), (2, "Strongly agree"), (3, "Disagree")] {
+        let xpath =
+            format!("//fieldset[@id='p{round}-s{n}']//label[normalize-space(.)='{choice}']");
+        browser.tick_xpath(&xpath, choice).await;
+    }
+    browser
+        .fill(
+            "Anything else you'd like us to know? (optional)",
+            "Thanks for asking.",
+        )
+        .await;
+    screenshot(&browser, "pulse-home-phone").await;
+    browser.click("Send my answer").await;
+    browser
+        .assert_text("your answer is saved, anonymously")
+        .await;
+    browser.assert_text("you've answered this round").await;
+    assert_fits_phone(&browser, "pulse-answered-home").await;
+
+    // Changing the answer: the page shows what was chosen, and takes the change.
+    browser.click_link("Change my answer to Team pulse").await;
+    assert_accessible(&browser, "a pulse round").await;
+    assert_fits_phone(&browser, "pulse-round").await;
+    let xpath = format!("//fieldset[@id='p{round}-s3']//label[normalize-space(.)='Agree']");
+    browser.tick_xpath(&xpath, "Agree").await;
+    browser.click_button("Change my answer").await;
+    browser.assert_text("Your answer is changed").await;
+    let scores: Vec<i16> = sqlx::query_scalar("SELECT scores FROM pulse_answers")
+        .fetch_one(&pool)
+        .await
+        .unwrap();
+    assert_eq!(scores, [4, 5, 4]);
+    sign_out(&browser).await;
+
+    // HR's pages.
+    sign_in(&browser, "hana@example.com", common::PASSWORD).await;
+    for (path, name) in [
+        ("/admin/pulses".to_string(), "pulse-list"),
+        ("/admin/pulses/new".to_string(), "pulse-new"),
+        (format!("/admin/pulses/{pulse}"), "pulse-results"),
+    ] {
+        browser.goto(&path).await;
+        assert_accessible(&browser, name).await;
+        assert_fits_phone(&browser, name).await;
+    }
+    browser.close().await;
+}

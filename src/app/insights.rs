@@ -23,6 +23,11 @@ pub async fn refresh(pool: &PgPool, now: DateTime<Utc>, max_age: Duration) -> Ap
         return Ok(false);
     }
     let participation = db::insights::participation(&mut *tx, now).await?;
+    // The participation funnel of the last four quarters.
+    let quarters = crate::domain::funnel::last_quarters(now.date_naive(), 4);
+    if let Some(first) = quarters.first() {
+        db::funnel::refresh(&mut tx, *first).await?;
+    }
     let mut groups = Vec::new();
     for by in GroupBy::ALL {
         for figures in db::insights::latest_results(&mut *tx, by, as_of).await? {

@@ -13,6 +13,7 @@ pub mod notifications;
 pub mod people;
 pub mod privacy;
 pub mod practice;
+pub mod pulse;
 pub mod quiz;
 pub mod recognition;
 pub mod resources;

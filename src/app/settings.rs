@@ -17,7 +17,7 @@ pub async fn save(pool: &PgPool, actor: Actor, settings: ProgramSettings) -> App
     if before != settings {
         let details = format!(
             "retake interval {} → {} days; approval needed {} → {}; weekly limit {} → {}; \
-             spotlight per department {} → {}",
+             spotlight per department {} → {}; anonymity threshold {} → {}",
             before.retake_interval_days,
             settings.retake_interval_days,
             yes_no(before.recognition_requires_approval),
@@ -26,6 +26,8 @@ pub async fn save(pool: &PgPool, actor: Actor, settings: ProgramSettings) -> App
             settings.recognition_weekly_limit,
             before.spotlight_per_department,
             settings.spotlight_per_department,
+            before.anonymity_threshold,
+            settings.anonymity_threshold,
         );
         let subject = Subject::kind("settings");
         audit::record(&mut tx, actor, Action::SettingsChanged, subject, &details).await?;

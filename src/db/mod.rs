@@ -3,12 +3,14 @@
 pub mod audit;
 pub mod connect;
 pub mod events;
+pub mod funnel;
 pub mod insights;
 pub mod mail;
 pub mod notifications;
 pub mod people;
 pub mod privacy;
 pub mod practice;
+pub mod pulse;
 pub mod quiz;
 pub mod recognition;
 pub mod resources;

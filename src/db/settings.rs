@@ -15,13 +15,22 @@ pub struct ProgramSettings {
     pub recognition_weekly_limit: i32,
     /// Spotlight nominators invited per department each week (0: none).
     pub spotlight_per_department: i32,
+    /// The fewest people any figure shown to HR may be about (at least 3).
+    pub anonymity_threshold: i32,
+}
+
+impl ProgramSettings {
+    /// The anonymity threshold as the figures use it.
+    pub fn threshold(&self) -> i64 {
+        i64::from(self.anonymity_threshold)
+    }
 }
 
 #[instrument(skip_all)]
 pub async fn get(db: impl PgExecutor<'_>) -> DbResult<ProgramSettings> {
     Ok(sqlx::query_as(
         "SELECT retake_interval_days, recognition_requires_approval, recognition_weekly_limit, \
-         spotlight_per_department FROM program_settings",
+         spotlight_per_department, anonymity_threshold FROM program_settings",
     )
     .fetch_one(db)
     .await?)
@@ -32,12 +41,13 @@ pub async fn update(db: impl PgExecutor<'_>, settings: ProgramSettings) -> DbRes
     sqlx::query(
         "UPDATE program_settings SET retake_interval_days = $1, \
          recognition_requires_approval = $2, recognition_weekly_limit = $3, \
-         spotlight_per_department = $4, updated_at = now()",
+         spotlight_per_department = $4, anonymity_threshold = $5, updated_at = now()",
     )
     .bind(settings.retake_interval_days)
     .bind(settings.recognition_requires_approval)
     .bind(settings.recognition_weekly_limit)
     .bind(settings.spotlight_per_department)
+    .bind(settings.anonymity_threshold)
     .execute(db)
     .await?;
     Ok(())

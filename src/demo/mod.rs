@@ -6,6 +6,7 @@
 mod connect;
 mod events;
 mod practice;
+mod pulse;
 mod quiz;
 mod recognition;
 mod resources;
@@ -209,6 +210,7 @@ pub async fn run(pool: &PgPool, size: Option<i64>) -> anyhow::Result<()> {
     recognition::seed(&mut tx, &created, &mut rng).await?;
     practice::seed(&mut tx, &created, &mut rng).await?;
     connect::seed(&mut tx, &created, &mut rng).await?;
+    pulse::seed(&mut tx, &created, &mut rng).await?;
     let total = size.unwrap_or(0).max(people.len() as i64);
     if total > people.len() as i64 {
         println!("Growing the company to {total} people:");

@@ -47,6 +47,9 @@ pub enum Action {
     CircleProgrammeOpened,
     CirclesFormed,
     CircleMerged,
+    PulseCreated,
+    PulseRoundClosed,
+    PulseStopped,
 }
 
 impl Action {
@@ -99,6 +102,9 @@ impl Action {
             Action::CircleProgrammeOpened => "Learning circle programme opened",
             Action::CirclesFormed => "Learning circles formed",
             Action::CircleMerged => "Learning circle merged into others",
+            Action::PulseCreated => "Pulse check created",
+            Action::PulseRoundClosed => "Pulse round closed early",
+            Action::PulseStopped => "Pulse check stopped",
         }
     }
 }

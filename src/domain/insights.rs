@@ -7,8 +7,26 @@
 
 use chrono::{DateTime, Datelike, Duration, TimeZone, Utc};
 
-/// The fewest people whose results may be shown together.
+/// The fewest people whose results may be shown together, until HR chooses otherwise
+/// (the `anonymity_threshold` setting).
 pub const ANONYMITY_THRESHOLD: i64 = 5;
+
+/// The lowest anonymity threshold HR may choose, and the highest.
+pub const MIN_THRESHOLD: i32 = 3;
+pub const MAX_THRESHOLD: i32 = 100;
+
+/// Reads the anonymity threshold setting.
+pub fn parse_threshold(raw: &str) -> Result<i32, String> {
+    match raw.trim().parse::<i32>() {
+        Ok(n) if (MIN_THRESHOLD..=MAX_THRESHOLD).contains(&n) => Ok(n),
+        Ok(n) if n < MIN_THRESHOLD => Err(format!(
+            "The threshold can't be below {MIN_THRESHOLD}: with fewer people, a figure points at someone."
+        )),
+        _ => Err(format!(
+            "Enter a whole number of people from {MIN_THRESHOLD} to {MAX_THRESHOLD}."
+        )),
+    }
+}
 
 /// Figures for one group of people (a department, an office, everyone).
 #[derive(Debug, Clone, PartialEq)]
@@ -42,33 +60,10 @@ impl Shown {
 
 /// Applies the anonymity threshold to a breakdown, keeping the order given.
 pub fn protect(groups: Vec<GroupFigures>, threshold: i64) -> Vec<Shown> {
-    let mut hidden: Vec<bool> = groups.iter().map(|g| g.people < threshold).collect();
-    loop {
-        let hidden_people: i64 = groups
-            .iter()
-            .zip(&hidden)
-            .filter(|(_, h)| **h)
-            .map(|(g, _)| g.people)
-            .sum();
-        let any_hidden = hidden.iter().any(|h| *h);
-        if !any_hidden || hidden_people >= threshold {
-            break;
-        }
-        // Hide the smallest group still shown; stop when none is left.
-        let Some(next) = groups
-            .iter()
-            .enumerate()
-            .filter(|(i, _)| !hidden[*i])
-            .min_by_key(|(i, g)| (g.people, *i))
-            .map(|(i, _)| i)
-        else {
-            break;
-        };
-        hidden[next] = true;
-    }
+    let sizes: Vec<i64> = groups.iter().map(|g| g.people).collect();
     groups
         .into_iter()
-        .zip(hidden)
+        .zip(hidden_groups(&sizes, threshold))
         .map(|(group, hide)| {
             if hide {
                 Shown::Hidden { label: group.label }
@@ -77,6 +72,37 @@ pub fn protect(groups: Vec<GroupFigures>, threshold: i64) -> Vec<Shown> {
             }
         })
         .collect()
+}
+
+/// Which groups of a breakdown (by their sizes) must be hidden: those under `threshold`, and
+/// then the smallest shown ones until the hidden groups together reach it (complementary
+/// suppression), so subtracting the shown groups from the total never reveals fewer people.
+pub fn hidden_groups(sizes: &[i64], threshold: i64) -> Vec<bool> {
+    let mut hidden: Vec<bool> = sizes.iter().map(|n| *n < threshold).collect();
+    loop {
+        let hidden_people: i64 = sizes
+            .iter()
+            .zip(&hidden)
+            .filter(|(_, h)| **h)
+            .map(|(n, _)| *n)
+            .sum();
+        let any_hidden = hidden.iter().any(|h| *h);
+        if !any_hidden || hidden_people >= threshold {
+            break;
+        }
+        // Hide the smallest group still shown; stop when none is left.
+        let Some(next) = sizes
+            .iter()
+            .enumerate()
+            .filter(|(i, _)| !hidden[*i])
+            .min_by_key(|(i, n)| (**n, *i))
+            .map(|(i, _)| i)
+        else {
+            break;
+        };
+        hidden[next] = true;
+    }
+    hidden
 }
 
 /// The overall figures, only when enough people are in them.

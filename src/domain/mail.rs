@@ -36,6 +36,7 @@ pub enum MailKind {
     PairReminder,
     CircleFormed,
     CircleMemberLeft,
+    PulseRound,
 }
 
 impl MailKind {
@@ -82,6 +83,7 @@ impl MailKind {
             MailKind::PairReminder => "Conversations: a reminder if nothing is marked",
             MailKind::CircleFormed => "Learning circles: my circle was formed",
             MailKind::CircleMemberLeft => "Learning circles: someone left my circle",
+            MailKind::PulseRound => "Pulse checks: a new round is open for my answers",
         }
     }
 
@@ -127,6 +129,9 @@ impl MailKind {
             MailKind::CircleFormed | MailKind::CircleMemberLeft => {
                 "You're getting this because you signed up for a peer learning circle in Attune."
             }
+            MailKind::PulseRound => {
+                "You're getting this because your HR team asks your part of the company a few anonymous questions in Attune."
+            }
         }
     }
 
@@ -149,7 +154,8 @@ impl MailKind {
             | MailKind::Invitation
             | MailKind::PracticeNudge
             | MailKind::PairMatched
-            | MailKind::PairReminder => Some(Duration::days(7)),
+            | MailKind::PairReminder
+            | MailKind::PulseRound => Some(Duration::days(7)),
             _ => None,
         }
     }

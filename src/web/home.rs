@@ -30,6 +30,8 @@ pub struct HomePage {
     pub has_attempt: bool,
     pub recommendations: Vec<RecommendationView>,
     pub return_to: &'static str,
+    /// Pulse rounds open for the person.
+    pub pulses: Vec<super::pulse::HomePulse>,
 }
 
 pub async fn home(
@@ -55,6 +57,7 @@ pub async fn home(
         has_attempt: latest.is_some(),
         recommendations,
         return_to: "/",
+        pulses: super::pulse::home_pulses(&state, &person).await?,
     })
 }
 

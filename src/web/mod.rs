@@ -22,6 +22,7 @@ pub mod notifications;
 pub mod people;
 pub mod privacy;
 pub mod practice;
+pub mod pulse;
 pub mod quiz;
 pub mod recognition;
 pub mod resources;
@@ -108,6 +109,7 @@ fn page_routes() -> Routes {
         .merge(privacy::routes())
         .merge(practice::routes())
         .merge(connect::routes())
+        .merge(pulse::routes())
 }
 
 /// Routes that need no session: probes and static files are not listed in the table of pages.

@@ -29,6 +29,7 @@ pub struct SettingsPage {
     pub recognition_publishing: String,
     pub recognition_weekly_limit: String,
     pub spotlight_per_department: String,
+    pub anonymity_threshold: String,
     pub errors: FieldErrors,
     pub sso: SsoSection,
 }
@@ -88,6 +89,7 @@ pub async fn show(
         recognition_publishing: publishing_value(settings.recognition_requires_approval),
         recognition_weekly_limit: settings.recognition_weekly_limit.to_string(),
         spotlight_per_department: settings.spotlight_per_department.to_string(),
+        anonymity_threshold: settings.anonymity_threshold.to_string(),
         errors: FieldErrors::new(),
     })
 }
@@ -100,6 +102,7 @@ pub struct SettingsForm {
     recognition_publishing: Option<String>,
     recognition_weekly_limit: Option<String>,
     spotlight_per_department: Option<String>,
+    anonymity_threshold: Option<String>,
 }
 
 /// Reads every setting, keeping the stored value of any field not sent.
@@ -129,6 +132,12 @@ fn parse_settings(
         match recognition::parse_spotlight_count(raw) {
             Ok(count) => settings.spotlight_per_department = count,
             Err(message) => errors.add("spotlight_per_department", message),
+        }
+    }
+    if let Some(raw) = &form.anonymity_threshold {
+        match crate::domain::insights::parse_threshold(raw) {
+            Ok(threshold) => settings.anonymity_threshold = threshold,
+            Err(message) => errors.add("anonymity_threshold", message),
         }
     }
     errors.into_result(|| settings)
@@ -163,6 +172,9 @@ pub async fn update(
                 spotlight_per_department: form
                     .spotlight_per_department
                     .unwrap_or_else(|| current.spotlight_per_department.to_string()),
+                anonymity_threshold: form
+                    .anonymity_threshold
+                    .unwrap_or_else(|| current.anonymity_threshold.to_string()),
                 errors,
             };
             Ok(Invalid(page).into_response())
@@ -216,6 +228,7 @@ pub async fn update_sso(
                 recognition_publishing: publishing_value(current.recognition_requires_approval),
                 recognition_weekly_limit: current.recognition_weekly_limit.to_string(),
                 spotlight_per_department: current.spotlight_per_department.to_string(),
+                anonymity_threshold: current.anonymity_threshold.to_string(),
                 errors: FieldErrors::new(),
                 sso: SsoSection::new(&state, form, errors),
             };

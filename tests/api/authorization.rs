@@ -240,6 +240,19 @@ fn matrix() -> Vec<(Method, &'static str, [Expect; 4])> {
         (Method::GET, "/admin/connect", [SignIn, FORBIDDEN, FORBIDDEN, OK]),
         // An empty form chooses no pairing rule.
         (Method::POST, "/admin/connect", [SignIn, FORBIDDEN, FORBIDDEN, INVALID]),
+        // Pulse checks. {id} is no round or pulse (a person's id): not found for anyone
+        // signed in; HR's pages are HR's alone. An empty new pulse form is incomplete.
+        (Method::GET, "/pulse/rounds/{id}", [SignIn, NOT_FOUND, NOT_FOUND, NOT_FOUND]),
+        (Method::POST, "/pulse/rounds/{id}", [SignIn, NOT_FOUND, NOT_FOUND, NOT_FOUND]),
+        (Method::GET, "/pulse/results/{id}", [SignIn, NOT_FOUND, NOT_FOUND, NOT_FOUND]),
+        (Method::GET, "/admin/pulses", [SignIn, FORBIDDEN, FORBIDDEN, OK]),
+        (Method::GET, "/admin/pulses/new", [SignIn, FORBIDDEN, FORBIDDEN, OK]),
+        (Method::POST, "/admin/pulses", [SignIn, FORBIDDEN, FORBIDDEN, INVALID]),
+        (Method::GET, "/admin/pulses/{id}", [SignIn, FORBIDDEN, FORBIDDEN, NOT_FOUND]),
+        (Method::GET, "/admin/pulses/{id}/results.csv", [SignIn, FORBIDDEN, FORBIDDEN, NOT_FOUND]),
+        (Method::POST, "/admin/pulses/{id}/close", [SignIn, FORBIDDEN, FORBIDDEN, NOT_FOUND]),
+        (Method::POST, "/admin/pulses/{id}/stop", [SignIn, FORBIDDEN, FORBIDDEN, NOT_FOUND]),
+        (Method::GET, "/admin/insights.csv", [SignIn, FORBIDDEN, FORBIDDEN, OK]),
     ]
 }
 

@@ -126,6 +126,26 @@ async fn the_demo_fills_an_empty_database_once(pool: PgPool) {
         "{accepted} took part, {journals} journals"
     );
 
+    // A pulse check with three closed rounds whose first statement grows warmer each time.
+    let favourable: Vec<(i32, i64, i64)> = sqlx::query_as(
+        "SELECT r.number, s.respondents::int8, (s.counts[4] + s.counts[5])::int8 \
+         FROM pulse_results s JOIN pulse_rounds r ON r.id = s.round_id \
+         WHERE s.grouping = 'everyone' AND NOT r.open ORDER BY r.number",
+    )
+    .fetch_all(&pool)
+    .await
+    .unwrap();
+    assert_eq!(favourable.len(), 3, "{favourable:?}");
+    let shares: Vec<f64> = favourable
+        .iter()
+        .map(|(_, n, agree)| *agree as f64 / *n as f64)
+        .collect();
+    assert!(shares[0] < shares[2], "a visible trend: {shares:?}");
+    assert!(
+        favourable.iter().all(|(_, n, _)| *n >= 30),
+        "{favourable:?}"
+    );
+
     let again = attune::demo::run(&pool, None).await;
     assert!(
         again

@@ -286,3 +286,37 @@ async fn a_group_padded_with_new_accounts_shows_nothing_about_the_one_moved_in(p
     let text = visible_text(&html);
     assert!(text.contains("Skunkworks 5 32.0"), "{text}");
 }
+/// Taking part, quarter by quarter: how many different people did each step, with counts
+/// under the threshold shown as "fewer than 5"; the CSV holds the same.
+#[sqlx::test]
+async fn taking_part_is_counted_by_quarter_without_small_counts(pool: PgPool) {
+    let app = spawn_app(pool.clone()).await;
+    let hr = app.hr_admin("hr@example.com").await;
+    for n in 0..6 {
+        person_with_result(&pool, n, "Sales", 3).await;
+    }
+    let (status, page) = insights(&hr, &pool, Duration::zero()).await;
+    assert_eq!(status, StatusCode::OK);
+    let text = visible_text(&page);
+    let quiz_row = text
+        .split("Took the quiz")
+        .nth(1)
+        .and_then(|rest| rest.split("Saved or completed a resource").next())
+        .expect("the funnel has a quiz row");
+    assert!(
+        quiz_row.trim().ends_with('6') || quiz_row.contains(" 6 "),
+        "{quiz_row}"
+    );
+    let recognised_row = text
+        .split("Recognised someone")
+        .nth(1)
+        .and_then(|rest| rest.split("Everyone's latest results").next())
+        .expect("the funnel has a recognition row");
+    assert_eq!(
+        recognised_row.matches("fewer than 5").count(),
+        4,
+        "{recognised_row}"
+    );
+    let csv = hr.get("/admin/insights.csv").await.text().await.unwrap();
+    assert!(csv.contains("Took the quiz (people),6"), "{csv}");
+}

@@ -20,6 +20,7 @@ mod oidc;
 mod people;
 mod privacy;
 mod practice;
+mod pulse;
 mod quiz;
 mod recognition;
 mod replicas;

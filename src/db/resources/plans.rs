@@ -182,6 +182,7 @@ pub async fn engagement(
                     completed,
                     rated,
                     helpful,
+                    ..Engagement::default()
                 },
             )
         })

@@ -52,47 +52,63 @@ impl PlanAction {
 /// Engagement counts for HR: saved, completed, rated, rated helpful. Counted only from what
 /// people did (not from what was recommended to whom: that depended on each person's private
 /// quiz result), and shown only from [`ENGAGEMENT_MIN`] people up.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Engagement {
     pub saved: i64,
     pub completed: i64,
     pub rated: i64,
     pub helpful: i64,
+    /// The anonymity threshold the figures are shown with (HR's setting).
+    pub threshold: i64,
 }
 
-/// The fewest people a shown engagement figure may be about (the anonymity threshold).
+impl Default for Engagement {
+    fn default() -> Self {
+        Engagement {
+            saved: 0,
+            completed: 0,
+            rated: 0,
+            helpful: 0,
+            threshold: ENGAGEMENT_MIN,
+        }
+    }
+}
+
+/// The fewest people a shown engagement figure may be about, until HR sets the anonymity
+/// threshold.
 pub const ENGAGEMENT_MIN: i64 = crate::domain::insights::ANONYMITY_THRESHOLD;
 
-/// A count as HR sees it: the number from [`ENGAGEMENT_MIN`] up, "fewer than 5" below it
+/// A count as HR sees it: the number from the threshold up, "fewer than 5" below it
 /// (zero included, so a small group can't be told apart from none).
-pub fn count_shown(count: i64) -> String {
-    if count >= ENGAGEMENT_MIN {
+pub fn count_shown(count: i64, threshold: i64) -> String {
+    if count >= threshold {
         count.to_string()
     } else {
-        format!("fewer than {ENGAGEMENT_MIN}")
+        format!("fewer than {threshold}")
     }
 }
 
 impl Engagement {
     pub fn saved_shown(&self) -> String {
-        count_shown(self.saved)
+        count_shown(self.saved, self.threshold)
     }
 
     pub fn completed_shown(&self) -> String {
-        count_shown(self.completed)
+        count_shown(self.completed, self.threshold)
     }
 
     pub fn rated_shown(&self) -> String {
-        count_shown(self.rated)
+        count_shown(self.rated, self.threshold)
     }
 
     /// Share of ratings that said helpful, as a whole percentage, once at least
     /// [`ENGAGEMENT_MIN`] people rated it (and neither share is below that many people).
     pub fn helpful_percent(&self) -> Option<i64> {
         let unhelpful = self.rated - self.helpful;
-        (self.rated >= ENGAGEMENT_MIN
-            && (self.helpful == 0 || self.helpful >= ENGAGEMENT_MIN)
-            && (unhelpful == 0 || unhelpful >= ENGAGEMENT_MIN))
+        let k = self.threshold;
+        (self.rated >= k
+            && (self.helpful == 0 || self.helpful >= k)
+            && (unhelpful == 0 || unhelpful >= k))
             .then(|| (self.helpful * 100 + self.rated / 2) / self.rated)
     }
 }
@@ -125,9 +141,10 @@ mod tests {
     #[test]
     fn no_engagement_figure_is_about_fewer_than_five_people() {
         for count in 0..ENGAGEMENT_MIN {
-            assert_eq!(count_shown(count), "fewer than 5");
+            assert_eq!(count_shown(count, ENGAGEMENT_MIN), "fewer than 5");
         }
-        assert_eq!(count_shown(5), "5");
+        assert_eq!(count_shown(5, ENGAGEMENT_MIN), "5");
+        assert_eq!(count_shown(5, 8), "fewer than 8");
         // Every split of up to 40 ratings: a percentage never lets anyone work out how
         // fewer than five people rated.
         for rated in 0..40 {

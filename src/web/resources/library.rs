@@ -79,6 +79,7 @@ pub async fn list(
     let (resources, total) = db::resources::list(&state.pool, &filter, today, request).await?;
     let ids: Vec<Uuid> = resources.iter().map(|r| r.id).collect();
     let engagement = db::resources::engagement(&state.pool, &ids).await?;
+    let threshold = db::settings::get(&state.pool).await?.threshold();
     let filter_query = url::form_urlencoded::Serializer::new(String::new())
         .append_pair("q", &filter.search)
         .append_pair("kind", &query.kind)
@@ -91,7 +92,10 @@ pub async fn list(
             .into_iter()
             .map(|resource| LibraryRow {
                 needs_review: resource.needs_review(today),
-                engagement: engagement.get(&resource.id).copied().unwrap_or_default(),
+                engagement: Engagement {
+                    threshold,
+                    ..engagement.get(&resource.id).copied().unwrap_or_default()
+                },
                 resource,
             })
             .collect(),
@@ -235,6 +239,10 @@ pub async fn edit(
         .await?
         .remove(&resource.id)
         .unwrap_or_default();
+    let engagement = Engagement {
+        threshold: db::settings::get(&state.pool).await?.threshold(),
+        ..engagement
+    };
     let form = ResourceForm::from_resource(&resource);
     Ok(EditPage {
         engagement,
