@@ -81,6 +81,21 @@ pub async fn record(
     Ok(())
 }
 
+/// Appends one entry in a transaction of its own, for an action that changes nothing else
+/// (an export: it is on record before the file starts to go out).
+pub async fn record_alone(
+    pool: &sqlx::PgPool,
+    actor: Actor,
+    action: Action,
+    subject: Subject,
+    details: &str,
+) -> AppResult<()> {
+    let mut tx = pool.begin().await?;
+    record(&mut tx, actor, action, subject, details).await?;
+    tx.commit().await?;
+    Ok(())
+}
+
 /// Appends one entry per person (an import), in the caller's transaction.
 pub async fn record_for_people(
     tx: &mut PgConnection,

@@ -222,6 +222,33 @@ async fn world(app: &TestApp) -> World {
     .execute(pool)
     .await
     .unwrap();
+    // Practice: Ada's private journal and a role story she sent HR; Cy's journal too.
+    for (person, what) in [
+        (
+            ada,
+            "Asked Bea how she was really doing and listened to the whole answer.",
+        ),
+        (cy, "Cy's own private entry about a hard week."),
+    ] {
+        sqlx::query(
+            "INSERT INTO practice_journal (id, person_id, happened_on, what) \
+             VALUES (gen_random_uuid(), $1, current_date, $2)",
+        )
+        .bind(person)
+        .bind(what)
+        .execute(pool)
+        .await
+        .unwrap();
+    }
+    sqlx::query(
+        "INSERT INTO practice_role_stories (id, person_id, title, body, named) \
+         VALUES (gen_random_uuid(), $1, 'What you don''t see in payroll', \
+         'Every month-end I check four hundred payslips by hand.', false)",
+    )
+    .bind(ada)
+    .execute(pool)
+    .await
+    .unwrap();
     World {
         ada,
         bea,
@@ -355,23 +382,31 @@ async fn hr_exports_of_personal_data_ask_to_confirm_in_a_stale_session(pool: PgP
         .await;
     let browser = signed_in_as(&app, "hr@example.com").await;
     age_sessions(&pool, hr).await;
-    let export = "/admin/recognition/export.csv?from=2026-01-01&to=2026-02-01";
-    let response = browser.get(export).await;
+    // The recognitions export is a form on its own page; without a Referer the person comes
+    // back to their account page after confirming.
+    let export = "/admin/recognition/export.csv";
+    let range = [("from", "2026-01-01"), ("to", "2026-02-01")];
+    let response = browser.post(export, &range).await;
     assert_eq!(response.status(), StatusCode::SEE_OTHER);
-    assert_eq!(
-        location(&response),
-        "/account/confirm?next=%2Fadmin%2Frecognition%2Fexport.csv%3Ffrom%3D2026-01-01%26to%3D2026-02-01"
-    );
+    assert_eq!(location(&response), "/account/confirm?next=%2Faccount");
+    let recognitions = "SELECT count(*) FROM audit_log WHERE action = 'recognitions_exported'";
+    assert_eq!(count(&pool, recognitions).await, 0, "nothing went out");
     let response = browser.post("/admin/audit/export", &[]).await;
     assert!(location(&response).starts_with("/account/confirm?next="));
     let exported = "SELECT count(*) FROM audit_log WHERE action = 'audit_log_exported'";
     assert_eq!(count(&pool, exported).await, 0);
 
-    let confirm = [("password", common::PASSWORD), ("next", export)];
+    let page = "/admin/recognition/export";
+    let confirm = [("password", common::PASSWORD), ("next", page)];
     let response = browser.post("/account/confirm", &confirm).await;
-    assert_eq!(location(&response), export);
-    let response = browser.get(export).await;
+    assert_eq!(location(&response), page);
+    let response = browser.post(export, &range).await;
     assert_eq!(response.status(), StatusCode::OK);
+    assert_eq!(
+        count(&pool, recognitions).await,
+        1,
+        "the export is on record"
+    );
     assert_eq!(
         browser.post("/admin/audit/export", &[]).await.status(),
         StatusCode::OK
@@ -472,8 +507,22 @@ async fn download_my_data_holds_everything_of_mine_and_nothing_of_anyone_elses(p
         "session ids stay secret"
     );
 
+    let journal = rows("journal");
+    assert_eq!(journal.len(), 1, "only Ada's journal");
+    assert!(
+        journal[0]["what_happened"]
+            .as_str()
+            .unwrap()
+            .starts_with("Asked Bea how she was really doing")
+    );
+    assert_eq!(
+        rows("role_stories")[0]["title"],
+        "What you don't see in payroll"
+    );
+
     // Nothing of anyone else's: Bea's private words to Cy, Cy's answers, Bea's notification.
     let everything: String = files.values().cloned().collect();
+    assert!(!everything.contains("Cy's own private entry"));
     assert!(!everything.contains("Cy kept the retro kind"));
     assert!(!everything.contains("[1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1]"));
     assert!(!everything.contains("Ada Lindqvist recognised you"));

@@ -536,9 +536,10 @@ async fn hr_reads_a_private_recognition_only_while_it_waits_for_approval(pool: P
     assert!(visible_text(&shown).contains("Only you and Ada Lindqvist can see this."));
     let today = today();
     let body = hr
-        .get(&format!(
-            "/admin/recognition/export.csv?from={today}&to={today}"
-        ))
+        .post(
+            "/admin/recognition/export.csv",
+            &[("from", today.as_str()), ("to", today.as_str())],
+        )
         .await
         .text()
         .await
@@ -1170,9 +1171,10 @@ async fn hr_exports_a_formula_safe_csv_and_everyone_exports_what_they_received(p
 
     let today = today();
     let response = hr
-        .get(&format!(
-            "/admin/recognition/export.csv?from={today}&to={today}"
-        ))
+        .post(
+            "/admin/recognition/export.csv",
+            &[("from", today.as_str()), ("to", today.as_str())],
+        )
         .await;
     assert_eq!(response.status(), StatusCode::OK);
     assert_eq!(
@@ -1199,12 +1201,17 @@ async fn hr_exports_a_formula_safe_csv_and_everyone_exports_what_they_received(p
     assert!(!body.contains("\n+SUM") && !body.contains(",+SUM"));
 
     let (status, html) = hr
-        .get_html("/admin/recognition/export.csv?from=2026-05-01&to=2026-01-01")
+        .post_html(
+            "/admin/recognition/export.csv",
+            &[("from", "2026-05-01"), ("to", "2026-01-01")],
+        )
         .await;
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(visible_text(&html).contains("The end date must be on or after the start date"));
     assert_eq!(
-        ada.get("/admin/recognition/export.csv").await.status(),
+        ada.post("/admin/recognition/export.csv", &[])
+            .await
+            .status(),
         StatusCode::FORBIDDEN
     );
 
@@ -1235,9 +1242,10 @@ async fn hr_exports_a_formula_safe_csv_and_everyone_exports_what_they_received(p
     .await
     .unwrap();
     let body = hr
-        .get(&format!(
-            "/admin/recognition/export.csv?from={today}&to={today}"
-        ))
+        .post(
+            "/admin/recognition/export.csv",
+            &[("from", today.as_str()), ("to", today.as_str())],
+        )
         .await
         .text()
         .await
@@ -1732,7 +1740,11 @@ async fn odd_input_is_refused_with_a_message_never_an_error_page(pool: PgPool) {
                 from.replace('+', "%2B"),
                 to.replace('+', "%2B")
             );
-            let (status, html) = hr.get_html(&format!("{path}?{query}")).await;
+            let (status, html) = if path.ends_with(".csv") {
+                hr.post_html(path, &[("from", from), ("to", to)]).await
+            } else {
+                hr.get_html(&format!("{path}?{query}")).await
+            };
             assert_eq!(
                 status,
                 StatusCode::UNPROCESSABLE_ENTITY,

@@ -342,7 +342,7 @@ async fn the_library_round_trips_through_csv_with_formulas_neutralised(pool: PgP
         StatusCode::SEE_OTHER
     );
 
-    let response = hr.get("/admin/resources/export.csv").await;
+    let response = hr.post("/admin/resources/export.csv", &[]).await;
     assert_eq!(response.status(), StatusCode::OK);
     assert!(
         response.headers()["content-type"]
@@ -379,7 +379,7 @@ async fn the_library_round_trips_through_csv_with_formulas_neutralised(pool: PgP
     assert_eq!(status, StatusCode::OK);
     assert!(visible_text(&html).contains(&format!("{count} added, 0 updated, 0 not imported")));
     let again = hr
-        .get("/admin/resources/export.csv")
+        .post("/admin/resources/export.csv", &[])
         .await
         .bytes()
         .await

@@ -152,7 +152,8 @@ section_query!(
      p.department, p.office, p.time_zone, p.is_organizer AS organizer, p.is_hr_admin AS hr_admin, \
      p.active, p.password_hash IS NOT NULL AS has_a_password, \
      p.sso_subject AS identity_provider_subject, p.created_at AS added_at, \
-     p.updated_at, p.email_changed_at, p.last_recognised_at, p.deactivated_at \
+     p.updated_at, p.email_changed_at, p.last_recognised_at, p.deactivated_at, \
+     p.department_since AS in_department_since, p.office_since AS in_office_since \
      FROM people p WHERE p.id = $1"
 );
 
@@ -312,6 +313,91 @@ section_query!(
 );
 
 /// Every section of the export, in the order of the archive's index.
+section_query!(
+    pulse_rounds_answered,
+    "SELECT r.opens_on::timestamp AT TIME ZONE 'UTC' AS _at, r.id::text AS _key, \
+     p.title AS pulse_check, r.number AS round, r.opens_on, r.closes_on \
+     FROM pulse_answered a JOIN pulse_rounds r ON r.id = a.round_id \
+     JOIN pulses p ON p.id = r.pulse_id WHERE a.person_id = $1"
+);
+
+section_query!(
+    conversation_pairs_settings,
+    "SELECT c.joined_at AS _at, '' AS _key, c.cadence_weeks AS every_weeks, c.mode, c.paused, \
+     c.next_due, c.joined_at FROM pair_participants c WHERE c.person_id = $1"
+);
+
+section_query!(
+    conversation_pairs,
+    "SELECT m.week_start::timestamp AT TIME ZONE 'UTC' AS _at, g.id::text AS _key, \
+     m.week_start AS week, g.mode, \
+     ARRAY(SELECT o.display_name FROM pair_members om JOIN people o ON o.id = om.person_id \
+           WHERE om.group_id = g.id AND om.person_id <> $1 ORDER BY o.display_name) AS paired_with, \
+     g.outcome, g.marked_at FROM pair_members m JOIN pair_groups g ON g.id = m.group_id \
+     WHERE m.person_id = $1"
+);
+
+section_query!(
+    learning_circles,
+    "SELECT s.signed_up_at AS _at, s.programme_id::text AS _key, p.theme, s.signed_up_at, \
+     c.number AS circle, m.joined_at, m.left_at \
+     FROM circle_signups s JOIN circle_programmes p ON p.id = s.programme_id \
+     LEFT JOIN circle_members m ON m.programme_id = s.programme_id AND m.person_id = $1 \
+     LEFT JOIN circles c ON c.id = m.circle_id WHERE s.person_id = $1"
+);
+
+section_query!(
+    circle_notes_written,
+    "SELECT n.created_at AS _at, n.id::text AS _key, p.theme, c.number AS circle, n.body AS note, \
+     n.created_at FROM circle_notes n JOIN circles c ON c.id = n.circle_id \
+     JOIN circle_programmes p ON p.id = c.programme_id WHERE n.author_id = $1"
+);
+
+section_query!(
+    circle_reviews_written,
+    "SELECT v.updated_at AS _at, v.circle_id::text || v.session_id::text AS _key, p.theme, \
+     c.number AS circle, s.starts_at AS session, v.what_happened, \
+     v.roles_learned AS what_we_learned_about_each_others_roles, v.will_try AS what_we_will_try, \
+     v.updated_at FROM circle_reviews v JOIN circles c ON c.id = v.circle_id \
+     JOIN circle_programmes p ON p.id = c.programme_id \
+     JOIN circle_sessions s ON s.id = v.session_id WHERE v.written_by = $1"
+);
+
+section_query!(
+    exercise_reflections,
+    "SELECT r.written_at AS _at, r.exercise_id::text || r.prompt::text AS _key, \
+     x.title AS exercise, e.prompts[r.prompt] AS question, r.body AS reflection, r.written_at \
+     FROM practice_reflections r JOIN practice_exercises e ON e.resource_id = r.exercise_id \
+     JOIN resources x ON x.id = r.exercise_id WHERE r.person_id = $1"
+);
+
+section_query!(
+    exercise_takeaways,
+    "SELECT x.created_at AS _at, g.exercise_id::text AS _key, x.title AS exercise \
+     FROM practice_takeaway_givers g JOIN resources x ON x.id = g.exercise_id \
+     WHERE g.person_id = $1"
+);
+
+section_query!(
+    role_stories,
+    "SELECT s.submitted_at AS _at, s.id::text AS _key, s.title, s.body AS story, s.named, \
+     s.status, s.decline_reason AS reason_declined, s.submitted_at, s.decided_at \
+     FROM practice_role_stories s WHERE s.person_id = $1"
+);
+
+section_query!(
+    kindness_challenges,
+    "SELECT a.accepted_at AS _at, a.month::text AS _key, a.month, c.title AS challenge, \
+     a.department, a.office, a.accepted_at FROM practice_acceptances a \
+     JOIN practice_challenges c ON c.month = a.month WHERE a.person_id = $1"
+);
+
+section_query!(
+    journal,
+    "SELECT j.created_at AS _at, j.id::text AS _key, j.happened_on, j.what AS what_happened, \
+     j.noticed AS what_i_noticed, j.created_at FROM practice_journal j WHERE j.person_id = $1"
+);
+
 pub const SECTIONS: &[Section] = &[
     Section {
         name: "profile",
@@ -444,5 +530,71 @@ pub const SECTIONS: &[Section] = &[
         title: "Audit record",
         about: "Administrative actions you took, and those taken about you (who took them is left out).",
         rows: audit_record,
+    },
+    Section {
+        name: "pulse_rounds_answered",
+        title: "Pulse checks answered",
+        about: "The pulse check rounds you answered. Your answers themselves are stored apart from who gave them, so they cannot be found as yours and are not included.",
+        rows: pulse_rounds_answered,
+    },
+    Section {
+        name: "conversation_pairs_settings",
+        title: "Conversation pairs: your choices",
+        about: "How often and how you take part in conversation pairs, and whether you paused.",
+        rows: conversation_pairs_settings,
+    },
+    Section {
+        name: "conversation_pairs",
+        title: "Conversation pairs",
+        about: "Each week you were paired: with whom, in person or by video, and whether it happened.",
+        rows: conversation_pairs,
+    },
+    Section {
+        name: "learning_circles",
+        title: "Learning circles",
+        about: "Circle programmes you signed up for, and the circle you were in.",
+        rows: learning_circles,
+    },
+    Section {
+        name: "circle_notes_written",
+        title: "Circle notes you wrote",
+        about: "Notes you left on your circles' pages.",
+        rows: circle_notes_written,
+    },
+    Section {
+        name: "circle_reviews_written",
+        title: "Circle reviews you wrote",
+        about: "The after-session reviews you last saved for your circles.",
+        rows: circle_reviews_written,
+    },
+    Section {
+        name: "exercise_reflections",
+        title: "Exercise reflections",
+        about: "Your private reflections on perspective exercises, question by question.",
+        rows: exercise_reflections,
+    },
+    Section {
+        name: "exercise_takeaways",
+        title: "Exercise takeaways",
+        about: "Exercises where you added a takeaway to the shared board. The takeaways are stored without who wrote them, so yours cannot be found and is not included.",
+        rows: exercise_takeaways,
+    },
+    Section {
+        name: "role_stories",
+        title: "Role stories",
+        about: "The stories of your role you sent to HR, and what HR decided.",
+        rows: role_stories,
+    },
+    Section {
+        name: "kindness_challenges",
+        title: "Kindness challenges",
+        about: "The monthly challenges you accepted, with your department and office then.",
+        rows: kindness_challenges,
+    },
+    Section {
+        name: "journal",
+        title: "Journal",
+        about: "Your private journal entries.",
+        rows: journal,
     },
 ];

@@ -9,13 +9,16 @@ use chrono::Utc;
 
 use super::csv_response;
 use super::fairness::{RangeQuery, read_range};
+use crate::app::audit::Subject;
 use crate::db::recognition as store;
 use crate::domain::FieldErrors;
+use crate::domain::audit::Action;
 use crate::domain::pagination::Cursor;
 use crate::domain::recognition as rules;
 use crate::domain::time;
 use crate::error::AppResult;
 use crate::web::AppState;
+use crate::web::audit::HrActor;
 use crate::web::chrome::Chrome;
 use crate::web::extract::Invalid;
 use crate::web::guards::HrAdmin;
@@ -44,13 +47,14 @@ pub async fn export_page(
 }
 
 /// Every nomination made in the range (all states), as a formula-safe CSV file. Private
-/// recognitions are listed without their text.
+/// recognitions are listed without their text. It holds people's names and words, so it is a
+/// POST, asks to confirm in a stale session, and goes on the audit record with its range.
 pub async fn export_csv(
     State(state): State<AppState>,
-    HrAdmin(viewer): HrAdmin,
+    HrActor(viewer, actor): HrActor,
     _: crate::web::privacy::RecentAuth,
     chrome: Chrome,
-    Query(query): Query<RangeQuery>,
+    axum::Form(query): axum::Form<RangeQuery>,
 ) -> AppResult<Response> {
     let (from, to, parsed) = read_range(&query, time::today_in(viewer.time_zone, Utc::now()));
     let range = match parsed {
@@ -65,6 +69,15 @@ pub async fn export_csv(
             return Ok(Invalid(page).into_response());
         }
     };
+    let details = format!("{} to {}", range.from, range.to);
+    crate::app::audit::record_alone(
+        &state.pool,
+        actor,
+        Action::RecognitionsExported,
+        Subject::kind("recognitions"),
+        &details,
+    )
+    .await?;
     // Streamed a batch at a time: a year of a large company's recognitions never sits in
     // memory whole.
     let pool = state.pool.clone();

@@ -201,7 +201,7 @@ pub(super) fn routes() -> super::routes::Routes {
         .post("/admin/recognition/{id}/remove", moderation::remove)
         .get("/admin/recognition/fairness", fairness::fairness)
         .get("/admin/recognition/export", export::export_page)
-        .get("/admin/recognition/export.csv", export::export_csv)
+        .post("/admin/recognition/export.csv", export::export_csv)
         .get("/admin/recognition/behaviours", behaviours::behaviours)
         .post("/admin/recognition/behaviours", behaviours::add_behaviour)
         .get(

@@ -8,7 +8,9 @@ use chrono::Utc;
 use uuid::Uuid;
 
 use crate::app;
+use crate::app::audit::Subject;
 use crate::db;
+use crate::domain::audit::Action;
 use crate::domain::csv_safe;
 use crate::domain::people::RejectedRow;
 use crate::domain::resources::{self as rules, CSV_COLUMNS};
@@ -21,30 +23,56 @@ use crate::web::extract::Invalid;
 use crate::web::files::{attachment, read_csv_upload};
 use crate::web::guards::HrAdmin;
 
-/// The whole library as CSV, read in batches, every cell spreadsheet-safe.
-pub async fn export(State(state): State<AppState>, HrAdmin(_): HrAdmin) -> AppResult<Response> {
-    let mut writer = csv::Writer::from_writer(Vec::new());
-    let write_err =
-        |e: csv::Error| AppError::Internal(anyhow::Error::new(e).context("writing CSV"));
-    writer.write_record(CSV_COLUMNS).map_err(write_err)?;
-    let mut after = Uuid::nil();
-    loop {
-        let batch = db::resources::batch_after(&state.pool, after, 500).await?;
-        let Some(last) = batch.last() else { break };
-        after = last.id;
-        for resource in &batch {
-            let record = rules::to_csv_record(resource);
-            writer
-                .write_record(record.iter().map(|v| csv_safe::cell(v).into_owned()))
-                .map_err(write_err)?;
-        }
-    }
-    let bytes = writer
-        .into_inner()
-        .map_err(|e| AppError::Internal(anyhow::anyhow!("finishing CSV: {e}")))?;
+/// The whole library as CSV, every cell spreadsheet-safe, streamed 500 resources at a time
+/// (never the whole library in memory). A POST, on the audit record.
+pub async fn export(
+    State(state): State<AppState>,
+    HrActor(_, actor): HrActor,
+) -> AppResult<Response> {
+    app::audit::record_alone(
+        &state.pool,
+        actor,
+        Action::LibraryExported,
+        Subject::kind("resources"),
+        "",
+    )
+    .await?;
+    let pool = state.pool.clone();
+    let batches =
+        futures_util::stream::try_unfold(Some(None), move |next: Option<Option<Uuid>>| {
+            let pool = pool.clone();
+            async move {
+                let Some(after) = next else {
+                    return Ok(None);
+                };
+                let mut writer = csv::Writer::from_writer(Vec::new());
+                if after.is_none() {
+                    writer.write_record(CSV_COLUMNS)?;
+                }
+                let batch = db::resources::batch_after(&pool, after.unwrap_or_else(Uuid::nil), 500)
+                    .await
+                    .inspect_err(
+                        |err| tracing::warn!(error = %err, "the library export stopped"),
+                    )?;
+                for resource in &batch {
+                    let record = rules::to_csv_record(resource);
+                    writer.write_record(record.iter().map(|v| csv_safe::cell(v).into_owned()))?;
+                }
+                let bytes = writer.into_inner().map_err(|err| err.into_error())?;
+                let next = (batch.len() == 500).then(|| batch.last().map(|r| r.id));
+                Ok::<_, ExportFailed>(Some((bytes, next)))
+            }
+        });
     let filename = format!("attune-library-{}.csv", iso_date(Utc::now().date_naive()));
-    Ok(attachment("text/csv; charset=utf-8", &filename, bytes))
+    Ok(attachment(
+        "text/csv; charset=utf-8",
+        &filename,
+        axum::body::Body::from_stream(batches),
+    ))
 }
+
+/// Why a streamed export stopped part way (the download is then cut short, not completed).
+type ExportFailed = Box<dyn std::error::Error + Send + Sync>;
 
 #[derive(Template, WebTemplate)]
 #[template(path = "admin/resources/import.html")]

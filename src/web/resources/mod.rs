@@ -25,7 +25,7 @@ pub(super) fn routes() -> super::routes::Routes {
         .get("/admin/resources", library::list)
         .get("/admin/resources/new", library::new_page)
         .post("/admin/resources", library::create)
-        .get("/admin/resources/export.csv", import_export::export)
+        .post("/admin/resources/export.csv", import_export::export)
         .get("/admin/resources/import", import_export::import_page)
         .post("/admin/resources/import", import_export::import)
         .get("/admin/resources/{id}", library::edit)
