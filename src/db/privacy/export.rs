@@ -312,7 +312,6 @@ section_query!(
      FROM audit_log l WHERE l.actor = $1 OR l.person = $1"
 );
 
-/// Every section of the export, in the order of the archive's index.
 section_query!(
     pulse_rounds_answered,
     "SELECT r.opens_on::timestamp AT TIME ZONE 'UTC' AS _at, r.id::text AS _key, \
@@ -398,6 +397,7 @@ section_query!(
      j.noticed AS what_i_noticed, j.created_at FROM practice_journal j WHERE j.person_id = $1"
 );
 
+/// Every section of the export, in the order of the archive's index.
 pub const SECTIONS: &[Section] = &[
     Section {
         name: "profile",

@@ -15,7 +15,7 @@ use crate::domain::csv_safe;
 use crate::domain::people::RejectedRow;
 use crate::domain::resources::{self as rules, CSV_COLUMNS};
 use crate::domain::time::iso_date;
-use crate::error::{AppError, AppResult};
+use crate::error::AppResult;
 use crate::web::AppState;
 use crate::web::audit::HrActor;
 use crate::web::chrome::Chrome;
