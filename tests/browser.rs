@@ -335,6 +335,21 @@ async fn hr_pages_and_the_calendar_feed_fit_a_desk_and_a_phone(pool: PgPool) {
     .execute(&pool)
     .await
     .unwrap();
+    // A story night they went to last week, for the figures by office.
+    sqlx::query(
+        "WITH e AS (INSERT INTO events (id, title, starts_at, ends_at, time_zone, office, capacity, \
+                        storyteller_slots, minutes_per_story, pitch_deadline, status, published_at) \
+                    VALUES (gen_random_uuid(), 'Stories', now() - interval '7 days', \
+                            now() - interval '7 days' + interval '2 hours', 'UTC', 'London', 20, \
+                            5, 10, now() - interval '14 days', 'published', \
+                            now() - interval '30 days') RETURNING id) \
+         INSERT INTO event_rsvps (event_id, person_id, status, attended) \
+         SELECT e.id, p.id, 'going', p.email < 'p5' FROM e, people p \
+         WHERE p.email LIKE 'p%@example.com'",
+    )
+    .execute(&pool)
+    .await
+    .unwrap();
     attune::app::insights::refresh(&pool, chrono::Utc::now(), chrono::Duration::zero())
         .await
         .unwrap();

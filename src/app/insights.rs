@@ -34,7 +34,17 @@ pub async fn refresh(pool: &PgPool, now: DateTime<Utc>, max_age: Duration) -> Ap
             groups.push((by, figures));
         }
     }
-    db::insights::store_refresh(&mut tx, week, participation, &groups).await?;
+    let spread = db::insights::quiz_spread(&mut *tx, as_of).await?;
+    let story_nights = db::insights::story_nights(&mut *tx, now).await?;
+    db::insights::store_refresh(
+        &mut tx,
+        week,
+        participation,
+        &groups,
+        &spread,
+        &story_nights,
+    )
+    .await?;
     tx.commit().await?;
     Ok(true)
 }

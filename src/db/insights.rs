@@ -9,7 +9,8 @@ use sqlx::{FromRow, PgConnection, PgExecutor};
 use tracing::instrument;
 
 use super::DbResult;
-use crate::domain::insights::GroupFigures;
+use crate::domain::insights::{GroupFigures, StoryNightFigures};
+use crate::domain::spread::{BIN_WIDTH, Change, FINE_BINS};
 
 #[derive(FromRow)]
 struct GroupRow {
@@ -90,6 +91,155 @@ pub async fn latest_results(
     Ok(rows.into_iter().map(GroupFigures::from).collect())
 }
 
+/// How the latest results are spread and how much retakers moved: counts of people per fine
+/// bin of the total ([`FINE_BINS`] of them, lowest first) and the average change from each
+/// person's first result to their latest. The same results count as in [`latest_results`]:
+/// taken before `as_of`, settled in both groups.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct QuizSpread {
+    pub counts: Vec<i64>,
+    pub change: Change,
+}
+
+#[instrument(skip_all)]
+pub async fn quiz_spread(db: impl PgExecutor<'_>, as_of: DateTime<Utc>) -> DbResult<QuizSpread> {
+    #[derive(FromRow)]
+    struct Row {
+        spread: Vec<i64>,
+        retakers: i64,
+        total: f64,
+        ec: f64,
+        comp: f64,
+        sym: f64,
+        alt: f64,
+    }
+    let row: Row = sqlx::query_as(
+        "WITH settled AS (
+             SELECT person_id, taken_at, total, emotional_contagion AS ec,
+                    emotion_comprehension AS comp, sympathetic_arousal AS sym,
+                    conspecific_altruism AS alt
+             FROM quiz_attempts
+             WHERE taken_at < $1 AND settled_in_department AND settled_in_office
+         ),
+         latest AS (SELECT DISTINCT ON (person_id) * FROM settled ORDER BY person_id, taken_at DESC),
+         first AS (SELECT DISTINCT ON (person_id) * FROM settled ORDER BY person_id, taken_at),
+         bins AS (SELECT least(total / $2, $3) AS bin, count(*) AS people FROM latest GROUP BY 1),
+         change AS (
+             SELECT count(*) AS retakers,
+                    coalesce(avg(l.total - f.total)::float8, 0) AS total,
+                    coalesce(avg(l.ec - f.ec)::float8, 0) AS ec,
+                    coalesce(avg(l.comp - f.comp)::float8, 0) AS comp,
+                    coalesce(avg(l.sym - f.sym)::float8, 0) AS sym,
+                    coalesce(avg(l.alt - f.alt)::float8, 0) AS alt
+             FROM latest l JOIN first f USING (person_id)
+             WHERE l.taken_at > f.taken_at
+         )
+         SELECT (SELECT array_agg(coalesce(b.people, 0) ORDER BY i)
+                 FROM generate_series(0, $3) i LEFT JOIN bins b ON b.bin = i) AS spread,
+                change.*
+         FROM change",
+    )
+    .bind(as_of)
+    .bind(i32::from(BIN_WIDTH))
+    .bind(FINE_BINS as i32 - 1)
+    .fetch_one(db)
+    .await?;
+    Ok(QuizSpread {
+        counts: row.spread,
+        change: Change {
+            people: row.retakers,
+            total: row.total,
+            aspects: [row.ec, row.comp, row.sym, row.alt],
+        },
+    })
+}
+
+#[derive(FromRow)]
+struct StoryNightRow {
+    office: String,
+    nights: i64,
+    people: i64,
+    seats: i64,
+    seats_recorded: i64,
+    attended: i64,
+    full_nights: i64,
+    left_waiting: i64,
+    pitches: i64,
+}
+
+impl From<StoryNightRow> for StoryNightFigures {
+    fn from(row: StoryNightRow) -> Self {
+        StoryNightFigures {
+            office: row.office,
+            nights: row.nights,
+            people: row.people,
+            seats: row.seats,
+            seats_recorded: row.seats_recorded,
+            attended: row.attended,
+            full_nights: row.full_nights,
+            left_waiting: row.left_waiting,
+            pitches: row.pitches,
+        }
+    }
+}
+
+/// Story nights by office (events with none are "Online") among those published and ended in
+/// the year before `now`: most nights first.
+#[instrument(skip_all)]
+pub async fn story_nights(
+    db: impl PgExecutor<'_>,
+    now: DateTime<Utc>,
+) -> DbResult<Vec<StoryNightFigures>> {
+    let rows: Vec<StoryNightRow> = sqlx::query_as(
+        "WITH ended AS (
+             SELECT id, coalesce(nullif(office, ''), 'Online') AS office FROM events
+             WHERE status = 'published' AND ends_at < $1 AND ends_at >= $1 - interval '365 days'
+         ),
+         per_night AS (
+             SELECT e.office, e.id,
+                    count(r.id) FILTER (WHERE r.status = 'going') AS seats,
+                    count(r.id) FILTER (WHERE r.attended) AS attended,
+                    count(r.id) FILTER (WHERE r.status = 'waitlisted') AS waiting,
+                    (SELECT count(*) FROM event_pitches p WHERE p.event_id = e.id) AS pitches
+             FROM ended e LEFT JOIN event_rsvps r ON r.event_id = e.id
+             GROUP BY e.office, e.id
+         ),
+         people AS (
+             SELECT e.office, count(DISTINCT r.person_id) AS people
+             FROM ended e JOIN event_rsvps r ON r.event_id = e.id AND r.status = 'going'
+             GROUP BY e.office
+         )
+         SELECT n.office, count(*) AS nights, coalesce(max(p.people), 0)::int8 AS people,
+                sum(n.seats)::int8 AS seats,
+                coalesce(sum(n.seats) FILTER (WHERE n.attended > 0), 0)::int8 AS seats_recorded,
+                sum(n.attended)::int8 AS attended,
+                count(*) FILTER (WHERE n.waiting > 0) AS full_nights,
+                sum(n.waiting)::int8 AS left_waiting,
+                sum(n.pitches)::int8 AS pitches
+         FROM per_night n LEFT JOIN people p ON p.office = n.office
+         GROUP BY n.office ORDER BY count(*) DESC, n.office",
+    )
+    .bind(now)
+    .fetch_all(db)
+    .await?;
+    Ok(rows.into_iter().map(StoryNightFigures::from).collect())
+}
+
+/// The story night figures of the newest stored week.
+#[instrument(skip_all)]
+pub async fn latest_story_nights(db: impl PgExecutor<'_>) -> DbResult<Vec<StoryNightFigures>> {
+    let rows: Vec<StoryNightRow> = sqlx::query_as(
+        "SELECT office, nights, people, seats, seats_recorded, attended, full_nights, \
+                left_waiting, pitches \
+         FROM insight_story_nights \
+         WHERE week = (SELECT max(week) FROM insight_refreshes) \
+         ORDER BY nights DESC, office",
+    )
+    .fetch_all(db)
+    .await?;
+    Ok(rows.into_iter().map(StoryNightFigures::from).collect())
+}
+
 /// Participation counts (people, not results).
 #[derive(Debug, Clone, Copy, Default)]
 pub struct Participation {
@@ -152,16 +302,27 @@ pub async fn store_refresh(
     week: NaiveDate,
     participation: Participation,
     groups: &[(GroupBy, GroupFigures)],
+    spread: &QuizSpread,
+    story_nights: &[StoryNightFigures],
 ) -> DbResult<()> {
+    let change = spread.change;
     sqlx::query(
         "UPDATE insight_refreshes SET active_people = $2, took_quiz = $3, attempts_30d = $4, \
-         plan_items_done = $5 WHERE week = $1",
+         plan_items_done = $5, spread = $6, retakers = $7, change_total = $8, change_ec = $9, \
+         change_comp = $10, change_sym = $11, change_alt = $12 WHERE week = $1",
     )
     .bind(week)
     .bind(participation.active_people)
     .bind(participation.took_quiz)
     .bind(participation.attempts_last_30_days)
     .bind(participation.plan_items_done)
+    .bind(&spread.counts)
+    .bind(change.people)
+    .bind(change.total)
+    .bind(change.aspects[0])
+    .bind(change.aspects[1])
+    .bind(change.aspects[2])
+    .bind(change.aspects[3])
     .execute(&mut *conn)
     .await?;
     // Only the newest week is kept: earlier weeks may still hold results people deleted since.
@@ -173,6 +334,35 @@ pub async fn store_refresh(
         .bind(week)
         .execute(&mut *conn)
         .await?;
+    sqlx::query("DELETE FROM insight_story_nights WHERE week = $1")
+        .bind(week)
+        .execute(&mut *conn)
+        .await?;
+    let column =
+        |f: fn(&StoryNightFigures) -> i64| story_nights.iter().map(f).collect::<Vec<i64>>();
+    sqlx::query(
+        "INSERT INTO insight_story_nights (week, office, nights, people, seats, seats_recorded, \
+                                           attended, full_nights, left_waiting, pitches) \
+         SELECT $1, * FROM unnest($2::text[], $3::int8[], $4::int8[], $5::int8[], $6::int8[], \
+                                  $7::int8[], $8::int8[], $9::int8[], $10::int8[])",
+    )
+    .bind(week)
+    .bind(
+        story_nights
+            .iter()
+            .map(|o| o.office.as_str())
+            .collect::<Vec<&str>>(),
+    )
+    .bind(column(|o| o.nights))
+    .bind(column(|o| o.people))
+    .bind(column(|o| o.seats))
+    .bind(column(|o| o.seats_recorded))
+    .bind(column(|o| o.attended))
+    .bind(column(|o| o.full_nights))
+    .bind(column(|o| o.left_waiting))
+    .bind(column(|o| o.pitches))
+    .execute(&mut *conn)
+    .await?;
     let grouping: Vec<&str> = groups.iter().map(|(by, _)| by.as_str()).collect();
     let label: Vec<&str> = groups.iter().map(|(_, g)| g.label.as_str()).collect();
     let people: Vec<i64> = groups.iter().map(|(_, g)| g.people).collect();
@@ -209,6 +399,9 @@ pub struct Snapshot {
     pub week: Option<NaiveDate>,
     pub refreshed_at: Option<DateTime<Utc>>,
     pub participation: Participation,
+    /// How the latest results are spread, and retakers' change (unprotected: the page merges
+    /// and hides under the threshold).
+    pub spread: QuizSpread,
     pub everyone: Option<GroupFigures>,
     pub departments: Vec<GroupFigures>,
     pub offices: Vec<GroupFigures>,
@@ -225,6 +418,13 @@ pub async fn latest_snapshot(db: impl PgExecutor<'_>) -> DbResult<Snapshot> {
         took_quiz: i64,
         attempts_30d: i64,
         plan_items_done: i64,
+        spread: Vec<i64>,
+        retakers: i64,
+        change_total: f64,
+        change_ec: f64,
+        change_comp: f64,
+        change_sym: f64,
+        change_alt: f64,
         grouping: Option<String>,
         label: Option<String>,
         people: Option<i64>,
@@ -236,7 +436,8 @@ pub async fn latest_snapshot(db: impl PgExecutor<'_>) -> DbResult<Snapshot> {
     }
     let rows: Vec<Row> = sqlx::query_as(
         "SELECT r.week, r.refreshed_at, r.active_people, r.took_quiz, r.attempts_30d, \
-                r.plan_items_done, g.grouping, g.label, g.people, g.mean_total, g.ec, g.comp, \
+                r.plan_items_done, r.spread, r.retakers, r.change_total, r.change_ec, \
+                r.change_comp, r.change_sym, r.change_alt, g.grouping, g.label, g.people, g.mean_total, g.ec, g.comp, \
                 g.sym, g.alt \
          FROM (SELECT * FROM insight_refreshes ORDER BY week DESC LIMIT 1) r \
          LEFT JOIN insight_groups g ON g.week = r.week \
@@ -253,6 +454,19 @@ pub async fn latest_snapshot(db: impl PgExecutor<'_>) -> DbResult<Snapshot> {
             took_quiz: row.took_quiz,
             attempts_last_30_days: row.attempts_30d,
             plan_items_done: row.plan_items_done,
+        };
+        snapshot.spread = QuizSpread {
+            counts: row.spread,
+            change: Change {
+                people: row.retakers,
+                total: row.change_total,
+                aspects: [
+                    row.change_ec,
+                    row.change_comp,
+                    row.change_sym,
+                    row.change_alt,
+                ],
+            },
         };
         let (Some(grouping), Some(label), Some(people), Some(mean_total)) =
             (row.grouping, row.label, row.people, row.mean_total)

@@ -127,6 +127,62 @@ pub fn share_percent(part: i64, whole: i64) -> i64 {
     }
 }
 
+/// Story nights held at one office (or online) that ended in the last year, from their RSVPs
+/// and pitches.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct StoryNightFigures {
+    /// The office, or "Online" for an event with no office.
+    pub office: String,
+    pub nights: i64,
+    /// Different people who had a seat at one of them: the size the threshold applies to.
+    pub people: i64,
+    /// Seats taken, over all the nights.
+    pub seats: i64,
+    /// Seats taken at nights whose attendance the organizer recorded, and how many of those
+    /// people came.
+    pub seats_recorded: i64,
+    pub attended: i64,
+    /// Nights that ended with people still on the waitlist, and how many were left waiting.
+    pub full_nights: i64,
+    pub left_waiting: i64,
+    pub pitches: i64,
+}
+
+impl StoryNightFigures {
+    /// The share of people with a seat who came, where attendance was recorded.
+    pub fn attendance_percent(&self) -> Option<i64> {
+        (self.seats_recorded > 0).then(|| share_percent(self.attended, self.seats_recorded))
+    }
+
+    /// Pitches per night, to one decimal place.
+    pub fn pitches_per_night(&self) -> String {
+        if self.nights > 0 {
+            format!("{:.1}", self.pitches as f64 / self.nights as f64)
+        } else {
+            "0.0".into()
+        }
+    }
+}
+
+/// Offices' story night figures as HR may see them: an office's row only when at least
+/// `threshold` different people had a seat there (the others keep their name, no figures).
+/// No total is shown beside them, so a hidden office can't be worked out from the others.
+pub fn protect_story_nights(
+    offices: Vec<StoryNightFigures>,
+    threshold: i64,
+) -> Vec<(String, Option<StoryNightFigures>)> {
+    offices
+        .into_iter()
+        .map(|office| {
+            if office.people >= threshold.max(1) {
+                (office.office.clone(), Some(office))
+            } else {
+                (office.office, None)
+            }
+        })
+        .collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -181,6 +237,36 @@ mod tests {
     fn hidden_groups_that_together_reach_the_threshold_need_no_more() {
         let shown = protect(vec![group("A", 3), group("B", 2), group("C", 6)], 5);
         assert_eq!(visible(&shown), vec!["C"]);
+    }
+
+    #[test]
+    fn an_office_s_story_nights_show_from_the_threshold_of_people() {
+        let london = StoryNightFigures {
+            office: "London".into(),
+            nights: 2,
+            people: 5,
+            seats: 9,
+            seats_recorded: 6,
+            attended: 4,
+            full_nights: 1,
+            left_waiting: 2,
+            pitches: 3,
+        };
+        assert_eq!(london.attendance_percent(), Some(67));
+        assert_eq!(london.pitches_per_night(), "1.5");
+        let unrecorded = StoryNightFigures {
+            seats_recorded: 0,
+            ..london.clone()
+        };
+        assert_eq!(unrecorded.attendance_percent(), None);
+        let paris = StoryNightFigures {
+            office: "Paris".into(),
+            people: 4,
+            ..london.clone()
+        };
+        let shown = protect_story_nights(vec![london.clone(), paris], 5);
+        assert_eq!(shown[0], ("London".to_string(), Some(london)));
+        assert_eq!(shown[1], ("Paris".to_string(), None));
     }
 
     #[test]

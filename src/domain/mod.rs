@@ -17,6 +17,7 @@ pub mod quiz;
 pub mod recognition;
 pub mod resources;
 pub mod sign_in;
+pub mod spread;
 pub mod sso;
 pub mod teq;
 pub mod text;

@@ -10,8 +10,12 @@ use super::chrome::Chrome;
 use super::guards::HrAdmin;
 use crate::db;
 use crate::db::insights::Participation;
-use crate::domain::insights::{GroupFigures, Shown, protect, protect_overall, share_percent};
+use crate::domain::insights::{
+    GroupFigures, Shown, StoryNightFigures, protect, protect_overall, protect_story_nights,
+    share_percent,
+};
 use crate::domain::quiz::{Attempt, percent_of};
+use crate::domain::spread::merge_bins;
 use crate::domain::teq::Aspect;
 use crate::domain::time::{self, weekday_date};
 use crate::error::AppResult;
@@ -53,6 +57,88 @@ fn rows(shown: Vec<Shown>) -> Vec<GroupRowView> {
         .collect()
 }
 
+/// One range of totals in the spread chart: the bar's length is its count against the
+/// largest range's.
+pub struct SpreadBar {
+    pub label: String,
+    pub people: i64,
+    /// 0..=100, against the largest range.
+    pub length: u8,
+}
+
+fn spread_bars(bins: &[crate::domain::spread::Bin]) -> Vec<SpreadBar> {
+    let most = bins.iter().map(|b| b.people).max().unwrap_or(0).max(1);
+    bins.iter()
+        .map(|bin| SpreadBar {
+            label: bin.label(),
+            people: bin.people,
+            length: u8::try_from(bin.people * 100 / most).unwrap_or(100),
+        })
+        .collect()
+}
+
+/// The average change for people who took the quiz more than once, as shown.
+pub struct ChangeView {
+    pub people: i64,
+    pub total: String,
+    /// Each aspect's name and its change in percentage points, with its sign.
+    pub aspects: Vec<(&'static str, String)>,
+}
+
+fn change_view(change: &crate::domain::spread::Change) -> ChangeView {
+    use crate::domain::spread::{signed, signed_points};
+    ChangeView {
+        people: change.people,
+        total: signed(change.total),
+        aspects: Aspect::ALL
+            .iter()
+            .zip(change.aspects)
+            .map(|(aspect, mean)| (aspect.name(), signed_points(mean)))
+            .collect(),
+    }
+}
+
+/// An office's story nights as the page shows them (figures None when hidden).
+pub struct StoryNightRowView {
+    pub office: String,
+    pub figures: Option<StoryNightView>,
+}
+
+pub struct StoryNightView {
+    pub nights: i64,
+    pub people: i64,
+    pub seats: i64,
+    /// "4 of 6 (67%)", or "Not recorded".
+    pub attendance: String,
+    /// "1 (2 left waiting)", or "None".
+    pub full: String,
+    pub pitches_per_night: String,
+}
+
+fn story_night_rows(offices: Vec<StoryNightFigures>, threshold: i64) -> Vec<StoryNightRowView> {
+    protect_story_nights(offices, threshold)
+        .into_iter()
+        .map(|(office, figures)| StoryNightRowView {
+            office,
+            figures: figures.map(|f| StoryNightView {
+                nights: f.nights,
+                people: f.people,
+                seats: f.seats,
+                attendance: match f.attendance_percent() {
+                    Some(percent) => format!("{} of {} ({percent}%)", f.attended, f.seats_recorded),
+                    None => "Not recorded".into(),
+                },
+                full: if f.full_nights == 0 {
+                    "None".into()
+                } else {
+                    format!("{} ({} left waiting)", f.full_nights, f.left_waiting)
+                },
+                pitches_per_night: f.pitches_per_night(),
+            }),
+        })
+        .collect()
+}
+
 /// A table of groups under a heading.
 pub struct Breakdown {
     pub title: &'static str,
@@ -69,6 +155,13 @@ pub struct InsightsPage {
     pub overall: Option<GroupView>,
     pub chart: Option<BarChart>,
     pub breakdowns: Vec<Breakdown>,
+    /// How latest totals are spread, in ranges of at least the threshold (empty when fewer
+    /// people than that have a result).
+    pub spread: Vec<SpreadBar>,
+    /// Story nights that ended in the last year, by office.
+    pub story_nights: Vec<StoryNightRowView>,
+    /// Retakers' average change, when at least the threshold retook the quiz.
+    pub change: Option<ChangeView>,
     pub aspect_names: Vec<&'static str>,
     /// When the quiz figures were taken (the start of the week); empty before the first
     /// figures are worked out.
@@ -124,12 +217,25 @@ pub async fn show(
         .and_then(|g| protect_overall(g, threshold));
     let departments = protect(snapshot.departments, threshold);
     let offices = protect(snapshot.offices, threshold);
+    let spread = spread_bars(&merge_bins(&snapshot.spread.counts, threshold));
+    let change = snapshot
+        .spread
+        .change
+        .protect(threshold)
+        .as_ref()
+        .map(change_view);
     let participation_percent = share_percent(participation.took_quiz, participation.active_people);
     let (funnel_quarters, funnel) = funnel(&state, threshold).await?;
     Ok(InsightsPage {
         funnel_quarters,
         funnel,
         chrome: chrome.at("insights"),
+        spread,
+        change,
+        story_nights: story_night_rows(
+            db::insights::latest_story_nights(&state.pool).await?,
+            threshold,
+        ),
         participation,
         participation_percent,
         threshold,
@@ -217,6 +323,61 @@ pub async fn export(
                 quiz(section, &group);
             }
         }
+    }
+    for bin in merge_bins(&snapshot.spread.counts, threshold) {
+        records.push([
+            format!("Spread of latest totals, as of {as_of}"),
+            "Everyone".into(),
+            bin.people.to_string(),
+            format!("latest total {} (people)", bin.label()),
+            bin.people.to_string(),
+        ]);
+    }
+    if let Some(change) = snapshot.spread.change.protect(threshold) {
+        let view = change_view(&change);
+        let section = format!("Change from first to latest result, as of {as_of}");
+        let people = view.people.to_string();
+        records.push([
+            section.clone(),
+            "People who took the quiz more than once".into(),
+            people.clone(),
+            "average change of the total (points of 64)".into(),
+            view.total.replace('−', "-"),
+        ]);
+        for (aspect, points) in &view.aspects {
+            records.push([
+                section.clone(),
+                "People who took the quiz more than once".into(),
+                people.clone(),
+                format!("{aspect}: average change (percentage points)"),
+                points.replace('−', "-"),
+            ]);
+        }
+    }
+    let story_nights = db::insights::latest_story_nights(&state.pool).await?;
+    for (office, figures) in protect_story_nights(story_nights, threshold) {
+        let Some(f) = figures else { continue };
+        let people = f.people.to_string();
+        let mut figure = |name: &str, value: String| {
+            records.push([
+                "Story nights by office in the last 12 months".into(),
+                cell(&office).into_owned(),
+                people.clone(),
+                name.into(),
+                value,
+            ]);
+        };
+        figure("story nights", f.nights.to_string());
+        figure("seats taken", f.seats.to_string());
+        if let Some(percent) = f.attendance_percent() {
+            figure(
+                "came, where attendance was recorded (%)",
+                percent.to_string(),
+            );
+        }
+        figure("nights full with a waitlist", f.full_nights.to_string());
+        figure("people left on a waitlist", f.left_waiting.to_string());
+        figure("pitches per night", f.pitches_per_night());
     }
     let (quarters, stages) = funnel(&state, threshold).await?;
     for (stage, counts) in &stages {

@@ -320,3 +320,228 @@ async fn taking_part_is_counted_by_quarter_without_small_counts(pool: PgPool) {
     let csv = hr.get("/admin/insights.csv").await.text().await.unwrap();
     assert!(csv.contains("Took the quiz (people),6"), "{csv}");
 }
+
+/// Answers that score `points` (0..=4) on every item, reversed items included, so the total is
+/// 16 × `points`.
+fn answers_scoring(points: i64) -> [i64; 16] {
+    attune::domain::teq::ITEMS.map(|item| if item.reversed { 4 - points } else { points })
+}
+
+/// How the latest totals are spread comes in ranges of at least the threshold (small ranges
+/// join their neighbours, none is hidden), and the change for people who retook the quiz shows
+/// only when at least the threshold did; the CSV carries the same figures.
+#[sqlx::test]
+async fn the_spread_of_totals_merges_small_ranges_and_retakers_need_the_threshold(pool: PgPool) {
+    let app = spawn_app(pool.clone()).await;
+    let hr = app.hr_admin("hr@example.com").await;
+    // Five people went from 32 to 48; six are at 32; one is at 64.
+    for n in 0..5 {
+        let id = add_person(
+            &pool,
+            &format!("r{n}"),
+            &format!("Retaker {n}"),
+            "Sales",
+            "London",
+            Some(answers_scoring(2)),
+            100,
+        )
+        .await;
+        let answers = Answers::parse(&answers_scoring(3).map(Some)).unwrap();
+        let mut conn = pool.acquire().await.unwrap();
+        attune::db::quiz::insert_attempt(
+            &mut conn,
+            id,
+            uuid::Uuid::new_v4(),
+            &answers,
+            &score(&answers),
+            Utc::now() - Duration::days(10),
+        )
+        .await
+        .unwrap();
+    }
+    for n in 0..6 {
+        let answers = Some(answers_scoring(2));
+        add_person(
+            &pool,
+            &format!("s{n}"),
+            "Steady",
+            "Sales",
+            "London",
+            answers,
+            10,
+        )
+        .await;
+    }
+    let answers = Some(answers_scoring(4));
+    add_person(&pool, "top", "Top Scorer", "Sales", "London", answers, 10).await;
+
+    let (status, page) = insights(&hr, &pool, Duration::zero()).await;
+    assert_eq!(status, StatusCode::OK);
+    let text = visible_text(&page);
+    let spread = text
+        .split("How latest totals are spread")
+        .nth(1)
+        .and_then(|rest| {
+            rest.split("Change for people who took the quiz again")
+                .next()
+        })
+        .expect("the page has the spread");
+    // 32: six people, a range of its own. 48 (five) and 64 (one) share the top range: the one
+    // person at 64 is not shown apart.
+    assert!(spread.contains("0–35 6 people"), "{spread}");
+    assert!(spread.contains("36–64 6 people"), "{spread}");
+    assert!(!spread.contains("1 person"), "{spread}");
+    let change = text
+        .split("Change for people who took the quiz again")
+        .nth(1)
+        .expect("the page has the change");
+    assert!(
+        change
+            .contains("Across 5 people who took the quiz more than once, the total moved by +16.0"),
+        "{change}"
+    );
+    assert!(change.contains("Feeling with others +25"), "{change}");
+    let csv = hr.get("/admin/insights.csv").await.text().await.unwrap();
+    assert!(csv.contains("latest total 36–64 (people),6"), "{csv}");
+    assert!(
+        csv.contains("average change of the total (points of 64),+16.0"),
+        "{csv}"
+    );
+
+    // With a threshold of 6 the five retakers are too few, and the top range still holds six.
+    let response = hr
+        .post(
+            "/admin/settings",
+            &[("retake_interval_days", "30"), ("anonymity_threshold", "6")],
+        )
+        .await;
+    assert_eq!(response.status(), StatusCode::SEE_OTHER);
+    let (_, page) = hr.get_html("/admin/insights").await;
+    let text = visible_text(&page);
+    assert!(
+        text.contains("Shown once at least 6 people have taken the quiz more than once"),
+        "{text}"
+    );
+    assert!(!text.contains("+16.0"), "{text}");
+    assert!(text.contains("36–64 6 people"), "{text}");
+    let csv = hr.get("/admin/insights.csv").await.text().await.unwrap();
+    assert!(!csv.contains("average change"), "{csv}");
+
+    // With 7, the two ranges of six are one.
+    let response = hr
+        .post(
+            "/admin/settings",
+            &[("retake_interval_days", "30"), ("anonymity_threshold", "7")],
+        )
+        .await;
+    assert_eq!(response.status(), StatusCode::SEE_OTHER);
+    let (_, page) = hr.get_html("/admin/insights").await;
+    assert!(visible_text(&page).contains("0–64 12 people"));
+}
+
+/// A published story night at `office` that ended `days_ago`, with the given people going
+/// (the first `came` of them marked as attended), people left on the waitlist, and pitches.
+async fn past_night(
+    pool: &PgPool,
+    office: &str,
+    days_ago: i64,
+    going: &[uuid::Uuid],
+    came: usize,
+    waiting: &[uuid::Uuid],
+    pitches: usize,
+) {
+    let id = uuid::Uuid::new_v4();
+    let starts = Utc::now() - Duration::days(days_ago) - Duration::hours(2);
+    sqlx::query(
+        "INSERT INTO events (id, title, starts_at, ends_at, time_zone, office, capacity, \
+         storyteller_slots, minutes_per_story, pitch_deadline, status, published_at) \
+         VALUES ($1, 'Stories', $2, $2 + interval '2 hours', 'UTC', $3, $4, 5, 10, \
+                 $2 - interval '7 days', 'published', $2 - interval '30 days')",
+    )
+    .bind(id)
+    .bind(starts)
+    .bind(office)
+    .bind(going.len() as i32)
+    .execute(pool)
+    .await
+    .unwrap();
+    for (i, person) in going.iter().enumerate() {
+        sqlx::query(
+            "INSERT INTO event_rsvps (event_id, person_id, status, attended) \
+             VALUES ($1, $2, 'going', $3)",
+        )
+        .bind(id)
+        .bind(person)
+        .bind(i < came)
+        .execute(pool)
+        .await
+        .unwrap();
+    }
+    for person in waiting {
+        sqlx::query(
+            "INSERT INTO event_rsvps (event_id, person_id, status) VALUES ($1, $2, 'waitlisted')",
+        )
+        .bind(id)
+        .bind(person)
+        .execute(pool)
+        .await
+        .unwrap();
+    }
+    for person in &going[..pitches] {
+        sqlx::query(
+            "INSERT INTO event_pitches (id, event_id, person_id, title, summary, minutes, \
+             recording_consent) VALUES ($1, $2, $3, 'A story', 'What happened', 5, false)",
+        )
+        .bind(uuid::Uuid::new_v4())
+        .bind(id)
+        .bind(person)
+        .execute(pool)
+        .await
+        .unwrap();
+    }
+}
+
+/// Story nights by office: nights that ended in the last year, seats, attendance where it was
+/// recorded, nights that filled with a waitlist and pitches per night; an office where fewer
+/// than the threshold had a seat shows its name only.
+#[sqlx::test]
+async fn story_nights_are_shown_by_office_from_the_threshold_of_people(pool: PgPool) {
+    let app = spawn_app(pool.clone()).await;
+    let hr = app.hr_admin("hr@example.com").await;
+    let mut people = Vec::new();
+    for n in 0..10 {
+        let name = format!("Colleague {n}");
+        people.push(add_person(&pool, &format!("c{n}"), &name, "Sales", "London", None, 0).await);
+    }
+    // London: six people went to the first night (four came; two left waiting; one pitch), three
+    // of them to the second (attendance not taken; two pitches).
+    past_night(&pool, "London", 20, &people[0..6], 4, &people[6..8], 1).await;
+    past_night(&pool, "London", 50, &people[0..3], 0, &[], 2).await;
+    // Paris: three people, too few to show.
+    past_night(&pool, "Paris", 30, &people[7..10], 3, &[], 0).await;
+    // Nights more than a year ago don't count.
+    past_night(&pool, "London", 400, &people[0..10], 10, &[], 0).await;
+
+    let (status, page) = insights(&hr, &pool, Duration::zero()).await;
+    assert_eq!(status, StatusCode::OK);
+    let text = visible_text(&page);
+    let nights = text
+        .split("Story nights by office, last 12 months")
+        .nth(1)
+        .and_then(|rest| rest.split("Pulse checks").next())
+        .expect("the page has story nights by office");
+    assert!(
+        nights.contains("London 2 6 9 4 of 6 (67%) 1 (2 left waiting) 1.5"),
+        "{nights}"
+    );
+    assert!(
+        nights.contains("Paris Fewer than 5 people: hidden"),
+        "{nights}"
+    );
+    let csv = hr.get("/admin/insights.csv").await.text().await.unwrap();
+    assert!(
+        csv.contains("Story nights by office in the last 12 months,London,6,seats taken,9"),
+        "{csv}"
+    );
+    assert!(!csv.contains("Paris"), "{csv}");
+}
