@@ -31,3 +31,20 @@ CREATE TABLE insight_story_nights (
     pitches        bigint NOT NULL,
     PRIMARY KEY (week, office)
 );
+
+-- Recognition over time and across teams: published recognitions per behaviour in each of the
+-- last four quarters, and per pair of departments (who recognised whom, by the departments both
+-- had when it was made) in the last 90 days. Counts of recognitions only.
+CREATE TABLE insight_behaviours (
+    quarter      date NOT NULL CHECK (quarter = date_trunc('quarter', quarter)::date),
+    behaviour    text NOT NULL,
+    recognitions bigint NOT NULL CHECK (recognitions >= 0),
+    PRIMARY KEY (quarter, behaviour)
+);
+
+CREATE TABLE insight_recognition_pairs (
+    from_department text NOT NULL,
+    to_department   text NOT NULL,
+    recognitions    bigint NOT NULL CHECK (recognitions >= 0),
+    PRIMARY KEY (from_department, to_department)
+);

@@ -350,6 +350,27 @@ async fn hr_pages_and_the_calendar_feed_fit_a_desk_and_a_phone(pool: PgPool) {
     .execute(&pool)
     .await
     .unwrap();
+    // Recognitions between them, for the figures by behaviour and between departments.
+    sqlx::query(
+        "WITH r AS (INSERT INTO recognitions (id, nominator_id, recipient_id, story, happened_on, \
+                        visibility, status, nominator_department, nominator_office, \
+                        recipient_department, recipient_office, submission_key) \
+                    SELECT gen_random_uuid(), a.id, b.id, \
+                           'Stayed late to walk a new colleague through a hard first week.', \
+                           current_date, 'wall', 'published', a.department, a.office, \
+                           b.department, b.office, gen_random_uuid() \
+                    FROM people a JOIN people b ON a.department <> b.department \
+                    WHERE a.email LIKE 'p%@example.com' AND b.email LIKE 'p%@example.com' \
+                    RETURNING id, nominator_id, recipient_id, created_at) \
+         INSERT INTO recognition_behaviour_links (recognition_id, behaviour_id, nominator_id, \
+             recipient_id, created_at, window_ends_at) \
+         SELECT r.id, b.id, r.nominator_id, r.recipient_id, r.created_at, \
+                r.created_at + interval '24 hours' \
+         FROM r JOIN recognition_behaviours b ON b.position = 1",
+    )
+    .execute(&pool)
+    .await
+    .unwrap();
     attune::app::insights::refresh(&pool, chrono::Utc::now(), chrono::Duration::zero())
         .await
         .unwrap();

@@ -27,6 +27,7 @@ pub async fn refresh(pool: &PgPool, now: DateTime<Utc>, max_age: Duration) -> Ap
     let quarters = crate::domain::funnel::last_quarters(now.date_naive(), 4);
     if let Some(first) = quarters.first() {
         db::funnel::refresh(&mut tx, *first).await?;
+        db::recognition_insights::refresh(&mut tx, *first, now).await?;
     }
     let mut groups = Vec::new();
     for by in GroupBy::ALL {

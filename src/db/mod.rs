@@ -13,6 +13,7 @@ pub mod privacy;
 pub mod pulse;
 pub mod quiz;
 pub mod recognition;
+pub mod recognition_insights;
 pub mod resources;
 pub mod scale;
 pub mod sessions;

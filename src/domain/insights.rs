@@ -183,6 +183,48 @@ pub fn protect_story_nights(
         .collect()
 }
 
+/// How many published recognitions people in one department gave people in another (or the
+/// same) department.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RecognitionPair {
+    pub from: String,
+    pub to: String,
+    pub recognitions: i64,
+}
+
+/// Who recognises whom as HR sees it: the pairs with at least `threshold` recognitions, most
+/// first and at most `limit` of them, and what the other pairs add up to (shown only when that
+/// is at least the threshold too, so no small pair can be worked out as a difference).
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct PairsShown {
+    pub pairs: Vec<RecognitionPair>,
+    /// The other pairs: how many there are, and their recognitions when at least the
+    /// threshold (None: fewer).
+    pub other_pairs: i64,
+    pub other_recognitions: Option<i64>,
+}
+
+pub fn protect_pairs(mut pairs: Vec<RecognitionPair>, threshold: i64, limit: usize) -> PairsShown {
+    pairs.sort_by(|a, b| {
+        b.recognitions
+            .cmp(&a.recognitions)
+            .then_with(|| a.from.cmp(&b.from))
+            .then_with(|| a.to.cmp(&b.to))
+    });
+    let shown = pairs
+        .iter()
+        .take(limit)
+        .take_while(|p| p.recognitions >= threshold.max(1))
+        .count();
+    let others = pairs.split_off(shown);
+    let other_total: i64 = others.iter().map(|p| p.recognitions).sum();
+    PairsShown {
+        pairs,
+        other_pairs: others.len() as i64,
+        other_recognitions: (other_total >= threshold.max(1)).then_some(other_total),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -267,6 +309,45 @@ mod tests {
         let shown = protect_story_nights(vec![london.clone(), paris], 5);
         assert_eq!(shown[0], ("London".to_string(), Some(london)));
         assert_eq!(shown[1], ("Paris".to_string(), None));
+    }
+
+    #[test]
+    fn small_pairs_are_added_up_and_their_sum_shown_only_from_the_threshold() {
+        let pair = |from: &str, to: &str, n| RecognitionPair {
+            from: from.into(),
+            to: to.into(),
+            recognitions: n,
+        };
+        let shown = protect_pairs(
+            vec![
+                pair("Sales", "Finance", 3),
+                pair("Sales", "Sales", 9),
+                pair("Finance", "Sales", 6),
+            ],
+            5,
+            10,
+        );
+        assert_eq!(
+            shown.pairs,
+            vec![pair("Sales", "Sales", 9), pair("Finance", "Sales", 6)]
+        );
+        assert_eq!(shown.other_pairs, 1);
+        assert_eq!(
+            shown.other_recognitions, None,
+            "3 alone would be the hidden pair"
+        );
+        let shown = protect_pairs(
+            vec![
+                pair("A", "B", 3),
+                pair("B", "A", 2),
+                pair("A", "A", 9),
+                pair("B", "B", 8),
+            ],
+            5,
+            1,
+        );
+        assert_eq!(shown.pairs, vec![pair("A", "A", 9)]);
+        assert_eq!((shown.other_pairs, shown.other_recognitions), (3, Some(13)));
     }
 
     #[test]

@@ -11,8 +11,8 @@ use super::guards::HrAdmin;
 use crate::db;
 use crate::db::insights::Participation;
 use crate::domain::insights::{
-    GroupFigures, Shown, StoryNightFigures, protect, protect_overall, protect_story_nights,
-    share_percent,
+    GroupFigures, PairsShown, Shown, StoryNightFigures, protect, protect_overall, protect_pairs,
+    protect_story_nights, share_percent,
 };
 use crate::domain::quiz::{Attempt, percent_of};
 use crate::domain::spread::merge_bins;
@@ -160,6 +160,11 @@ pub struct InsightsPage {
     pub spread: Vec<SpreadBar>,
     /// Story nights that ended in the last year, by office.
     pub story_nights: Vec<StoryNightRowView>,
+    /// Published recognitions per behaviour, in the funnel's quarters, as shown.
+    pub behaviours: Vec<(String, Vec<String>)>,
+    /// Who recognised whom, by department, over the last `pairs_days` days.
+    pub pairs: PairsShown,
+    pub pairs_days: i32,
     /// Retakers' average change, when at least the threshold retook the quiz.
     pub change: Option<ChangeView>,
     pub aspect_names: Vec<&'static str>,
@@ -203,6 +208,43 @@ async fn funnel(
     Ok((quarters.into_iter().map(quarter_label).collect(), rows))
 }
 
+/// How many pairs of departments the page lists before adding up the rest.
+const PAIRS_SHOWN: usize = 15;
+
+/// Recognitions per behaviour in each of the last four quarters as shown (counts under the
+/// threshold read "fewer than k"), most recognised behaviours first, and who recognised whom.
+async fn recognition(
+    state: &AppState,
+    threshold: i64,
+) -> AppResult<(Vec<(String, Vec<String>)>, PairsShown)> {
+    use crate::domain::funnel::{count_shown, last_quarters};
+    let stored = db::recognition_insights::behaviours(&state.pool).await?;
+    let quarters = last_quarters(chrono::Utc::now().date_naive(), 4);
+    let mut rows: Vec<(String, Vec<String>)> = Vec::new();
+    for (_, behaviour, _) in &stored {
+        if rows.iter().any(|(b, _)| b == behaviour) {
+            continue;
+        }
+        let counts = quarters
+            .iter()
+            .map(|q| {
+                let n = stored
+                    .iter()
+                    .find(|(quarter, b, _)| quarter == q && b == behaviour)
+                    .map_or(0, |(_, _, n)| *n);
+                count_shown(n, threshold)
+            })
+            .collect();
+        rows.push((behaviour.clone(), counts));
+    }
+    let pairs = protect_pairs(
+        db::recognition_insights::pairs(&state.pool).await?,
+        threshold,
+        PAIRS_SHOWN,
+    );
+    Ok((rows, pairs))
+}
+
 pub async fn show(
     State(state): State<AppState>,
     HrAdmin(viewer): HrAdmin,
@@ -226,7 +268,11 @@ pub async fn show(
         .map(change_view);
     let participation_percent = share_percent(participation.took_quiz, participation.active_people);
     let (funnel_quarters, funnel) = funnel(&state, threshold).await?;
+    let (behaviours, pairs) = recognition(&state, threshold).await?;
     Ok(InsightsPage {
+        behaviours,
+        pairs,
+        pairs_days: db::recognition_insights::PAIRS_DAYS,
         funnel_quarters,
         funnel,
         chrome: chrome.at("insights"),
@@ -353,6 +399,47 @@ pub async fn export(
                 points.replace('−', "-"),
             ]);
         }
+    }
+    let (behaviours, pairs) = recognition(&state, threshold).await?;
+    let quarter_labels: Vec<String> =
+        crate::domain::funnel::last_quarters(chrono::Utc::now().date_naive(), 4)
+            .into_iter()
+            .map(crate::domain::funnel::quarter_label)
+            .collect();
+    for (behaviour, counts) in &behaviours {
+        for (quarter, count) in quarter_labels.iter().zip(counts) {
+            records.push([
+                format!("Recognitions in {quarter}"),
+                "Everyone".into(),
+                String::new(),
+                format!("{} (recognitions)", cell(behaviour)),
+                count.clone(),
+            ]);
+        }
+    }
+    let pairs_section = format!(
+        "Recognitions between departments in the last {} days",
+        db::recognition_insights::PAIRS_DAYS
+    );
+    for pair in &pairs.pairs {
+        records.push([
+            pairs_section.clone(),
+            format!("{} to {}", cell(&pair.from), cell(&pair.to)),
+            String::new(),
+            "recognitions".into(),
+            pair.recognitions.to_string(),
+        ]);
+    }
+    if pairs.other_pairs > 0 {
+        records.push([
+            pairs_section,
+            format!("{} other pairs of departments", pairs.other_pairs),
+            String::new(),
+            "recognitions".into(),
+            pairs
+                .other_recognitions
+                .map_or(format!("fewer than {threshold}"), |n| n.to_string()),
+        ]);
     }
     let story_nights = db::insights::latest_story_nights(&state.pool).await?;
     for (office, figures) in protect_story_nights(story_nights, threshold) {

@@ -545,3 +545,135 @@ async fn story_nights_are_shown_by_office_from_the_threshold_of_people(pool: PgP
     );
     assert!(!csv.contains("Paris"), "{csv}");
 }
+
+/// A recognition from one person to another naming the behaviour at `position`, made
+/// `minutes_ago`, in the given state.
+async fn recognise(
+    pool: &PgPool,
+    (from, from_department): (uuid::Uuid, &str),
+    (to, to_department): (uuid::Uuid, &str),
+    position: i32,
+    status: &str,
+    minutes_ago: i64,
+) {
+    let id = uuid::Uuid::new_v4();
+    let at = Utc::now() - Duration::minutes(minutes_ago);
+    sqlx::query(
+        "INSERT INTO recognitions (id, nominator_id, recipient_id, story, happened_on, visibility, \
+         status, nominator_department, nominator_office, recipient_department, recipient_office, \
+         submission_key, created_at) \
+         VALUES ($1, $2, $3, 'Stayed late to walk a new colleague through a hard first week.', \
+                 ($6 AT TIME ZONE 'UTC')::date, 'wall', $7, $4, 'London', $5, 'London', \
+                 gen_random_uuid(), $6)",
+    )
+    .bind(id)
+    .bind(from)
+    .bind(to)
+    .bind(from_department)
+    .bind(to_department)
+    .bind(at)
+    .bind(status)
+    .execute(pool)
+    .await
+    .unwrap();
+    sqlx::query(
+        "INSERT INTO recognition_behaviour_links (recognition_id, behaviour_id, nominator_id, \
+         recipient_id, created_at, window_ends_at) \
+         SELECT $1, id, $2, $3, $4, $4 + interval '24 hours' FROM recognition_behaviours \
+         WHERE position = $5",
+    )
+    .bind(id)
+    .bind(from)
+    .bind(to)
+    .bind(at)
+    .bind(position)
+    .execute(pool)
+    .await
+    .unwrap();
+}
+
+/// Recognition on Insights: published recognitions per behaviour by quarter (counts under the
+/// threshold read "fewer than 5"), and who recognises whom by department over 90 days, with
+/// pairs under the threshold added up.
+#[sqlx::test]
+async fn recognitions_are_shown_by_behaviour_and_between_departments(pool: PgPool) {
+    let app = spawn_app(pool.clone()).await;
+    let hr = app.hr_admin("hr@example.com").await;
+    let mut sales = Vec::new();
+    let mut finance = Vec::new();
+    for n in 0..6 {
+        let name = format!("Seller {n}");
+        sales.push((
+            add_person(&pool, &format!("s{n}"), &name, "Sales", "London", None, 0).await,
+            "Sales",
+        ));
+        let name = format!("Counter {n}");
+        finance.push((
+            add_person(&pool, &format!("f{n}"), &name, "Finance", "London", None, 0).await,
+            "Finance",
+        ));
+    }
+    for n in 0..6 {
+        recognise(&pool, sales[n], finance[n], 1, "published", 5).await;
+    }
+    recognise(&pool, finance[0], finance[1], 1, "published", 5).await;
+    recognise(&pool, finance[2], finance[3], 1, "published", 5).await;
+    recognise(&pool, sales[0], sales[1], 2, "published", 5).await;
+    recognise(&pool, sales[2], sales[3], 2, "published", 5).await;
+    // Waiting for HR, and long ago: not in the last 90 days' pairs.
+    recognise(&pool, sales[4], finance[5], 2, "pending", 5).await;
+    recognise(&pool, finance[4], sales[5], 3, "published", 200 * 24 * 60).await;
+    let labels: Vec<String> = sqlx::query_scalar(
+        "SELECT label FROM recognition_behaviours WHERE position IN (1, 2) ORDER BY position",
+    )
+    .fetch_all(&pool)
+    .await
+    .unwrap();
+
+    let (status, page) = insights(&hr, &pool, Duration::zero()).await;
+    assert_eq!(status, StatusCode::OK);
+    let text = visible_text(&page);
+    let section = text
+        .split("What people were recognised for, quarter by quarter")
+        .nth(1)
+        .and_then(|rest| rest.split("Pulse checks").next())
+        .expect("the page has recognition figures");
+    // This quarter: eight for the first behaviour, two (too few to show) for the second.
+    assert!(
+        section.contains(&format!(
+            "{} fewer than 5 fewer than 5 fewer than 5 8",
+            labels[0]
+        )),
+        "{section}"
+    );
+    assert!(
+        section.contains(&format!(
+            "{} fewer than 5 fewer than 5 fewer than 5 fewer than 5",
+            labels[1]
+        )),
+        "{section}"
+    );
+    // Six from Sales to Finance; the two pairs within a team (two each) are added up, and four
+    // is still too few to show.
+    assert!(section.contains("Sales Finance 6"), "{section}");
+    assert!(
+        section.contains("Other pairs of departments 2 pairs fewer than 5"),
+        "{section}"
+    );
+    assert!(
+        !section.contains("Finance Sales"),
+        "the old one is past 90 days: {section}"
+    );
+
+    let csv = hr.get("/admin/insights.csv").await.text().await.unwrap();
+    assert!(
+        csv.contains(
+            "Recognitions between departments in the last 90 days,Sales to Finance,,recognitions,6"
+        ),
+        "{csv}"
+    );
+    assert!(
+        csv.contains(&format!("{} (recognitions),8", labels[0])),
+        "{csv}"
+    );
+}
