@@ -48,3 +48,16 @@ CREATE TABLE insight_recognition_pairs (
     recognitions    bigint NOT NULL CHECK (recognitions >= 0),
     PRIMARY KEY (from_department, to_department)
 );
+
+-- Resources by aspect and by kind: how many different people saved one to their plan (done
+-- ones included), completed one, and rated one helpful. Counts of people only; the page shows a
+-- count under the threshold as "fewer than k".
+CREATE TABLE insight_resources (
+    grouping  text NOT NULL CHECK (grouping IN ('aspect', 'kind')),
+    -- The aspect's or the kind's slug.
+    label     text NOT NULL,
+    saved     bigint NOT NULL CHECK (saved >= 0),
+    completed bigint NOT NULL CHECK (completed >= 0),
+    helpful   bigint NOT NULL CHECK (helpful >= 0),
+    PRIMARY KEY (grouping, label)
+);

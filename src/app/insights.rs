@@ -29,6 +29,7 @@ pub async fn refresh(pool: &PgPool, now: DateTime<Utc>, max_age: Duration) -> Ap
         db::funnel::refresh(&mut tx, *first).await?;
         db::recognition_insights::refresh(&mut tx, *first, now).await?;
     }
+    db::resource_insights::refresh(&mut tx).await?;
     let mut groups = Vec::new();
     for by in GroupBy::ALL {
         for figures in db::insights::latest_results(&mut *tx, by, as_of).await? {

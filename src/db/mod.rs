@@ -14,6 +14,7 @@ pub mod pulse;
 pub mod quiz;
 pub mod recognition;
 pub mod recognition_insights;
+pub mod resource_insights;
 pub mod resources;
 pub mod scale;
 pub mod sessions;

@@ -160,6 +160,9 @@ pub struct InsightsPage {
     pub spread: Vec<SpreadBar>,
     /// Story nights that ended in the last year, by office.
     pub story_nights: Vec<StoryNightRowView>,
+    /// Resources by aspect and by kind: each table's title and first column, and its rows (the
+    /// name and, as shown, the people who saved one, completed one and rated one helpful).
+    pub resource_tables: Vec<(&'static str, &'static str, ResourceRows)>,
     /// Published recognitions per behaviour, in the funnel's quarters, as shown.
     pub behaviours: Vec<(String, Vec<String>)>,
     /// Who recognised whom, by department, over the last `pairs_days` days.
@@ -206,6 +209,37 @@ async fn funnel(
         })
         .collect();
     Ok((quarters.into_iter().map(quarter_label).collect(), rows))
+}
+
+/// Resources by aspect and by kind as shown: every aspect and every kind, with the people who
+/// saved, completed and rated helpful one ("fewer than k" under the threshold).
+pub type ResourceRows = Vec<(&'static str, [String; 3])>;
+
+async fn resources(state: &AppState, threshold: i64) -> AppResult<(ResourceRows, ResourceRows)> {
+    use crate::domain::funnel::count_shown;
+    use crate::domain::resources::Kind;
+    let stored = db::resource_insights::read(&state.pool).await?;
+    let shown = |grouping: &str, slug: &str| {
+        let row = stored
+            .iter()
+            .find(|r| r.grouping == grouping && r.label == slug);
+        let (saved, completed, helpful) =
+            row.map_or((0, 0, 0), |r| (r.saved, r.completed, r.helpful));
+        [
+            count_shown(saved, threshold),
+            count_shown(completed, threshold),
+            count_shown(helpful, threshold),
+        ]
+    };
+    let by_aspect = Aspect::ALL
+        .iter()
+        .map(|a| (a.name(), shown("aspect", a.slug())))
+        .collect();
+    let by_kind = Kind::ALL
+        .iter()
+        .map(|k| (k.label(), shown("kind", k.slug())))
+        .collect();
+    Ok((by_aspect, by_kind))
 }
 
 /// How many pairs of departments the page lists before adding up the rest.
@@ -269,7 +303,12 @@ pub async fn show(
     let participation_percent = share_percent(participation.took_quiz, participation.active_people);
     let (funnel_quarters, funnel) = funnel(&state, threshold).await?;
     let (behaviours, pairs) = recognition(&state, threshold).await?;
+    let (resources_by_aspect, resources_by_kind) = resources(&state, threshold).await?;
     Ok(InsightsPage {
+        resource_tables: vec![
+            ("By aspect", "Aspect", resources_by_aspect),
+            ("By kind", "Kind", resources_by_kind),
+        ],
         behaviours,
         pairs,
         pairs_days: db::recognition_insights::PAIRS_DAYS,
@@ -398,6 +437,30 @@ pub async fn export(
                 format!("{aspect}: average change (percentage points)"),
                 points.replace('−', "-"),
             ]);
+        }
+    }
+    let (by_aspect, by_kind) = resources(&state, threshold).await?;
+    for (section, rows) in [
+        ("Resources by aspect", by_aspect),
+        ("Resources by kind", by_kind),
+    ] {
+        for (name, counts) in rows {
+            for (figure, count) in [
+                "saved one to their plan (people)",
+                "completed one (people)",
+                "rated one helpful (people)",
+            ]
+            .into_iter()
+            .zip(counts)
+            {
+                records.push([
+                    section.into(),
+                    name.into(),
+                    String::new(),
+                    figure.into(),
+                    count,
+                ]);
+            }
         }
     }
     let (behaviours, pairs) = recognition(&state, threshold).await?;

@@ -677,3 +677,72 @@ async fn recognitions_are_shown_by_behaviour_and_between_departments(pool: PgPoo
         "{csv}"
     );
 }
+
+/// Resources by aspect and by kind: different people who saved, completed and rated helpful a
+/// resource, a count under the threshold shown as "fewer than 5"; dismissing is not saving.
+#[sqlx::test]
+async fn resources_are_counted_by_aspect_and_kind_in_people(pool: PgPool) {
+    let app = spawn_app(pool.clone()).await;
+    let hr = app.hr_admin("hr@example.com").await;
+    // A starter video about reading emotions and being moved by others' distress.
+    let video = uuid::Uuid::parse_str("7a0f1c2e-0001-4000-8000-000000000001").unwrap();
+    let (kind, aspects): (String, Vec<String>) =
+        sqlx::query_as("SELECT kind, aspects FROM resources WHERE id = $1")
+            .bind(video)
+            .fetch_one(&pool)
+            .await
+            .unwrap();
+    assert_eq!(kind, "video");
+    assert!(aspects.contains(&"emotion-comprehension".to_string()));
+    assert!(!aspects.contains(&"emotional-contagion".to_string()));
+    for n in 0..7 {
+        let id = add_person(
+            &pool,
+            &format!("r{n}"),
+            "Reader",
+            "Sales",
+            "London",
+            None,
+            0,
+        )
+        .await;
+        // Five finished it and found it helpful, one saved it, one said "not for me".
+        let (status, done_on, helpful) = match n {
+            0..=4 => ("done", Some(Utc::now().date_naive()), Some(true)),
+            5 => ("saved", None, None),
+            _ => ("dismissed", None, None),
+        };
+        sqlx::query(
+            "INSERT INTO plan_items (person_id, resource_id, status, done_on, helpful) \
+             VALUES ($1, $2, $3, $4, $5)",
+        )
+        .bind(id)
+        .bind(video)
+        .bind(status)
+        .bind(done_on)
+        .bind(helpful)
+        .execute(&pool)
+        .await
+        .unwrap();
+    }
+    let (status, page) = insights(&hr, &pool, Duration::zero()).await;
+    assert_eq!(status, StatusCode::OK);
+    let text = visible_text(&page);
+    let section = text
+        .split("How many different people saved a resource")
+        .nth(1)
+        .and_then(|rest| rest.split("Published recognitions").next())
+        .expect("the page has resource figures");
+    assert!(section.contains("Reading emotions 6 5 5"), "{section}");
+    assert!(
+        section.contains("Feeling with others fewer than 5 fewer than 5 fewer than 5"),
+        "{section}"
+    );
+    assert!(section.contains("Video 6 5 5"), "{section}");
+    assert!(section.contains("Book fewer than 5"), "{section}");
+    let csv = hr.get("/admin/insights.csv").await.text().await.unwrap();
+    assert!(
+        csv.contains("Resources by kind,Video,,completed one (people),5"),
+        "{csv}"
+    );
+}
