@@ -64,6 +64,15 @@ pub fn count_shown(count: i64, threshold: i64) -> String {
     }
 }
 
+/// [`count_shown`] for a page: the number grouped in thousands ("1,200").
+pub fn count_on_page(count: i64, threshold: i64) -> String {
+    if count >= threshold {
+        crate::domain::wording::grouped(count)
+    } else {
+        count_shown(count, threshold)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -28,7 +28,24 @@ impl<T: Number + ?Sized> Number for &T {
 /// number takes the plural ("0 attempts", "2 attempts").
 pub fn count(n: impl Number, one: &str, many: &str) -> String {
     let n = n.as_i64();
-    format!("{n} {}", plural(n, one, many))
+    format!("{} {}", grouped(n), plural(n, one, many))
+}
+
+/// A whole number with its thousands grouped, as people read it: "950", "1,200", "100,000".
+pub fn grouped(n: impl Number) -> String {
+    let n = n.as_i64();
+    let digits = n.unsigned_abs().to_string();
+    let mut out = String::with_capacity(digits.len() + digits.len() / 3 + 1);
+    if n < 0 {
+        out.push('-');
+    }
+    for (i, digit) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
+            out.push(',');
+        }
+        out.push(digit);
+    }
+    out
 }
 
 /// The noun alone, singular for exactly one: `plural(3, "seat", "seats")` is "seats".
@@ -93,6 +110,17 @@ pub fn initials(name: &str) -> String {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn large_numbers_are_grouped_in_thousands() {
+        assert_eq!(grouped(0), "0");
+        assert_eq!(grouped(950), "950");
+        assert_eq!(grouped(1200), "1,200");
+        assert_eq!(grouped(100_000), "100,000");
+        assert_eq!(grouped(1_234_567), "1,234,567");
+        assert_eq!(grouped(-4200), "-4,200");
+        assert_eq!(count(12_454, "person", "people"), "12,454 people");
+    }
+
     use super::*;
 
     #[test]

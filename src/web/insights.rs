@@ -10,6 +10,7 @@ use super::chrome::Chrome;
 use super::guards::HrAdmin;
 use crate::db;
 use crate::db::insights::Participation;
+use crate::domain::funnel::{count_on_page, count_shown};
 use crate::domain::insights::{
     GroupFigures, PairsShown, Shown, StoryNightFigures, protect, protect_overall, protect_pairs,
     protect_story_nights, share_percent,
@@ -18,6 +19,7 @@ use crate::domain::quiz::{Attempt, percent_of};
 use crate::domain::spread::merge_bins;
 use crate::domain::teq::Aspect;
 use crate::domain::time::{self, weekday_date};
+use crate::domain::wording::grouped;
 use crate::error::AppResult;
 
 /// A breakdown row as the page shows it.
@@ -125,13 +127,21 @@ fn story_night_rows(offices: Vec<StoryNightFigures>, threshold: i64) -> Vec<Stor
                 people: f.people,
                 seats: f.seats,
                 attendance: match f.attendance_percent() {
-                    Some(percent) => format!("{} of {} ({percent}%)", f.attended, f.seats_recorded),
+                    Some(percent) => format!(
+                        "{} of {} ({percent}%)",
+                        grouped(f.attended),
+                        grouped(f.seats_recorded)
+                    ),
                     None => "Not recorded".into(),
                 },
                 full: if f.full_nights == 0 {
                     "None".into()
                 } else {
-                    format!("{} ({} left waiting)", f.full_nights, f.left_waiting)
+                    format!(
+                        "{} ({} left waiting)",
+                        grouped(f.full_nights),
+                        grouped(f.left_waiting)
+                    )
                 },
                 pitches_per_night: f.pitches_per_night(),
             }),
@@ -188,8 +198,9 @@ pub struct InsightsPage {
 async fn funnel(
     state: &AppState,
     threshold: i64,
+    show: fn(i64, i64) -> String,
 ) -> AppResult<(Vec<String>, Vec<(&'static str, Vec<String>)>)> {
-    use crate::domain::funnel::{Stage, count_shown, last_quarters, quarter_label};
+    use crate::domain::funnel::{Stage, last_quarters, quarter_label};
     let stored = db::funnel::read(&state.pool).await?;
     let quarters = last_quarters(chrono::Utc::now().date_naive(), 4);
     let rows = Stage::ALL
@@ -202,7 +213,7 @@ async fn funnel(
                         .iter()
                         .find(|(quarter, s, _)| quarter == q && s == stage)
                         .map_or(0, |(_, _, n)| *n);
-                    count_shown(n, threshold)
+                    show(n, threshold)
                 })
                 .collect();
             (stage.label(), counts)
@@ -215,8 +226,11 @@ async fn funnel(
 /// saved, completed and rated helpful one ("fewer than k" under the threshold).
 pub type ResourceRows = Vec<(&'static str, [String; 3])>;
 
-async fn resources(state: &AppState, threshold: i64) -> AppResult<(ResourceRows, ResourceRows)> {
-    use crate::domain::funnel::count_shown;
+async fn resources(
+    state: &AppState,
+    threshold: i64,
+    show: fn(i64, i64) -> String,
+) -> AppResult<(ResourceRows, ResourceRows)> {
     use crate::domain::resources::Kind;
     let stored = db::resource_insights::read(&state.pool).await?;
     let shown = |grouping: &str, slug: &str| {
@@ -226,9 +240,9 @@ async fn resources(state: &AppState, threshold: i64) -> AppResult<(ResourceRows,
         let (saved, completed, helpful) =
             row.map_or((0, 0, 0), |r| (r.saved, r.completed, r.helpful));
         [
-            count_shown(saved, threshold),
-            count_shown(completed, threshold),
-            count_shown(helpful, threshold),
+            show(saved, threshold),
+            show(completed, threshold),
+            show(helpful, threshold),
         ]
     };
     let by_aspect = Aspect::ALL
@@ -250,8 +264,9 @@ const PAIRS_SHOWN: usize = 15;
 async fn recognition(
     state: &AppState,
     threshold: i64,
+    show: fn(i64, i64) -> String,
 ) -> AppResult<(Vec<(String, Vec<String>)>, PairsShown)> {
-    use crate::domain::funnel::{count_shown, last_quarters};
+    use crate::domain::funnel::last_quarters;
     let stored = db::recognition_insights::behaviours(&state.pool).await?;
     let quarters = last_quarters(chrono::Utc::now().date_naive(), 4);
     let mut rows: Vec<(String, Vec<String>)> = Vec::new();
@@ -266,7 +281,7 @@ async fn recognition(
                     .iter()
                     .find(|(quarter, b, _)| quarter == q && b == behaviour)
                     .map_or(0, |(_, _, n)| *n);
-                count_shown(n, threshold)
+                show(n, threshold)
             })
             .collect();
         rows.push((behaviour.clone(), counts));
@@ -301,9 +316,10 @@ pub async fn show(
         .as_ref()
         .map(change_view);
     let participation_percent = share_percent(participation.took_quiz, participation.active_people);
-    let (funnel_quarters, funnel) = funnel(&state, threshold).await?;
-    let (behaviours, pairs) = recognition(&state, threshold).await?;
-    let (resources_by_aspect, resources_by_kind) = resources(&state, threshold).await?;
+    let (funnel_quarters, funnel) = funnel(&state, threshold, count_on_page).await?;
+    let (behaviours, pairs) = recognition(&state, threshold, count_on_page).await?;
+    let (resources_by_aspect, resources_by_kind) =
+        resources(&state, threshold, count_on_page).await?;
     Ok(InsightsPage {
         resource_tables: vec![
             ("By aspect", "Aspect", resources_by_aspect),
@@ -439,7 +455,7 @@ pub async fn export(
             ]);
         }
     }
-    let (by_aspect, by_kind) = resources(&state, threshold).await?;
+    let (by_aspect, by_kind) = resources(&state, threshold, count_shown).await?;
     for (section, rows) in [
         ("Resources by aspect", by_aspect),
         ("Resources by kind", by_kind),
@@ -463,7 +479,7 @@ pub async fn export(
             }
         }
     }
-    let (behaviours, pairs) = recognition(&state, threshold).await?;
+    let (behaviours, pairs) = recognition(&state, threshold, count_shown).await?;
     let quarter_labels: Vec<String> =
         crate::domain::funnel::last_quarters(chrono::Utc::now().date_naive(), 4)
             .into_iter()
@@ -529,7 +545,7 @@ pub async fn export(
         figure("people left on a waitlist", f.left_waiting.to_string());
         figure("pitches per night", f.pitches_per_night());
     }
-    let (quarters, stages) = funnel(&state, threshold).await?;
+    let (quarters, stages) = funnel(&state, threshold, count_shown).await?;
     for (stage, counts) in &stages {
         for (quarter, count) in quarters.iter().zip(counts) {
             records.push([
