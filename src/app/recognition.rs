@@ -122,7 +122,10 @@ pub async fn nominate(
 ) -> AppResult<Nominated> {
     let settings = db::settings::get(pool).await?;
     let mut tx = pool.begin().await?;
-    db::people::lock(&mut *tx, nominator.id).await?;
+    // The nominator (one nomination at a time each) and the recipient (whose row publishing
+    // updates) together, in a fixed order: two colleagues recognising each other at once wait
+    // for each other instead of deadlocking (migration 0032 orders the rest).
+    db::people::lock_all(&mut *tx, &[nominator.id, nomination.recipient_id]).await?;
     if let Some(id) = store::find_by_submission_key(&mut *tx, nominator.id, submission_key).await? {
         return Ok(Nominated::AlreadySent(id));
     }

@@ -346,6 +346,17 @@ pub async fn lock(db: impl PgExecutor<'_>, id: Uuid) -> DbResult<()> {
     Ok(())
 }
 
+/// Locks several people's rows until the transaction ends, always in the same order (by id), so
+/// two transactions locking the same people wait for each other instead of deadlocking.
+#[instrument(skip_all)]
+pub async fn lock_all(db: impl PgExecutor<'_>, ids: &[Uuid]) -> DbResult<()> {
+    sqlx::query("SELECT 1 FROM people WHERE id = ANY($1) ORDER BY id FOR UPDATE")
+        .bind(ids)
+        .execute(db)
+        .await?;
+    Ok(())
+}
+
 /// The person linked to this subject at the identity provider (locked for the sign-in).
 #[instrument(skip_all)]
 pub async fn find_by_sso_subject(

@@ -2006,3 +2006,61 @@ async fn the_wall_query_and_the_wall_rule_agree_on_every_state(pool: PgPool) {
     assert!(!by_rule.is_empty());
     assert_eq!(by_sql, by_rule);
 }
+
+/// Colleagues in two departments recognising each other at the same moment, in both
+/// directions: every nomination goes through (no error page from two of them waiting for each
+/// other), and the fairness tallies count each one once.
+#[sqlx::test]
+async fn nominations_crossing_at_the_same_moment_all_go_through(pool: PgPool) {
+    let app = spawn_app(pool.clone()).await;
+    let behaviour = behaviour_id(&pool, OTHER_TEAM).await;
+    let mut people = Vec::new();
+    for n in 0..8 {
+        for department in ["Sales", "Finance"] {
+            let email = format!("{}{n}@example.com", department.to_lowercase());
+            let id = app
+                .create_person_in(
+                    &email,
+                    &format!("{department} {n}"),
+                    Roles::default(),
+                    department,
+                    "London",
+                )
+                .await;
+            let browser = app.browser();
+            assert_eq!(
+                browser.sign_in(&email, common::PASSWORD).await.status(),
+                StatusCode::SEE_OTHER
+            );
+            people.push((id, browser));
+        }
+    }
+    // Each Sales colleague and their Finance counterpart recognise each other at once.
+    let mut tasks = Vec::new();
+    for pair in people.chunks(2) {
+        for (from, to) in [(&pair[0], &pair[1]), (&pair[1], &pair[0])] {
+            let browser = from.1.clone();
+            let recipient = to.0;
+            let behaviour = behaviour.clone();
+            tasks.push(tokio::spawn(async move {
+                nominate(&browser, recipient, &[&behaviour], STORY, "wall")
+                    .await
+                    .status()
+            }));
+        }
+    }
+    for task in tasks {
+        assert_eq!(task.await.unwrap(), StatusCode::SEE_OTHER);
+    }
+    let tallies: Vec<(String, i64, i64, i64)> = sqlx::query_as(
+        "SELECT name, sum(given)::int8, sum(received)::int8, sum(cross_team)::int8 \
+         FROM recognition_tallies WHERE grouping = 'department' GROUP BY name ORDER BY name",
+    )
+    .fetch_all(&pool)
+    .await
+    .unwrap();
+    assert_eq!(
+        tallies,
+        vec![("Finance".into(), 8, 8, 8), ("Sales".into(), 8, 8, 8)]
+    );
+}
