@@ -195,6 +195,26 @@ pub struct InsightsPage {
 
 /// The participation funnel of the last four quarters as shown: counts under the threshold
 /// read "fewer than k".
+/// One row of a quarter-by-quarter table: `key`'s stored count in each of `quarters` (none
+/// stored reads as 0), as `show` writes it.
+fn per_quarter<K: PartialEq>(
+    stored: &[(chrono::NaiveDate, K, i64)],
+    quarters: &[chrono::NaiveDate],
+    key: &K,
+    show: impl Fn(i64) -> String,
+) -> Vec<String> {
+    quarters
+        .iter()
+        .map(|q| {
+            let n = stored
+                .iter()
+                .find(|(quarter, k, _)| quarter == q && k == key)
+                .map_or(0, |(_, _, n)| *n);
+            show(n)
+        })
+        .collect()
+}
+
 async fn funnel(
     state: &AppState,
     threshold: i64,
@@ -206,16 +226,7 @@ async fn funnel(
     let rows = Stage::ALL
         .iter()
         .map(|stage| {
-            let counts = quarters
-                .iter()
-                .map(|q| {
-                    let n = stored
-                        .iter()
-                        .find(|(quarter, s, _)| quarter == q && s == stage)
-                        .map_or(0, |(_, _, n)| *n);
-                    show(n, threshold)
-                })
-                .collect();
+            let counts = per_quarter(&stored, &quarters, stage, |n| show(n, threshold));
             (stage.label(), counts)
         })
         .collect();
@@ -274,16 +285,7 @@ async fn recognition(
         if rows.iter().any(|(b, _)| b == behaviour) {
             continue;
         }
-        let counts = quarters
-            .iter()
-            .map(|q| {
-                let n = stored
-                    .iter()
-                    .find(|(quarter, b, _)| quarter == q && b == behaviour)
-                    .map_or(0, |(_, _, n)| *n);
-                show(n, threshold)
-            })
-            .collect();
+        let counts = per_quarter(&stored, &quarters, behaviour, |n| show(n, threshold));
         rows.push((behaviour.clone(), counts));
     }
     let pairs = protect_pairs(
