@@ -52,12 +52,22 @@ const RIGHT: f64 = 384.0;
 const TOP: f64 = 16.0;
 const BOTTOM: f64 = 176.0;
 
-fn y_for(total: u8) -> f64 {
-    BOTTOM - f64::from(total.min(MAX_TOTAL)) / f64::from(MAX_TOTAL) * (BOTTOM - TOP)
+fn y_for(total: f64) -> f64 {
+    BOTTOM - total.clamp(0.0, f64::from(MAX_TOTAL)) / f64::from(MAX_TOTAL) * (BOTTOM - TOP)
 }
 
-/// The total over time, one point per attempt (oldest first). Needs at least two.
-pub fn totals_line(totals: &[(String, u8)]) -> Option<LineChart> {
+/// A total as written on a chart: whole numbers as they are, averages to one decimal place.
+fn total_text(total: f64) -> String {
+    if total.fract() == 0.0 {
+        format!("{total:.0}")
+    } else {
+        format!("{total:.1}")
+    }
+}
+
+/// A total (of 64) over time, one point per date (oldest first), described for screen readers
+/// as `what` ("Total score", "Average latest total"). Needs at least two points.
+pub fn totals_line(totals: &[(String, f64)], what: &str) -> Option<LineChart> {
     if totals.len() < 2 {
         return None;
     }
@@ -68,7 +78,7 @@ pub fn totals_line(totals: &[(String, u8)]) -> Option<LineChart> {
         .map(|(i, (date, total))| Point {
             x: format!("{:.1}", LEFT + step * i as f64),
             y: format!("{:.1}", y_for(*total)),
-            label: format!("{date}: {total} of 64"),
+            label: format!("{date}: {} of 64", total_text(*total)),
         })
         .collect();
     let polyline = points
@@ -78,11 +88,11 @@ pub fn totals_line(totals: &[(String, u8)]) -> Option<LineChart> {
         .join(" ");
     let grid = [0u8, 16, 32, 48, 64]
         .into_iter()
-        .map(|value| (format!("{:.1}", y_for(value)), value))
+        .map(|value| (format!("{:.1}", y_for(f64::from(value))), value))
         .collect();
     let summary = totals
         .iter()
-        .map(|(date, total)| format!("{date}: {total}"))
+        .map(|(date, total)| format!("{date}: {}", total_text(*total)))
         .collect::<Vec<_>>()
         .join(", ");
     Some(LineChart {
@@ -91,7 +101,7 @@ pub fn totals_line(totals: &[(String, u8)]) -> Option<LineChart> {
         grid,
         first_date: totals[0].0.clone(),
         last_date: totals[totals.len() - 1].0.clone(),
-        summary: format!("Total score out of 64 over time: {summary}."),
+        summary: format!("{what} out of 64 over time: {summary}."),
     })
 }
 
@@ -111,9 +121,23 @@ mod tests {
 
     #[test]
     fn the_line_needs_two_points_and_spans_the_plot() {
-        assert!(totals_line(&[("1 May".into(), 40)]).is_none());
-        let chart = totals_line(&[("1 May".into(), 0), ("1 June".into(), 64)]).unwrap();
+        assert!(totals_line(&[("1 May".into(), 40.0)], "Total score").is_none());
+        let chart = totals_line(
+            &[("1 May".into(), 0.0), ("1 June".into(), 64.0)],
+            "Total score",
+        )
+        .unwrap();
         assert_eq!(chart.polyline, "44.0,176.0 384.0,16.0");
         assert_eq!(chart.first_date, "1 May");
+        assert_eq!(
+            chart.summary,
+            "Total score out of 64 over time: 1 May: 0, 1 June: 64."
+        );
+        let averages = totals_line(
+            &[("1 July".into(), 40.26), ("1 October".into(), 41.0)],
+            "Average latest total",
+        )
+        .unwrap();
+        assert_eq!(averages.points[0].label, "1 July: 40.3 of 64");
     }
 }

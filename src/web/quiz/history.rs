@@ -40,9 +40,9 @@ pub async fn history(
     chrome: Chrome,
 ) -> AppResult<HistoryPage> {
     let attempts = db::quiz::history(&state.pool, person.id, HISTORY_LIMIT).await?;
-    let dated: Vec<(String, u8)> = attempts
+    let dated: Vec<(String, f64)> = attempts
         .iter()
-        .map(|a| (local_date(a.taken_at, person.time_zone), a.total))
+        .map(|a| (local_date(a.taken_at, person.time_zone), f64::from(a.total)))
         .collect();
     let mut rows: Vec<HistoryRow> = attempts
         .iter()
@@ -60,7 +60,7 @@ pub async fn history(
     rows.reverse();
     Ok(HistoryPage {
         chrome: chrome.at("quiz"),
-        chart: charts::totals_line(&dated),
+        chart: charts::totals_line(&dated, "Total score"),
         rows,
         aspect_names: Aspect::ALL.iter().map(|a| a.name()).collect(),
     })
