@@ -13,6 +13,17 @@ use crate::error::AppResult;
 /// How old the stored figures may get before the scheduler works them out again.
 pub const REFRESH_EVERY: Duration = Duration::hours(1);
 
+/// The points in time the quiz figures are shown at besides this week: the start of each of
+/// the last four quarters that began before `as_of`.
+pub fn quiz_points(as_of: DateTime<Utc>) -> Vec<DateTime<Utc>> {
+    crate::domain::funnel::last_quarters(as_of.date_naive(), 4)
+        .into_iter()
+        .filter_map(|q| q.and_hms_opt(0, 0, 0))
+        .map(|at| at.and_utc())
+        .filter(|at| *at < as_of)
+        .collect()
+}
+
 /// Works this week's figures out again if they are older than `max_age` (or missing), in one
 /// transaction. Returns whether this call did it.
 pub async fn refresh(pool: &PgPool, now: DateTime<Utc>, max_age: Duration) -> AppResult<bool> {
@@ -37,16 +48,24 @@ pub async fn refresh(pool: &PgPool, now: DateTime<Utc>, max_age: Duration) -> Ap
         }
     }
     let spread = db::insights::quiz_spread(&mut *tx, as_of).await?;
+    // Everyone's latest results at the start of each of the last four quarters.
+    let points = quiz_points(as_of);
+    let quiz_points = db::quiz_over_time::points(&mut *tx, &points).await?;
+    // What of the quiz figures may be shown together, for the threshold in force now.
+    let cells = db::quiz_over_time::cells(&mut *tx, &points, as_of).await?;
+    let threshold = db::settings::get(&mut *tx).await?.threshold();
+    let shown = crate::domain::quiz_disclosure::protect(&cells, points.len(), threshold);
+    db::quiz_over_time::store(&mut tx, week, &quiz_points, &shown.points).await?;
     let story_nights = db::insights::story_nights(&mut *tx, now).await?;
-    db::insights::store_refresh(
-        &mut tx,
-        week,
+    let figures = db::insights::WeekFigures {
         participation,
-        &groups,
-        &spread,
-        &story_nights,
-    )
-    .await?;
+        groups: &groups,
+        spread: &spread,
+        story_nights: &story_nights,
+        shown: &shown,
+        threshold,
+    };
+    db::insights::store_refresh(&mut tx, week, figures).await?;
     tx.commit().await?;
     Ok(true)
 }

@@ -14,6 +14,11 @@ pub async fn save(pool: &PgPool, actor: Actor, settings: ProgramSettings) -> App
     let mut tx = pool.begin().await?;
     let before = db::settings::get(&mut *tx).await?;
     db::settings::update(&mut *tx, settings).await?;
+    if before.anonymity_threshold != settings.anonymity_threshold {
+        // What the Insights figures may show was decided for the old threshold: the scheduler
+        // decides again at its next turn, and the page shows no quiz figures until then.
+        db::insights::mark_stale(&mut *tx).await?;
+    }
     if before != settings {
         let details = format!(
             "retake interval {} → {} days; approval needed {} → {}; weekly limit {} → {}; \

@@ -10,6 +10,7 @@ use tracing::instrument;
 
 use super::DbResult;
 use crate::domain::insights::{GroupFigures, StoryNightFigures};
+use crate::domain::quiz_disclosure::QuizShown;
 use crate::domain::spread::{BIN_WIDTH, Change, FINE_BINS};
 
 #[derive(FromRow)]
@@ -295,21 +296,38 @@ pub async fn claim_refresh(
     Ok(claimed.is_some())
 }
 
+/// A week's figures as the scheduler worked them out, and what of the quiz figures may be shown
+/// (decided for `threshold`).
+pub struct WeekFigures<'a> {
+    pub participation: Participation,
+    pub groups: &'a [(GroupBy, GroupFigures)],
+    pub spread: &'a QuizSpread,
+    pub story_nights: &'a [StoryNightFigures],
+    pub shown: &'a QuizShown,
+    pub threshold: i64,
+}
+
 /// Stores a claimed week's figures, replacing what it had.
 #[instrument(skip_all)]
 pub async fn store_refresh(
     conn: &mut PgConnection,
     week: NaiveDate,
-    participation: Participation,
-    groups: &[(GroupBy, GroupFigures)],
-    spread: &QuizSpread,
-    story_nights: &[StoryNightFigures],
+    figures: WeekFigures<'_>,
 ) -> DbResult<()> {
+    let WeekFigures {
+        participation,
+        groups,
+        spread,
+        story_nights,
+        shown,
+        threshold,
+    } = figures;
     let change = spread.change;
     sqlx::query(
         "UPDATE insight_refreshes SET active_people = $2, took_quiz = $3, attempts_30d = $4, \
          plan_items_done = $5, spread = $6, retakers = $7, change_total = $8, change_ec = $9, \
-         change_comp = $10, change_sym = $11, change_alt = $12 WHERE week = $1",
+         change_comp = $10, change_sym = $11, change_alt = $12, audit_threshold = $13, \
+         change_shown = $14 WHERE week = $1",
     )
     .bind(week)
     .bind(participation.active_people)
@@ -323,6 +341,8 @@ pub async fn store_refresh(
     .bind(change.aspects[1])
     .bind(change.aspects[2])
     .bind(change.aspects[3])
+    .bind(i32::try_from(threshold).unwrap_or(i32::MAX))
+    .bind(shown.change)
     .execute(&mut *conn)
     .await?;
     // Only the newest week is kept: earlier weeks may still hold results people deleted since.
@@ -367,6 +387,17 @@ pub async fn store_refresh(
     let label: Vec<&str> = groups.iter().map(|(_, g)| g.label.as_str()).collect();
     let people: Vec<i64> = groups.iter().map(|(_, g)| g.people).collect();
     let mean: Vec<f64> = groups.iter().map(|(_, g)| g.mean_total).collect();
+    let group_shown: Vec<bool> = groups
+        .iter()
+        .map(|(by, g)| {
+            shown.latest
+                && match by {
+                    GroupBy::Everyone => true,
+                    GroupBy::Department => !shown.hidden_departments.contains(&g.label),
+                    GroupBy::Office => !shown.hidden_offices.contains(&g.label),
+                }
+        })
+        .collect();
     let aspect = |i: usize| {
         groups
             .iter()
@@ -374,9 +405,11 @@ pub async fn store_refresh(
             .collect::<Vec<f64>>()
     };
     sqlx::query(
-        "INSERT INTO insight_groups (week, grouping, label, people, mean_total, ec, comp, sym, alt) \
+        "INSERT INTO insight_groups (week, grouping, label, people, mean_total, ec, comp, sym, \
+                                     alt, shown) \
          SELECT $1, * FROM unnest($2::text[], $3::text[], $4::int8[], $5::float8[], \
-                                  $6::float8[], $7::float8[], $8::float8[], $9::float8[])",
+                                  $6::float8[], $7::float8[], $8::float8[], $9::float8[], \
+                                  $10::bool[])",
     )
     .bind(week)
     .bind(grouping)
@@ -387,6 +420,7 @@ pub async fn store_refresh(
     .bind(aspect(1))
     .bind(aspect(2))
     .bind(aspect(3))
+    .bind(group_shown)
     .execute(&mut *conn)
     .await?;
     Ok(())
@@ -402,9 +436,14 @@ pub struct Snapshot {
     /// How the latest results are spread, and retakers' change (unprotected: the page merges
     /// and hides under the threshold).
     pub spread: QuizSpread,
-    pub everyone: Option<GroupFigures>,
-    pub departments: Vec<GroupFigures>,
-    pub offices: Vec<GroupFigures>,
+    /// The anonymity threshold the scheduler decided what may be shown for, and whether
+    /// retakers' change may (see [`crate::domain::quiz_disclosure`]).
+    pub audit_threshold: i64,
+    pub change_shown: bool,
+    /// Each group's figures and whether they may be shown.
+    pub everyone: Option<(GroupFigures, bool)>,
+    pub departments: Vec<(GroupFigures, bool)>,
+    pub offices: Vec<(GroupFigures, bool)>,
 }
 
 /// The newest stored week's figures, in one query.
@@ -425,6 +464,8 @@ pub async fn latest_snapshot(db: impl PgExecutor<'_>) -> DbResult<Snapshot> {
         change_comp: f64,
         change_sym: f64,
         change_alt: f64,
+        audit_threshold: i32,
+        change_shown: bool,
         grouping: Option<String>,
         label: Option<String>,
         people: Option<i64>,
@@ -433,12 +474,13 @@ pub async fn latest_snapshot(db: impl PgExecutor<'_>) -> DbResult<Snapshot> {
         comp: Option<f64>,
         sym: Option<f64>,
         alt: Option<f64>,
+        shown: Option<bool>,
     }
     let rows: Vec<Row> = sqlx::query_as(
         "SELECT r.week, r.refreshed_at, r.active_people, r.took_quiz, r.attempts_30d, \
                 r.plan_items_done, r.spread, r.retakers, r.change_total, r.change_ec, \
-                r.change_comp, r.change_sym, r.change_alt, g.grouping, g.label, g.people, g.mean_total, g.ec, g.comp, \
-                g.sym, g.alt \
+                r.change_comp, r.change_sym, r.change_alt, r.audit_threshold, r.change_shown, \
+                g.grouping, g.label, g.people, g.mean_total, g.ec, g.comp, g.sym, g.alt, g.shown \
          FROM (SELECT * FROM insight_refreshes ORDER BY week DESC LIMIT 1) r \
          LEFT JOIN insight_groups g ON g.week = r.week \
          ORDER BY g.people DESC, g.label",
@@ -448,6 +490,8 @@ pub async fn latest_snapshot(db: impl PgExecutor<'_>) -> DbResult<Snapshot> {
     let mut snapshot = Snapshot::default();
     for row in rows {
         snapshot.week = Some(row.week);
+        snapshot.audit_threshold = i64::from(row.audit_threshold);
+        snapshot.change_shown = row.change_shown;
         snapshot.refreshed_at = Some(row.refreshed_at);
         snapshot.participation = Participation {
             active_people: row.active_people,
@@ -484,11 +528,21 @@ pub async fn latest_snapshot(db: impl PgExecutor<'_>) -> DbResult<Snapshot> {
                 row.alt.unwrap_or_default(),
             ],
         };
+        let shown = row.shown.unwrap_or(false);
         match grouping.as_str() {
-            "everyone" => snapshot.everyone = Some(figures),
-            "department" => snapshot.departments.push(figures),
-            _ => snapshot.offices.push(figures),
+            "everyone" => snapshot.everyone = Some((figures, shown)),
+            "department" => snapshot.departments.push((figures, shown)),
+            _ => snapshot.offices.push((figures, shown)),
         }
     }
     Ok(snapshot)
+}
+
+/// Marks the stored figures to be worked out again at the scheduler's next turn.
+#[instrument(skip_all)]
+pub async fn mark_stale(db: impl PgExecutor<'_>) -> DbResult<()> {
+    sqlx::query("UPDATE insight_refreshes SET stale = true")
+        .execute(db)
+        .await?;
+    Ok(())
 }

@@ -12,6 +12,7 @@ pub mod practice;
 pub mod privacy;
 pub mod pulse;
 pub mod quiz;
+pub mod quiz_over_time;
 pub mod recognition;
 pub mod recognition_insights;
 pub mod resource_insights;

@@ -73,9 +73,73 @@ pub fn count_on_page(count: i64, threshold: i64) -> String {
     }
 }
 
+/// A row of the funnel by department or office: a named group, or the people who had been in
+/// their group under four weeks when they took the step.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum FunnelGroup {
+    Named(String),
+    Newcomers,
+}
+
+/// One quarter's funnel by one kind of group as HR may see it: each group (named ones in
+/// order, newcomers last) with, per stage in [`Stage::ALL`] order, the count, or None when it
+/// is hidden. In each stage's column, counts under the threshold are hidden, and then the
+/// smallest ones beside them until the hidden counts add up to at least the threshold
+/// (complementary suppression: the overall funnel minus the shown groups gives nothing about
+/// fewer people). A group with no one at a step counts 0 there.
+pub fn protect_groups(
+    counts: &[(FunnelGroup, Stage, i64)],
+    threshold: i64,
+) -> Vec<(FunnelGroup, [Option<i64>; 4])> {
+    let mut groups: Vec<FunnelGroup> = counts.iter().map(|(g, _, _)| g.clone()).collect();
+    groups.sort();
+    groups.dedup();
+    let mut rows: Vec<(FunnelGroup, [Option<i64>; 4])> =
+        groups.iter().map(|g| (g.clone(), [None; 4])).collect();
+    for (column, stage) in Stage::ALL.iter().enumerate() {
+        let sizes: Vec<i64> = groups
+            .iter()
+            .map(|g| {
+                counts
+                    .iter()
+                    .filter(|(group, s, _)| group == g && s == stage)
+                    .map(|(_, _, n)| *n)
+                    .sum()
+            })
+            .collect();
+        let hidden = crate::domain::insights::hidden_groups(&sizes, threshold);
+        for ((row, size), hide) in rows.iter_mut().zip(&sizes).zip(hidden) {
+            row.1[column] = (!hide).then_some(*size);
+        }
+    }
+    rows
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_small_group_hides_the_next_smallest_in_its_column_only() {
+        let named = |n: &str| FunnelGroup::Named(n.into());
+        let counts = vec![
+            (named("Sales"), Stage::Quiz, 12),
+            (named("Finance"), Stage::Quiz, 6),
+            (FunnelGroup::Newcomers, Stage::Quiz, 2),
+            (named("Sales"), Stage::Resource, 9),
+            (named("Finance"), Stage::Resource, 7),
+            (FunnelGroup::Newcomers, Stage::Resource, 7),
+        ];
+        let rows = protect_groups(&counts, 5);
+        assert_eq!(
+            rows,
+            vec![
+                (named("Finance"), [None, Some(7), None, None]),
+                (named("Sales"), [Some(12), Some(9), None, None]),
+                (FunnelGroup::Newcomers, [None, Some(7), None, None]),
+            ]
+        );
+    }
 
     fn day(raw: &str) -> NaiveDate {
         raw.parse().unwrap()

@@ -14,6 +14,7 @@ pub mod practice;
 pub mod privacy;
 pub mod pulse;
 pub mod quiz;
+pub mod quiz_disclosure;
 pub mod recognition;
 pub mod resources;
 pub mod sign_in;

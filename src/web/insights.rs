@@ -2,18 +2,18 @@
 
 use askama::Template;
 use askama_web::WebTemplate;
-use axum::extract::State;
+use axum::extract::{Query, State};
 
 use super::AppState;
 use super::charts::{self, BarChart};
 use super::chrome::Chrome;
 use super::guards::HrAdmin;
 use crate::db;
-use crate::db::insights::Participation;
+use crate::db::insights::{GroupBy, Participation};
 use crate::domain::funnel::{count_on_page, count_shown};
 use crate::domain::insights::{
-    GroupFigures, PairsShown, Shown, StoryNightFigures, protect, protect_overall, protect_pairs,
-    protect_story_nights, share_percent,
+    GroupFigures, PairsShown, Shown, StoryNightFigures, protect_pairs, protect_story_nights,
+    share_percent,
 };
 use crate::domain::quiz::{Attempt, percent_of};
 use crate::domain::spread::merge_bins;
@@ -149,6 +149,108 @@ fn story_night_rows(offices: Vec<StoryNightFigures>, threshold: i64) -> Vec<Stor
         .collect()
 }
 
+/// A row of the quiz figures over time: the date and its figures (None when hidden).
+pub struct OverTimeRow {
+    pub when: String,
+    pub figures: Option<GroupView>,
+}
+
+/// The quiz figures as they may be shown: what the scheduler decided for the threshold in force
+/// (see [`crate::domain::quiz_disclosure`]), and nothing while that decision was made for
+/// another threshold (until its next turn, a minute at most).
+struct QuizFigures {
+    /// The stored decision is for the threshold in force.
+    decided: bool,
+    overall: Option<GroupFigures>,
+    departments: Vec<Shown>,
+    offices: Vec<Shown>,
+    /// Points in time with anyone's result before them, oldest first, and whether shown.
+    points: Vec<(chrono::NaiveDate, GroupFigures, bool)>,
+    change: Option<crate::domain::spread::Change>,
+}
+
+fn quiz_figures(
+    snapshot: &db::insights::Snapshot,
+    points: Vec<db::quiz_over_time::StoredPoint>,
+    threshold: i64,
+) -> QuizFigures {
+    let decided = snapshot.audit_threshold == threshold;
+    let allowed = |(figures, shown): &(GroupFigures, bool)| {
+        decided && *shown && figures.people >= threshold.max(1)
+    };
+    let breakdown = |groups: &[(GroupFigures, bool)]| {
+        groups
+            .iter()
+            .map(|group| {
+                if allowed(group) {
+                    Shown::Visible(group.0.clone())
+                } else {
+                    Shown::Hidden {
+                        label: group.0.label.clone(),
+                    }
+                }
+            })
+            .collect()
+    };
+    QuizFigures {
+        decided,
+        overall: snapshot
+            .everyone
+            .as_ref()
+            .filter(|g| allowed(g))
+            .map(|g| g.0.clone()),
+        departments: breakdown(&snapshot.departments),
+        offices: breakdown(&snapshot.offices),
+        points: points
+            .into_iter()
+            .filter(|(_, figures, _)| figures.people > 0)
+            .map(|(at, figures, shown)| {
+                let shown = decided && shown && figures.people >= threshold.max(1);
+                (at, figures, shown)
+            })
+            .collect(),
+        change: snapshot
+            .spread
+            .change
+            .protect(threshold)
+            .filter(|_| decided && snapshot.change_shown),
+    }
+}
+
+/// Everyone's latest results at the start of each recent quarter and this week as shown, and a
+/// line of the average total through the ones shown.
+fn over_time(
+    quiz: &QuizFigures,
+    week: Option<chrono::NaiveDate>,
+) -> (Vec<OverTimeRow>, Option<charts::LineChart>) {
+    let latest = quiz.overall.as_ref().zip(week);
+    let mut rows: Vec<OverTimeRow> = quiz
+        .points
+        .iter()
+        .map(|(at, figures, shown)| OverTimeRow {
+            when: time::long_date(*at),
+            figures: shown.then(|| view(figures)),
+        })
+        .collect();
+    if let Some((latest, week)) = latest {
+        rows.push(OverTimeRow {
+            when: format!("This week (as of {})", weekday_date(week)),
+            figures: Some(view(latest)),
+        });
+    }
+    let line: Vec<(String, f64)> = quiz
+        .points
+        .iter()
+        .filter(|(_, _, shown)| *shown)
+        .map(|(at, figures, _)| (time::long_date(*at), figures.mean_total))
+        .chain(latest.map(|(l, week)| (time::long_date(week), l.mean_total)))
+        .collect();
+    if latest.is_none() {
+        rows.clear();
+    }
+    (rows, charts::totals_line(&line, "Average latest total"))
+}
+
 /// A table of groups under a heading.
 pub struct Breakdown {
     pub title: &'static str,
@@ -163,6 +265,9 @@ pub struct InsightsPage {
     pub participation_percent: i64,
     pub threshold: i64,
     pub overall: Option<GroupView>,
+    /// The anonymity threshold changed since the figures were worked out: the quiz figures wait
+    /// for the scheduler's next turn.
+    pub quiz_pending: bool,
     pub chart: Option<BarChart>,
     pub breakdowns: Vec<Breakdown>,
     /// How latest totals are spread, in ranges of at least the threshold (empty when fewer
@@ -178,6 +283,10 @@ pub struct InsightsPage {
     /// Who recognised whom, by department, over the last `pairs_days` days.
     pub pairs: PairsShown,
     pub pairs_days: i32,
+    /// Everyone's latest results at the start of recent quarters and this week, and a line of
+    /// the average total through the ones shown.
+    pub over_time: Vec<OverTimeRow>,
+    pub over_time_chart: Option<charts::LineChart>,
     /// Retakers' average change, when at least the threshold retook the quiz.
     pub change: Option<ChangeView>,
     pub aspect_names: Vec<&'static str>,
@@ -191,6 +300,9 @@ pub struct InsightsPage {
     /// The participation funnel: quarters (labels) and, per stage, its counts as shown.
     pub funnel_quarters: Vec<String>,
     pub funnel: Vec<(&'static str, Vec<String>)>,
+    /// The funnel of the chosen quarter by department and by office, and the stages' names.
+    pub funnel_groups: FunnelGroupsView,
+    pub stage_names: Vec<&'static str>,
 }
 
 /// The participation funnel of the last four quarters as shown: counts under the threshold
@@ -231,6 +343,99 @@ async fn funnel(
         })
         .collect();
     Ok((quarters.into_iter().map(quarter_label).collect(), rows))
+}
+
+/// A table of the funnel by group: its id, title and first column, and its rows (the group and,
+/// per stage, the count as shown).
+pub type FunnelTable = (
+    &'static str,
+    &'static str,
+    &'static str,
+    Vec<(String, Vec<String>)>,
+);
+
+/// The funnel of one quarter by department and by office, and the quarters to choose from.
+pub struct FunnelGroupsView {
+    /// The quarter shown, as a label.
+    pub quarter: String,
+    /// Each quarter to choose from: label, first day (the link's value), whether it is shown.
+    pub quarters: Vec<(String, String, bool)>,
+    /// By department, then by office: the table's id, title and first column, and its rows
+    /// (the group and, per stage, the count as shown).
+    pub tables: Vec<FunnelTable>,
+}
+
+/// How a hidden count of the funnel by group reads.
+const HIDDEN: &str = "hidden";
+
+/// The funnel by group of every one of the last four quarters (oldest first) as shown.
+async fn funnel_groups(
+    state: &AppState,
+    threshold: i64,
+    show: fn(i64) -> String,
+) -> AppResult<Vec<(chrono::NaiveDate, FunnelGroupsView)>> {
+    use crate::domain::funnel::{FunnelGroup, last_quarters, protect_groups, quarter_label};
+    let stored = db::funnel::read_groups(&state.pool).await?;
+    let quarters = last_quarters(chrono::Utc::now().date_naive(), 4);
+    let views = quarters
+        .iter()
+        .map(|quarter| {
+            let tables = [
+                (
+                    GroupBy::Department,
+                    "funnel-departments",
+                    "By department",
+                    "Department",
+                ),
+                (GroupBy::Office, "funnel-offices", "By office", "Office"),
+            ]
+            .into_iter()
+            .map(|(grouping, id, title, column)| {
+                let counts: Vec<_> = stored
+                    .iter()
+                    .filter(|s| s.quarter == *quarter && s.grouping == grouping)
+                    .map(|s| (s.group.clone(), s.stage, s.people))
+                    .collect();
+                let rows = protect_groups(&counts, threshold)
+                    .into_iter()
+                    .map(|(group, cells)| {
+                        let label = match group {
+                            FunnelGroup::Named(name) => name,
+                            FunnelGroup::Newcomers if grouping == GroupBy::Office => {
+                                "Under four weeks in their office".into()
+                            }
+                            FunnelGroup::Newcomers => "Under four weeks in their department".into(),
+                        };
+                        let cells = cells
+                            .iter()
+                            .map(|c| c.map_or(HIDDEN.to_string(), show))
+                            .collect();
+                        (label, cells)
+                    })
+                    .collect();
+                (id, title, column, rows)
+            })
+            .collect();
+            let view = FunnelGroupsView {
+                quarter: quarter_label(*quarter),
+                quarters: quarters
+                    .iter()
+                    .map(|q| (quarter_label(*q), time::iso_date(*q), q == quarter))
+                    .collect(),
+                tables,
+            };
+            (*quarter, view)
+        })
+        .collect();
+    Ok(views)
+}
+
+/// Which quarter of the funnel by group the page shows.
+#[derive(serde::Deserialize, Default)]
+pub struct InsightsQuery {
+    /// The quarter's first day (YYYY-MM-DD); the current quarter when missing or not one of
+    /// the last four.
+    quarter: Option<String>,
 }
 
 /// Resources by aspect and by kind as shown: every aspect and every kind, with the people who
@@ -299,26 +504,35 @@ async fn recognition(
 pub async fn show(
     State(state): State<AppState>,
     HrAdmin(viewer): HrAdmin,
+    Query(query): Query<InsightsQuery>,
     chrome: Chrome,
 ) -> AppResult<InsightsPage> {
     // The scheduler works the figures out (app::insights::refresh); this page only reads them.
     let snapshot = db::insights::latest_snapshot(&state.pool).await?;
     let threshold = db::settings::get(&state.pool).await?.threshold();
     let participation = snapshot.participation;
-    let overall = snapshot
-        .everyone
-        .and_then(|g| protect_overall(g, threshold));
-    let departments = protect(snapshot.departments, threshold);
-    let offices = protect(snapshot.offices, threshold);
+    let quiz = quiz_figures(
+        &snapshot,
+        db::quiz_over_time::latest(&state.pool).await?,
+        threshold,
+    );
     let spread = spread_bars(&merge_bins(&snapshot.spread.counts, threshold));
-    let change = snapshot
-        .spread
-        .change
-        .protect(threshold)
-        .as_ref()
-        .map(change_view);
+    let as_of = snapshot.week.map(weekday_date).unwrap_or_default();
+    let (over_time, over_time_chart) = over_time(&quiz, snapshot.week);
+    let change = quiz.change.as_ref().map(change_view);
+    let overall = quiz.overall.clone();
+    let quiz_pending = !quiz.decided && snapshot.week.is_some();
     let participation_percent = share_percent(participation.took_quiz, participation.active_people);
     let (funnel_quarters, funnel) = funnel(&state, threshold, count_on_page).await?;
+    let chosen = query
+        .quarter
+        .and_then(|q| q.parse::<chrono::NaiveDate>().ok());
+    let mut by_quarter = funnel_groups(&state, threshold, grouped).await?;
+    let at = by_quarter
+        .iter()
+        .position(|(q, _)| Some(*q) == chosen)
+        .unwrap_or(by_quarter.len().saturating_sub(1));
+    let funnel_groups = by_quarter.swap_remove(at).1;
     let (behaviours, pairs) = recognition(&state, threshold, count_on_page).await?;
     let (resources_by_aspect, resources_by_kind) =
         resources(&state, threshold, count_on_page).await?;
@@ -332,6 +546,11 @@ pub async fn show(
         pairs_days: db::recognition_insights::PAIRS_DAYS,
         funnel_quarters,
         funnel,
+        funnel_groups,
+        stage_names: crate::domain::funnel::Stage::ALL
+            .iter()
+            .map(|s| s.label())
+            .collect(),
         chrome: chrome.at("insights"),
         spread,
         change,
@@ -343,6 +562,7 @@ pub async fn show(
         participation_percent,
         threshold,
         pulses: super::pulse::insights_trends(&state, threshold).await?,
+        quiz_pending,
         chart: overall
             .as_ref()
             .map(|g| charts::aspect_bars(&Attempt::aspect_scores(g.aspect_means))),
@@ -350,15 +570,17 @@ pub async fn show(
         breakdowns: vec![
             Breakdown {
                 title: "By department",
-                rows: rows(departments),
+                rows: rows(quiz.departments),
             },
             Breakdown {
                 title: "By office",
-                rows: rows(offices),
+                rows: rows(quiz.offices),
             },
         ],
         aspect_names: Aspect::ALL.iter().map(|a| a.name()).collect(),
-        as_of: snapshot.week.map(weekday_date).unwrap_or_default(),
+        over_time,
+        over_time_chart,
+        as_of,
         counted_at: snapshot
             .refreshed_at
             .map(|at| time::local_date_time(at, viewer.time_zone))
@@ -392,7 +614,7 @@ pub async fn export(
             value.to_string(),
         ]);
     }
-    let mut quiz = |section: &str, group: &GroupFigures| {
+    let mut quiz = |section: &str, as_of: &str, group: &GroupFigures| {
         let people = group.people.to_string();
         records.push([
             format!("{section}, as of {as_of}"),
@@ -411,19 +633,26 @@ pub async fn export(
             ]);
         }
     };
-    if let Some(overall) = snapshot
-        .everyone
-        .and_then(|g| protect_overall(g, threshold))
-    {
-        quiz("Latest quiz results", &overall);
+    let figures = quiz_figures(
+        &snapshot,
+        db::quiz_over_time::latest(&state.pool).await?,
+        threshold,
+    );
+    if let Some(overall) = &figures.overall {
+        quiz("Latest quiz results", &as_of, overall);
+    }
+    for (at, point, shown) in &figures.points {
+        if *shown && figures.overall.is_some() {
+            quiz("Latest quiz results", &time::iso_date(*at), point);
+        }
     }
     for (section, groups) in [
-        ("Latest quiz results by department", snapshot.departments),
-        ("Latest quiz results by office", snapshot.offices),
+        ("Latest quiz results by department", &figures.departments),
+        ("Latest quiz results by office", &figures.offices),
     ] {
-        for shown in protect(groups, threshold) {
+        for shown in groups {
             if let Shown::Visible(group) = shown {
-                quiz(section, &group);
+                quiz(section, &as_of, group);
             }
         }
     }
@@ -436,7 +665,7 @@ pub async fn export(
             bin.people.to_string(),
         ]);
     }
-    if let Some(change) = snapshot.spread.change.protect(threshold) {
+    if let Some(change) = figures.change {
         let view = change_view(&change);
         let section = format!("Change from first to latest result, as of {as_of}");
         let people = view.people.to_string();
@@ -557,6 +786,21 @@ pub async fn export(
                 format!("{stage} (people)"),
                 count.clone(),
             ]);
+        }
+    }
+    for (_, view) in funnel_groups(&state, threshold, |n| n.to_string()).await? {
+        for (_, title, _, rows) in &view.tables {
+            for (group, cells) in rows {
+                for (stage, count) in crate::domain::funnel::Stage::ALL.iter().zip(cells) {
+                    records.push([
+                        format!("Participation in {} {}", view.quarter, title.to_lowercase()),
+                        cell(group).into_owned(),
+                        String::new(),
+                        format!("{} (people)", stage.label()),
+                        count.clone(),
+                    ]);
+                }
+            }
         }
     }
     for pulse in super::pulse::insights_trends(&state, threshold).await? {

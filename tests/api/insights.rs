@@ -746,3 +746,288 @@ async fn resources_are_counted_by_aspect_and_kind_in_people(pool: PgPool) {
         "{csv}"
     );
 }
+
+/// Adds a quiz attempt taken at `at` with these answers.
+async fn attempt_at(
+    pool: &PgPool,
+    person: uuid::Uuid,
+    answers: [i64; 16],
+    at: chrono::DateTime<Utc>,
+) {
+    let answers = Answers::parse(&answers.map(Some)).unwrap();
+    let mut conn = pool.acquire().await.unwrap();
+    attune::db::quiz::insert_attempt(
+        &mut conn,
+        person,
+        uuid::Uuid::new_v4(),
+        &answers,
+        &score(&answers),
+        at,
+    )
+    .await
+    .unwrap();
+}
+
+/// The section of the page's text from `start` up to `end`.
+fn section<'a>(text: &'a str, start: &str, end: &str) -> &'a str {
+    text.split(start)
+        .nth(1)
+        .and_then(|rest| rest.split(end).next())
+        .unwrap_or_else(|| panic!("the page has {start}: {text}"))
+}
+
+/// Everyone's latest results at the start of each recent quarter sit beside this week's, with
+/// a line through them; a date goes as soon as one newcomer's result is all that tells it
+/// from this week (the difference would be that result), and the CSV follows the page.
+#[sqlx::test]
+async fn results_over_time_show_each_quarter_unless_its_difference_points_at_someone(pool: PgPool) {
+    use attune::domain::time::long_date;
+    let app = spawn_app(pool.clone()).await;
+    let hr = app.hr_admin("hr@example.com").await;
+    let now = Utc::now();
+    let as_of = attune::domain::insights::figures_as_of(now);
+    let points = attune::app::insights::quiz_points(as_of);
+    let last = *points.last().unwrap();
+    // Between the last quarter's start and this week's figures.
+    let recently = last + (as_of - last) / 2;
+    let long_ago = (now - points[0]).num_days() + 30;
+    // Ten in Sales took the quiz long ago (32 of 64); ten in Finance too, and again recently
+    // (48 of 64).
+    for n in 0..10 {
+        let handle = format!("s{n}");
+        add_person(
+            &pool,
+            &handle,
+            &handle,
+            "Sales",
+            "London",
+            Some([2; 16]),
+            long_ago,
+        )
+        .await;
+        let handle = format!("f{n}");
+        let id = add_person(
+            &pool,
+            &handle,
+            &handle,
+            "Finance",
+            "London",
+            Some([2; 16]),
+            long_ago,
+        )
+        .await;
+        attempt_at(&pool, id, answers_scoring(3), recently).await;
+    }
+    let (status, page) = insights(&hr, &pool, Duration::zero()).await;
+    assert_eq!(status, StatusCode::OK);
+    let text = visible_text(&page);
+    let over_time = section(
+        &text,
+        "Latest results over time",
+        "How latest totals are spread",
+    );
+    for point in &points {
+        let row = format!("{} 20 32.0 50% 50% 50% 50%", long_date(point.date_naive()));
+        assert!(over_time.contains(&row), "{row} in {over_time}");
+    }
+    assert!(over_time.contains(") 20 40.0 "), "this week: {over_time}");
+    assert!(
+        page.contains("Average latest total out of 64 over time"),
+        "the chart describes itself"
+    );
+    let csv = hr.get("/admin/insights.csv").await.text().await.unwrap();
+    let first = attune::domain::time::iso_date(points[0].date_naive());
+    assert!(
+        csv.contains(&format!(
+            "\"Latest quiz results, as of {first}\",Everyone,20,average latest total (of 64),32.0"
+        )),
+        "{csv}"
+    );
+
+    // One newcomer takes the quiz: every earlier date minus this week would be their result.
+    let newcomer = add_person(&pool, "new", "New", "Sales", "London", None, 0).await;
+    attempt_at(&pool, newcomer, answers_scoring(4), recently).await;
+    let (_, page) = insights(&hr, &pool, Duration::zero()).await;
+    let text = visible_text(&page);
+    let over_time = section(
+        &text,
+        "Latest results over time",
+        "How latest totals are spread",
+    );
+    assert_eq!(
+        over_time
+            .matches("Left out: too few people took the quiz between this date and another shown")
+            .count(),
+        points.len(),
+        "{over_time}"
+    );
+    assert!(
+        over_time.contains("21 "),
+        "this week still shows: {over_time}"
+    );
+    assert!(!over_time.contains(" 20 32.0"), "{over_time}");
+    let csv = hr.get("/admin/insights.csv").await.text().await.unwrap();
+    assert!(!csv.contains(&format!("as of {first}\"")), "{csv}");
+}
+
+/// A department and an office that are the same people but for one: showing both would give
+/// that person's result as the difference, so one of the two breakdowns is hidden; and a new
+/// anonymity threshold hides the quiz figures until the scheduler has checked them against it.
+#[sqlx::test]
+async fn a_department_and_an_office_never_differ_by_fewer_than_the_threshold(pool: PgPool) {
+    let app = spawn_app(pool.clone()).await;
+    let hr = app.hr_admin("hr@example.com").await;
+    let mut n = 0;
+    for (department, office, people) in [
+        ("Sales", "London", 9),
+        ("Sales", "Paris", 1),
+        ("Finance", "Paris", 8),
+    ] {
+        for _ in 0..people {
+            n += 1;
+            let handle = format!("p{n}");
+            add_person(
+                &pool,
+                &handle,
+                &handle,
+                department,
+                office,
+                Some([2; 16]),
+                10,
+            )
+            .await;
+        }
+    }
+    let (_, page) = insights(&hr, &pool, Duration::zero()).await;
+    let text = visible_text(&page);
+    assert!(text.contains("32.0 / 64 across 18 people"), "{text}");
+    let hidden = |group: &str| text.contains(&format!("{group} Hidden to protect anonymity"));
+    assert!(
+        hidden("Sales") && hidden("Finance") && !hidden("London") && !hidden("Paris")
+            || hidden("London") && hidden("Paris") && !hidden("Sales") && !hidden("Finance"),
+        "one breakdown is hidden, the other shown: {text}"
+    );
+    let csv = hr.get("/admin/insights.csv").await.text().await.unwrap();
+    assert!(
+        !(csv.contains("by department, as of") && csv.contains("by office, as of")),
+        "{csv}"
+    );
+
+    // A new threshold: the quiz figures wait for the scheduler's next turn.
+    let response = hr
+        .post(
+            "/admin/settings",
+            &[("retake_interval_days", "30"), ("anonymity_threshold", "6")],
+        )
+        .await;
+    assert_eq!(response.status(), StatusCode::SEE_OTHER);
+    let (_, page) = hr.get_html("/admin/insights").await;
+    let text = visible_text(&page);
+    assert!(
+        text.contains("The anonymity threshold has just changed"),
+        "{text}"
+    );
+    assert!(!text.contains("/ 64 across"), "{text}");
+    // The scheduler's next turn works them out again (they were marked stale).
+    attune::app::insights::refresh(&pool, Utc::now(), REFRESH)
+        .await
+        .unwrap();
+    let (_, page) = hr.get_html("/admin/insights").await;
+    let text = visible_text(&page);
+    assert!(text.contains("32.0 / 64 across 18 people"), "{text}");
+    assert!(!text.contains("The anonymity threshold has just changed"));
+}
+
+/// How long the scheduler lets figures age before working them out again.
+const REFRESH: Duration = attune::app::insights::REFRESH_EVERY;
+
+/// Taking part by department and office: a step counts where the person was when they took it,
+/// a newcomer's among the newcomers, small counts and the next smallest beside them read
+/// "hidden", and moving someone afterwards changes no count.
+#[sqlx::test]
+async fn taking_part_by_group_counts_a_step_where_the_person_was_then(pool: PgPool) {
+    let app = spawn_app(pool.clone()).await;
+    let hr = app.hr_admin("hr@example.com").await;
+    let minute_ago = Utc::now() - Duration::minutes(1);
+    let mut sales = Vec::new();
+    for n in 0..6 {
+        let handle = format!("s{n}");
+        let id = add_person(&pool, &handle, &handle, "Sales", "London", None, 0).await;
+        attempt_at(&pool, id, [2; 16], minute_ago).await;
+        sales.push(id);
+    }
+    for n in 0..5 {
+        let handle = format!("f{n}");
+        let id = add_person(&pool, &handle, &handle, "Finance", "Paris", None, 0).await;
+        attempt_at(&pool, id, [2; 16], minute_ago).await;
+    }
+    // Someone who joined Sales yesterday.
+    let newcomer = add_person(&pool, "new", "New", "Sales", "London", None, 0).await;
+    sqlx::query("UPDATE people SET department_since = now() - interval '1 day' WHERE id = $1")
+        .bind(newcomer)
+        .execute(&pool)
+        .await
+        .unwrap();
+    attempt_at(&pool, newcomer, [2; 16], Utc::now()).await;
+
+    let (_, page) = insights(&hr, &pool, Duration::zero()).await;
+    let text = visible_text(&page);
+    let by_department = section(&text, ", by department Department", "By office");
+    // Newcomers (1) are hidden, and Finance (5) with them; the other steps are all zero.
+    assert!(
+        by_department.contains("Sales 6 hidden hidden hidden"),
+        "{by_department}"
+    );
+    assert!(
+        by_department.contains("Finance hidden hidden hidden hidden"),
+        "{by_department}"
+    );
+    assert!(
+        by_department.contains("Under four weeks in their department hidden"),
+        "{by_department}"
+    );
+    let by_office = section(&text, ", by office Office", "Everyone's latest results");
+    // The newcomer joined Sales, not London: they count in London's row.
+    assert!(by_office.contains("London 7 hidden"), "{by_office}");
+    assert!(by_office.contains("Paris 5 hidden"), "{by_office}");
+
+    // Someone moves from Sales to Finance: the quarter's counts stay as they were.
+    sqlx::query("UPDATE people SET department = 'Finance' WHERE id = $1")
+        .bind(sales[0])
+        .execute(&pool)
+        .await
+        .unwrap();
+    let (_, page) = insights(&hr, &pool, Duration::zero()).await;
+    let moved = visible_text(&page);
+    assert_eq!(
+        section(&moved, ", by department Department", "By office"),
+        by_department
+    );
+    let csv = hr.get("/admin/insights.csv").await.text().await.unwrap();
+    assert!(
+        csv.contains("by department,Sales,,Took the quiz (people),6"),
+        "{csv}"
+    );
+    assert!(
+        csv.contains("by department,Finance,,Took the quiz (people),hidden"),
+        "{csv}"
+    );
+
+    // Another quarter can be chosen; a quarter that isn't offered shows the current one.
+    let quarters = attune::domain::funnel::last_quarters(Utc::now().date_naive(), 4);
+    let (status, page) = hr
+        .get_html(&format!("/admin/insights?quarter={}", quarters[0]))
+        .await;
+    assert_eq!(status, StatusCode::OK);
+    let label = attune::domain::funnel::quarter_label(quarters[0]);
+    assert!(
+        visible_text(&page).contains(&format!("Taking part by department and office, {label}")),
+        "{label}"
+    );
+    let (status, page) = hr.get_html("/admin/insights?quarter=1999-13-40").await;
+    assert_eq!(status, StatusCode::OK);
+    let current = attune::domain::funnel::quarter_label(quarters[3]);
+    assert!(
+        visible_text(&page).contains(&format!("Taking part by department and office, {current}"))
+    );
+}

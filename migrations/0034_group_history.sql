@@ -1,0 +1,67 @@
+-- The participation funnel by department and office (HR's Insights). A step (taking the quiz,
+-- saving a resource, going to a story night, recognising someone) counts in the department and
+-- office the person was in when they took it, so moving someone later changes no figure about
+-- the past (comparing the page before and after a move would otherwise tell whether that person
+-- took part). As with quiz results, a step counts in a group only once the person had been in it
+-- four weeks; until then it counts among the group's newcomers, a row of its own.
+--
+-- `group_history` keeps which groups each person was in, and since when: one row per move,
+-- written by a trigger on people whichever way the move is made. Moves made before this release
+-- were not kept: everyone starts with their current groups, from the start of time.
+CREATE TABLE group_history (
+    person_id        uuid NOT NULL REFERENCES people (id) ON DELETE CASCADE,
+    valid_from       timestamptz NOT NULL,
+    valid_until      timestamptz,
+    department       text NOT NULL,
+    office           text NOT NULL,
+    department_since timestamptz NOT NULL,
+    office_since     timestamptz NOT NULL,
+    PRIMARY KEY (person_id, valid_from),
+    CHECK (valid_until IS NULL OR valid_until >= valid_from)
+);
+
+INSERT INTO group_history (person_id, valid_from, department, office, department_since, office_since)
+SELECT id, '-infinity', department, office, department_since, office_since FROM people;
+
+CREATE FUNCTION people_group_history() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+    IF TG_OP = 'UPDATE' THEN
+        IF NEW.department IS NOT DISTINCT FROM OLD.department
+           AND NEW.office IS NOT DISTINCT FROM OLD.office THEN
+            -- Not a move: only when the person's time in their groups began was corrected.
+            UPDATE group_history
+            SET department_since = NEW.department_since, office_since = NEW.office_since
+            WHERE person_id = NEW.id AND valid_until IS NULL;
+            RETURN NULL;
+        END IF;
+        UPDATE group_history SET valid_until = now()
+        WHERE person_id = NEW.id AND valid_until IS NULL;
+    END IF;
+    -- Two moves in one transaction share a moment: the later one stands.
+    INSERT INTO group_history (person_id, valid_from, department, office, department_since,
+                               office_since)
+    VALUES (NEW.id, now(), NEW.department, NEW.office, NEW.department_since, NEW.office_since)
+    ON CONFLICT (person_id, valid_from) DO UPDATE
+        SET department = excluded.department, office = excluded.office,
+            department_since = excluded.department_since, office_since = excluded.office_since,
+            valid_until = NULL;
+    RETURN NULL;
+END;
+$$;
+CREATE TRIGGER people_group_history
+    AFTER INSERT OR UPDATE OF department, office, department_since, office_since ON people
+    FOR EACH ROW EXECUTE FUNCTION people_group_history();
+
+-- How many different people took each step in a quarter, per department and per office as
+-- above. `newcomers` marks the row of people under four weeks in their group (label '').
+-- Counts of people only; the page hides small counts and, beside them, the next smallest.
+CREATE TABLE insight_funnel_groups (
+    quarter   date NOT NULL CHECK (quarter = date_trunc('quarter', quarter)::date),
+    stage     text NOT NULL CHECK (stage IN ('quiz', 'resource', 'story_night', 'recognised')),
+    grouping  text NOT NULL CHECK (grouping IN ('department', 'office')),
+    label     text NOT NULL,
+    newcomers boolean NOT NULL,
+    people    bigint NOT NULL CHECK (people >= 0),
+    PRIMARY KEY (quarter, grouping, stage, newcomers, label),
+    CHECK (NOT newcomers OR label = '')
+);
