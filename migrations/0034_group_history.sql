@@ -37,10 +37,13 @@ BEGIN
         UPDATE group_history SET valid_until = now()
         WHERE person_id = NEW.id AND valid_until IS NULL;
     END IF;
-    -- Two moves in one transaction share a moment: the later one stands.
+    -- A new person's first groups hold from the start of time, so history loaded with them
+    -- (an import, the demo) has groups too. Two moves in one transaction share a moment: the
+    -- later one stands.
     INSERT INTO group_history (person_id, valid_from, department, office, department_since,
                                office_since)
-    VALUES (NEW.id, now(), NEW.department, NEW.office, NEW.department_since, NEW.office_since)
+    VALUES (NEW.id, CASE WHEN TG_OP = 'INSERT' THEN '-infinity' ELSE now() END,
+            NEW.department, NEW.office, NEW.department_since, NEW.office_since)
     ON CONFLICT (person_id, valid_from) DO UPDATE
         SET department = excluded.department, office = excluded.office,
             department_since = excluded.department_since, office_since = excluded.office_since,

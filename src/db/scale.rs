@@ -85,7 +85,8 @@ pub async fn rebuild_figures(conn: &mut PgConnection) -> DbResult<()> {
 
 /// Adds `count` people (numbered from 1), all able to sign in with `password_hash`, spread
 /// over the departments and offices, joined over the last year; one in 40 organizes story
-/// nights. Returns their ids in order.
+/// nights; they have been in their department and office longer than the history the demo
+/// gives them. Returns their ids in order.
 #[instrument(skip_all)]
 pub async fn people(
     conn: &mut PgConnection,
@@ -100,14 +101,16 @@ pub async fn people(
     let zones: Vec<&str> = OFFICES.iter().map(|(_, zone)| *zone).collect();
     let ids: Vec<Uuid> = sqlx::query_scalar(
         "INSERT INTO people (id, email, display_name, department, office, time_zone, \
-                             is_organizer, password_hash, created_at, updated_at) \
+                             is_organizer, password_hash, created_at, updated_at, \
+                             department_since, office_since) \
          SELECT gen_random_uuid(), 'person' || n || '@scale.northwind.example', \
                 ($2::text[])[1 + n % cardinality($2)] || ' ' || \
                 ($3::text[])[1 + (n / cardinality($2)) % cardinality($3)], \
-                ($4::text[])[1 + (n * 7) % cardinality($4)], \
+                ($4::text[])[1 + (n * 7 + n / 13) % cardinality($4)], \
                 ($5::text[])[1 + n % cardinality($5)], \
                 ($6::text[])[1 + n % cardinality($6)], \
-                n % 40 = 0, $7, $8 - (n % 365) * interval '1 day', $8 \
+                n % 40 = 0, $7, $8 - (n % 365) * interval '1 day', $8, \
+                $8 - interval '2 years', $8 - interval '2 years' \
          FROM generate_series(1, $1) AS n ORDER BY n RETURNING id",
     )
     .bind(count)

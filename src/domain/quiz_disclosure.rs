@@ -222,17 +222,35 @@ fn points_hold(
     hidden_offices: &BTreeSet<String>,
     threshold: i64,
 ) -> bool {
+    let whole = Graph::new(cells, hidden_departments, hidden_offices);
+    let everyone = whole.keys();
     let classes_hold = |key: &dyn Fn(&Cell) -> (u8, bool, bool)| {
         let mut classes: BTreeMap<(u8, bool, bool), Vec<&Cell>> = BTreeMap::new();
         for cell in cells {
             classes.entry(key(cell)).or_default().push(cell);
         }
-        classes.values().all(|class| {
-            class.iter().map(|c| c.people).sum::<i64>() >= threshold
-                && Graph::new(class, hidden_departments, hidden_offices)
-                    .small_cut(threshold)
-                    .is_none()
-        })
+        if classes
+            .values()
+            .any(|class| class.iter().map(|c| c.people).sum::<i64>() < threshold)
+        {
+            return false;
+        }
+        let graphs: Vec<Graph> = classes
+            .values()
+            .map(|class| Graph::new(class, hidden_departments, hidden_offices))
+            .collect();
+        let sound: Vec<bool> = graphs
+            .iter()
+            .map(|g| g.small_cut(threshold).is_none())
+            .collect();
+        // Every class's graph has no small cut; or one such class reaches every group and
+        // holds together, which pins every group's weight, so that each other class is
+        // counted whole or not at all.
+        sound.iter().all(|s| *s)
+            || graphs
+                .iter()
+                .zip(&sound)
+                .any(|(g, s)| *s && g.connected() && g.keys() == everyone)
     };
     if !classes_hold(&|c| (c.history.coarse(shown), false, false)) {
         return false;
@@ -306,6 +324,35 @@ impl Graph {
             graph.weights[o][d] += cell.people;
         }
         graph
+    }
+
+    /// Which groups are nodes (hidden ones as one node of their kind).
+    fn keys(&self) -> BTreeSet<(u8, Option<&str>)> {
+        (0..self.labels.len())
+            .map(|n| {
+                let label = self.shown[n].then_some(self.labels[n].as_str());
+                (self.kinds[n] as u8, label)
+            })
+            .collect()
+    }
+
+    /// Every node reaches every other.
+    fn connected(&self) -> bool {
+        let n = self.labels.len();
+        let mut seen = vec![false; n];
+        let mut stack = vec![0];
+        while let Some(v) = stack.pop() {
+            if n == 0 || seen[v] {
+                continue;
+            }
+            seen[v] = true;
+            for (w, weight) in self.weights[v].iter().enumerate() {
+                if *weight > 0 && !seen[w] {
+                    stack.push(w);
+                }
+            }
+        }
+        seen.iter().all(|s| *s)
     }
 
     fn label(&self, node: usize) -> &str {

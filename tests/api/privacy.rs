@@ -475,6 +475,9 @@ async fn download_my_data_holds_everything_of_mine_and_nothing_of_anyone_elses(p
     };
     assert_eq!(rows("profile")[0]["email"], ADA_EMAIL);
     assert_eq!(rows("profile")[0]["name"], ADA);
+    let groups = rows("groups");
+    assert_eq!(groups.len(), 1, "Ada hasn't moved");
+    assert_eq!(groups[0]["moved_out_at"], serde_json::Value::Null);
     let attempts = rows("quiz_attempts");
     assert_eq!(attempts.len(), 1, "only Ada's attempt, not Cy's");
     assert_eq!(

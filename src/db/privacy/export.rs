@@ -158,6 +158,15 @@ section_query!(
 );
 
 section_query!(
+    groups,
+    "SELECT greatest(h.valid_from, 'epoch'::timestamptz) AS _at, h.valid_from::text AS _key, \
+     h.department, h.office, \
+     CASE WHEN isfinite(h.valid_from) THEN h.valid_from END AS moved_in_at, \
+     h.valid_until AS moved_out_at \
+     FROM group_history h WHERE h.person_id = $1"
+);
+
+section_query!(
     quiz_attempts,
     "SELECT a.taken_at AS _at, a.id::text AS _key, a.id, a.taken_at, a.instrument_version, \
      a.answers, a.total, a.emotional_contagion AS feeling_with_others, \
@@ -404,6 +413,12 @@ pub const SECTIONS: &[Section] = &[
         title: "Profile",
         about: "Your name, email, department, office, time zone, roles and account dates. Your password is stored only as a one-way hash, which is not included.",
         rows: profile,
+    },
+    Section {
+        name: "groups",
+        title: "Departments and offices",
+        about: "The departments and offices you have been in and when you moved (no date for groups you were in before Attune kept moves). The program's figures count what you did in the groups you were in at the time.",
+        rows: groups,
     },
     Section {
         name: "quiz_attempts",
