@@ -184,14 +184,7 @@ pub async fn close_round(conn: &mut PgConnection, round_id: Uuid) -> AppResult<b
             crate::domain::pulse::Breakdown::Department => &answer.department,
             crate::domain::pulse::Breakdown::Office => &answer.office,
         };
-        let label = if label.is_empty() {
-            match breakdown {
-                crate::domain::pulse::Breakdown::Department => "No department".to_string(),
-                crate::domain::pulse::Breakdown::Office => "No office".to_string(),
-            }
-        } else {
-            label.clone()
-        };
+        let label = crate::domain::pulse::group_label(breakdown, label.as_deref());
         by_group
             .entry(label)
             .or_default()
@@ -328,13 +321,15 @@ pub async fn answer(
         scores: answer.scores.clone(),
         comment,
     };
+    // In someone's first four weeks in a group, the answer counts apart from it.
+    let (in_department, in_office) = db::pulse::settled_in_groups(&mut *tx, person.id, now).await?;
     db::pulse::save_answer(
         &mut tx,
         round_id,
         &answer_key,
         &stored,
-        &person.department,
-        &person.office,
+        in_department.then_some(person.department.as_str()),
+        in_office.then_some(person.office.as_str()),
     )
     .await?;
     tx.commit().await?;

@@ -391,8 +391,8 @@ pub async fn save_answer(
     round_id: Uuid,
     answer_key: &[u8],
     answer: &Answer,
-    department: &str,
-    office: &str,
+    department: Option<&str>,
+    office: Option<&str>,
 ) -> DbResult<()> {
     sqlx::query(
         "INSERT INTO pulse_answers (id, round_id, answer_key, scores, comment, department, office) \
@@ -410,6 +410,28 @@ pub async fn save_answer(
     .execute(&mut *conn)
     .await?;
     Ok(())
+}
+
+/// Whether `person` had been in their department, and in their office, for the four weeks
+/// their answers need to count there
+/// ([`GROUP_TENURE_DAYS`](crate::domain::quiz::GROUP_TENURE_DAYS)) at `now`.
+#[instrument(skip_all)]
+pub async fn settled_in_groups(
+    db: impl PgExecutor<'_>,
+    person: Uuid,
+    now: chrono::DateTime<chrono::Utc>,
+) -> DbResult<(bool, bool)> {
+    let settled: Option<(bool, bool)> = sqlx::query_as(
+        "SELECT department_since <= $2 - make_interval(days => $3), \
+                office_since <= $2 - make_interval(days => $3) \
+         FROM people WHERE id = $1",
+    )
+    .bind(person)
+    .bind(now)
+    .bind(crate::domain::quiz::GROUP_TENURE_DAYS as i32)
+    .fetch_optional(db)
+    .await?;
+    Ok(settled.unwrap_or((false, false)))
 }
 
 /// How many have answered a round so far.
@@ -462,8 +484,9 @@ pub async fn claim_close(conn: &mut PgConnection, round_id: Uuid) -> DbResult<bo
 pub struct StoredAnswer {
     pub scores: Vec<i16>,
     pub commented: bool,
-    pub department: String,
-    pub office: String,
+    /// None for an answer given in someone's first four weeks in the group.
+    pub department: Option<String>,
+    pub office: Option<String>,
 }
 
 /// Every answer of a round: the scores, whether it has a comment, and its department and

@@ -91,7 +91,15 @@ pub async fn seed(
             db::pulse::mark_answered(&mut *conn, round, person.id).await?;
             let hash = answer_key(&key, person.id, round);
             let (department, office) = (&person.person.department, &person.person.office);
-            db::pulse::save_answer(&mut *conn, round, &hash, &answer, department, office).await?;
+            db::pulse::save_answer(
+                &mut *conn,
+                round,
+                &hash,
+                &answer,
+                Some(department),
+                Some(office),
+            )
+            .await?;
         }
         close_round(&mut *conn, round).await?;
     }

@@ -174,6 +174,19 @@ impl Breakdown {
     }
 }
 
+/// The group an answer counts in when results are broken down: its department or office as
+/// stored, "No department" for an empty one, and its own group for an answer given in
+/// someone's first four weeks in the group (stored without it).
+pub fn group_label(breakdown: Breakdown, stored: Option<&str>) -> String {
+    match (breakdown, stored) {
+        (Breakdown::Department, None) => "Under four weeks in their department".into(),
+        (Breakdown::Office, None) => "Under four weeks in their office".into(),
+        (Breakdown::Department, Some("")) => "No department".into(),
+        (Breakdown::Office, Some("")) => "No office".into(),
+        (_, Some(label)) => label.into(),
+    }
+}
+
 /// A pulse as HR set it up.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct PulseInput {

@@ -63,7 +63,22 @@ async fn answer(browser: &Browser, round: Uuid, s1: &str, s2: &str, comment: &st
     response.status()
 }
 
+/// `n` colleagues of long standing in `department` (in Lisbon), signed in.
 async fn people_in(app: &TestApp, prefix: &str, n: usize, department: &str) -> Vec<Browser> {
+    let browsers = newcomers_in(app, prefix, n, department).await;
+    sqlx::query(
+        "UPDATE people SET department_since = now() - interval '1 year', \
+         office_since = now() - interval '1 year' WHERE email LIKE $1",
+    )
+    .bind(format!("{prefix}%@example.com"))
+    .execute(&app.pool)
+    .await
+    .unwrap();
+    browsers
+}
+
+/// `n` people who joined `department` (in Lisbon) just now, signed in.
+async fn newcomers_in(app: &TestApp, prefix: &str, n: usize, department: &str) -> Vec<Browser> {
     let mut browsers = Vec::new();
     for i in 0..n {
         let email = format!("{prefix}{i}@example.com");
@@ -348,6 +363,43 @@ async fn small_groups_and_small_rounds_show_nothing(pool: PgPool) {
         "{}",
         visible_text(&page)
     );
+}
+
+/// An answer given in someone's first four weeks in their department counts in a group of its
+/// own, not in the department (HR could otherwise move someone beside accounts it answers).
+#[sqlx::test]
+async fn answers_from_someone_new_to_a_department_count_apart_from_it(pool: PgPool) {
+    let app = spawn_app(pool.clone()).await;
+    let design = people_in(&app, "d", 6, "Design").await;
+    let support = people_in(&app, "s", 7, "Support").await;
+    let new = newcomers_in(&app, "n", 5, "Support").await;
+    let hr = app.hr_admin("hr@example.com").await;
+    let pulse = create_pulse(&hr, &[("audience", "everyone")]).await;
+    let round = only_round(&pool).await;
+    for person in design.iter().chain(&support).chain(&new) {
+        assert_eq!(
+            answer(person, round, "4", "2", "").await,
+            StatusCode::SEE_OTHER
+        );
+    }
+    let stored: i64 =
+        sqlx::query_scalar("SELECT count(*) FROM pulse_answers WHERE department IS NULL")
+            .fetch_one(&pool)
+            .await
+            .unwrap();
+    assert_eq!(
+        stored, 5,
+        "the newcomers' answers are stored without a department"
+    );
+    hr.post(&format!("/admin/pulses/{pulse}/close"), &[]).await;
+    let (_, page) = hr.get_html(&format!("/admin/pulses/{pulse}")).await;
+    let text = visible_text(&page);
+    assert!(text.contains("Support 7"), "{text}");
+    assert!(
+        text.contains("Under four weeks in their department 5"),
+        "{text}"
+    );
+    assert!(!text.contains("Support 12"), "{text}");
 }
 
 /// A second pulse (for Design only) where three people answer, then closed by the scheduler's
