@@ -55,16 +55,16 @@ CREATE TRIGGER people_group_history
     AFTER INSERT OR UPDATE OF department, office, department_since, office_since ON people
     FOR EACH ROW EXECUTE FUNCTION people_group_history();
 
--- How many different people took each step in a quarter, per department and per office as
--- above. `newcomers` marks the row of people under four weeks in their group (label '').
--- Counts of people only; the page hides small counts and, beside them, the next smallest.
-CREATE TABLE insight_funnel_groups (
-    quarter   date NOT NULL CHECK (quarter = date_trunc('quarter', quarter)::date),
-    stage     text NOT NULL CHECK (stage IN ('quiz', 'resource', 'story_night', 'recognised')),
-    grouping  text NOT NULL CHECK (grouping IN ('department', 'office')),
-    label     text NOT NULL,
-    newcomers boolean NOT NULL,
-    people    bigint NOT NULL CHECK (people >= 0),
-    PRIMARY KEY (quarter, grouping, stage, newcomers, label),
-    CHECK (NOT newcomers OR label = '')
+-- How many different people took each step in a quarter, by the department and office they
+-- were in when they first took it that quarter (one cell per person, so the cells add up to
+-- the funnel's count). NULL: the person had been in that group under four weeks. Counts of
+-- people only; the page works out each department's and office's count from these and hides
+-- what could be worked out as a small difference.
+CREATE TABLE insight_funnel_cells (
+    quarter    date NOT NULL CHECK (quarter = date_trunc('quarter', quarter)::date),
+    stage      text NOT NULL CHECK (stage IN ('quiz', 'resource', 'story_night', 'recognised')),
+    department text,
+    office     text,
+    people     bigint NOT NULL CHECK (people > 0)
 );
+CREATE INDEX insight_funnel_cells_quarter_idx ON insight_funnel_cells (quarter);

@@ -5,9 +5,8 @@ use chrono::NaiveDate;
 use sqlx::{PgConnection, PgExecutor};
 use tracing::instrument;
 
-use super::insights::GroupBy;
 use super::{DbResult, Text};
-use crate::domain::funnel::{FunnelGroup, Stage};
+use crate::domain::funnel::{FunnelCell, FunnelGroup, Stage};
 
 /// Works the funnel out again for the quarters from `since`: how many different people did
 /// each step in each quarter.
@@ -38,15 +37,16 @@ pub async fn refresh(conn: &mut PgConnection, since: NaiveDate) -> DbResult<()> 
     refresh_groups(conn, since).await
 }
 
-/// The funnel by department and by office: each step counts in the groups the person was in
-/// when they took it (the quiz result's own, the others from `group_history`), and among a
-/// group's newcomers while they had been in it under four weeks.
+/// The funnel by department and by office: each person who took a step in a quarter counts
+/// once, in the groups they were in when they first took it that quarter (a quiz result's own,
+/// the others from `group_history`), and as new to a group while they had been in it under
+/// four weeks.
 async fn refresh_groups(conn: &mut PgConnection, since: NaiveDate) -> DbResult<()> {
-    sqlx::query("DELETE FROM insight_funnel_groups")
+    sqlx::query("DELETE FROM insight_funnel_cells")
         .execute(&mut *conn)
         .await?;
     sqlx::query(
-        "INSERT INTO insight_funnel_groups (quarter, stage, grouping, label, newcomers, people)
+        "INSERT INTO insight_funnel_cells (quarter, stage, department, office, people)
          WITH steps AS (
              SELECT taken_at AS at, 'quiz' AS stage, person_id,
                     CASE WHEN settled_in_department THEN department END AS department,
@@ -71,19 +71,12 @@ async fn refresh_groups(conn: &mut PgConnection, since: NaiveDate) -> DbResult<(
              LEFT JOIN group_history h ON h.person_id = s.person_id AND h.valid_from <= s.at
                   AND (h.valid_until IS NULL OR s.at < h.valid_until)
          ),
-         placed AS (
-             SELECT date_trunc('quarter', at)::date AS quarter, stage, person_id,
-                    'department' AS grouping, department AS label FROM steps
-             UNION ALL
-             SELECT date_trunc('quarter', at)::date, stage, person_id, 'office', office FROM steps
+         firsts AS (
+             SELECT DISTINCT ON (date_trunc('quarter', at), stage, person_id)
+                    date_trunc('quarter', at)::date AS quarter, stage, department, office
+             FROM steps ORDER BY date_trunc('quarter', at), stage, person_id, at
          )
-         SELECT quarter, stage, grouping,
-                CASE WHEN label IS NULL THEN ''
-                     WHEN label = '' AND grouping = 'department' THEN 'No department'
-                     WHEN label = '' THEN 'No office'
-                     ELSE label END,
-                label IS NULL, count(DISTINCT person_id)
-         FROM placed GROUP BY 1, 2, 3, 4, 5",
+         SELECT quarter, stage, department, office, count(*) FROM firsts GROUP BY 1, 2, 3, 4",
     )
     .bind(since.and_hms_opt(0, 0, 0).map(|at| at.and_utc()))
     .bind(crate::domain::quiz::GROUP_TENURE_DAYS as i32)
@@ -92,44 +85,47 @@ async fn refresh_groups(conn: &mut PgConnection, since: NaiveDate) -> DbResult<(
     Ok(())
 }
 
-/// A group's count of people who took a step in a quarter.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct GroupStep {
-    pub quarter: NaiveDate,
-    pub stage: Stage,
-    pub grouping: GroupBy,
-    pub group: FunnelGroup,
-    pub people: i64,
-}
-
-/// Every stored count by group.
+/// The stored cells of the quarters from `from` to `to` (inclusive).
 #[instrument(skip_all)]
-pub async fn read_groups(db: impl PgExecutor<'_>) -> DbResult<Vec<GroupStep>> {
-    let rows: Vec<(NaiveDate, Text<Stage>, String, String, bool, i64)> = sqlx::query_as(
-        "SELECT quarter, stage, grouping, label, newcomers, people FROM insight_funnel_groups \
-         ORDER BY quarter, grouping, newcomers, label",
+pub async fn read_cells(
+    db: impl PgExecutor<'_>,
+    from: NaiveDate,
+    to: NaiveDate,
+) -> DbResult<Vec<(NaiveDate, FunnelCell)>> {
+    #[derive(sqlx::FromRow)]
+    struct Row {
+        quarter: NaiveDate,
+        stage: Text<Stage>,
+        department: Option<String>,
+        office: Option<String>,
+        people: i64,
+    }
+    let rows: Vec<Row> = sqlx::query_as(
+        "SELECT quarter, stage, department, office, people FROM insight_funnel_cells \
+         WHERE quarter BETWEEN $1 AND $2",
     )
+    .bind(from)
+    .bind(to)
     .fetch_all(db)
     .await?;
+    let group = |stored: Option<String>, none: &str| match stored {
+        None => FunnelGroup::Newcomers,
+        Some(label) if label.is_empty() => FunnelGroup::Named(none.into()),
+        Some(label) => FunnelGroup::Named(label),
+    };
     Ok(rows
         .into_iter()
-        .map(
-            |(quarter, stage, grouping, label, newcomers, people)| GroupStep {
-                quarter,
-                stage: stage.0,
-                grouping: if grouping == "office" {
-                    GroupBy::Office
-                } else {
-                    GroupBy::Department
+        .map(|row| {
+            (
+                row.quarter,
+                FunnelCell {
+                    stage: row.stage.0,
+                    department: group(row.department, "No department"),
+                    office: group(row.office, "No office"),
+                    people: row.people,
                 },
-                group: if newcomers {
-                    FunnelGroup::Newcomers
-                } else {
-                    FunnelGroup::Named(label)
-                },
-                people,
-            },
-        )
+            )
+        })
         .collect())
 }
 

@@ -81,63 +81,134 @@ pub enum FunnelGroup {
     Newcomers,
 }
 
-/// One quarter's funnel by one kind of group as HR may see it: each group (named ones in
-/// order, newcomers last) with, per stage in [`Stage::ALL`] order, the count, or None when it
-/// is hidden. In each stage's column, counts under the threshold are hidden, and then the
-/// smallest ones beside them until the hidden counts add up to at least the threshold
-/// (complementary suppression: the overall funnel minus the shown groups gives nothing about
-/// fewer people). A group with no one at a step counts 0 there.
-pub fn protect_groups(
-    counts: &[(FunnelGroup, Stage, i64)],
-    threshold: i64,
-) -> Vec<(FunnelGroup, [Option<i64>; 4])> {
-    let mut groups: Vec<FunnelGroup> = counts.iter().map(|(g, _, _)| g.clone()).collect();
-    groups.sort();
-    groups.dedup();
-    let mut rows: Vec<(FunnelGroup, [Option<i64>; 4])> =
-        groups.iter().map(|g| (g.clone(), [None; 4])).collect();
+/// How many people took a step (first) in one department and office.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FunnelCell {
+    pub stage: Stage,
+    pub department: FunnelGroup,
+    pub office: FunnelGroup,
+    pub people: i64,
+}
+
+/// A breakdown of one quarter's funnel as HR may see it: each group (named ones in order,
+/// newcomers last) with, per stage in [`Stage::ALL`] order, how many people, or None when it
+/// is hidden.
+pub type GroupRows = Vec<(FunnelGroup, [Option<i64>; 4])>;
+
+/// One quarter's funnel by department and by office as HR may see it. In each stage's column,
+/// the two breakdowns are protected together
+/// ([`protect_breakdowns`](crate::domain::quiz_disclosure::protect_breakdowns)): counts under
+/// the threshold are hidden, and the smallest beside them until the hidden ones add up to the
+/// threshold, and more until no department and office differ by fewer people than that. A
+/// group with no one at a step is hidden there too.
+pub fn protect_groups(cells: &[FunnelCell], threshold: i64) -> (GroupRows, GroupRows) {
+    let key = |group: &FunnelGroup| match group {
+        FunnelGroup::Named(name) => format!("group:{name}"),
+        FunnelGroup::Newcomers => "newcomers".to_string(),
+    };
+    let groups = |pick: fn(&FunnelCell) -> &FunnelGroup| {
+        let mut groups: Vec<FunnelGroup> = cells.iter().map(|c| pick(c).clone()).collect();
+        groups.sort();
+        groups.dedup();
+        groups
+    };
+    let departments = groups(|c| &c.department);
+    let offices = groups(|c| &c.office);
+    let mut by_department: GroupRows = departments.iter().map(|g| (g.clone(), [None; 4])).collect();
+    let mut by_office: GroupRows = offices.iter().map(|g| (g.clone(), [None; 4])).collect();
     for (column, stage) in Stage::ALL.iter().enumerate() {
-        let sizes: Vec<i64> = groups
+        let column_cells: Vec<(String, String, i64)> = cells
             .iter()
-            .map(|g| {
-                counts
-                    .iter()
-                    .filter(|(group, s, _)| group == g && s == stage)
-                    .map(|(_, _, n)| *n)
-                    .sum()
-            })
+            .filter(|c| c.stage == *stage)
+            .map(|c| (key(&c.department), key(&c.office), c.people))
             .collect();
-        let hidden = crate::domain::insights::hidden_groups(&sizes, threshold);
-        for ((row, size), hide) in rows.iter_mut().zip(&sizes).zip(hidden) {
-            row.1[column] = (!hide).then_some(*size);
-        }
+        let edges: Vec<(&str, &str, i64)> = column_cells
+            .iter()
+            .map(|(d, o, n)| (d.as_str(), o.as_str(), *n))
+            .collect();
+        let Some(hidden) = crate::domain::quiz_disclosure::protect_breakdowns(&edges, threshold)
+        else {
+            continue;
+        };
+        let fill =
+            |rows: &mut GroupRows, hidden: &std::collections::BTreeSet<String>, office: bool| {
+                for (group, counts) in rows.iter_mut() {
+                    let k = key(group);
+                    let people: i64 = column_cells
+                        .iter()
+                        .filter(|(d, o, _)| if office { *o == k } else { *d == k })
+                        .map(|(_, _, n)| *n)
+                        .sum();
+                    if people >= threshold.max(1) && !hidden.contains(&k) {
+                        counts[column] = Some(people);
+                    }
+                }
+            };
+        fill(&mut by_department, &hidden.hidden_departments, false);
+        fill(&mut by_office, &hidden.hidden_offices, true);
     }
-    rows
+    (by_department, by_office)
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
 
+    fn cell(stage: Stage, department: &str, office: &str, people: i64) -> FunnelCell {
+        let group = |name: &str| {
+            if name == "new" {
+                FunnelGroup::Newcomers
+            } else {
+                FunnelGroup::Named(name.into())
+            }
+        };
+        FunnelCell {
+            stage,
+            department: group(department),
+            office: group(office),
+            people,
+        }
+    }
+
     #[test]
     fn a_small_group_hides_the_next_smallest_in_its_column_only() {
         let named = |n: &str| FunnelGroup::Named(n.into());
-        let counts = vec![
-            (named("Sales"), Stage::Quiz, 12),
-            (named("Finance"), Stage::Quiz, 6),
-            (FunnelGroup::Newcomers, Stage::Quiz, 2),
-            (named("Sales"), Stage::Resource, 9),
-            (named("Finance"), Stage::Resource, 7),
-            (FunnelGroup::Newcomers, Stage::Resource, 7),
+        let cells = vec![
+            cell(Stage::Quiz, "Sales", "London", 12),
+            cell(Stage::Quiz, "Finance", "London", 6),
+            cell(Stage::Quiz, "new", "London", 2),
+            cell(Stage::Resource, "Sales", "London", 9),
+            cell(Stage::Resource, "Finance", "London", 7),
+            cell(Stage::Resource, "new", "London", 7),
         ];
-        let rows = protect_groups(&counts, 5);
+        let (by_department, by_office) = protect_groups(&cells, 5);
         assert_eq!(
-            rows,
+            by_department,
             vec![
                 (named("Finance"), [None, Some(7), None, None]),
                 (named("Sales"), [Some(12), Some(9), None, None]),
                 (FunnelGroup::Newcomers, [None, Some(7), None, None]),
             ]
+        );
+        assert_eq!(
+            by_office,
+            vec![(named("London"), [Some(20), Some(23), None, None])]
+        );
+    }
+
+    #[test]
+    fn a_department_and_an_office_that_differ_by_one_person_are_not_both_shown() {
+        // Sales is London's nine and one person in Paris.
+        let cells = vec![
+            cell(Stage::Quiz, "Sales", "London", 9),
+            cell(Stage::Quiz, "Sales", "Paris", 1),
+            cell(Stage::Quiz, "Finance", "Paris", 8),
+        ];
+        let (by_department, by_office) = protect_groups(&cells, 5);
+        let shown = |rows: &GroupRows| rows.iter().filter(|(_, c)| c[0].is_some()).count();
+        assert!(
+            shown(&by_department) == 0 || shown(&by_office) == 0,
+            "{by_department:?} {by_office:?}"
         );
     }
 

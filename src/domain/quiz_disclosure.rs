@@ -126,58 +126,23 @@ pub fn protect(cells: &[Cell], points: usize, threshold: i64) -> QuizShown {
     let threshold = threshold.max(1);
     let points = points.min(MAX_POINTS);
     let cells: Vec<&Cell> = cells.iter().filter(|c| c.people > 0).collect();
-    let sizes = |label: fn(&Cell) -> &str| {
-        let mut sizes: BTreeMap<&str, i64> = BTreeMap::new();
-        for cell in &cells {
-            *sizes.entry(label(cell)).or_default() += cell.people;
-        }
-        // Largest first, as the page lists them (the usual rule hides the smallest first).
-        let mut sizes: Vec<(&str, i64)> = sizes.into_iter().collect();
-        sizes.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(b.0)));
-        sizes
-    };
-    let departments = sizes(|c| &c.department);
-    let offices = sizes(|c| &c.office);
-    let total: i64 = cells.iter().map(|c| c.people).sum();
-    let everything_hidden = || QuizShown {
-        latest: false,
-        hidden_departments: departments.iter().map(|(d, _)| d.to_string()).collect(),
-        hidden_offices: offices.iter().map(|(o, _)| o.to_string()).collect(),
-        points: vec![false; points],
-        change: false,
-    };
-    if total < threshold {
-        return everything_hidden();
-    }
-    let usual = |groups: &[(&str, i64)]| -> BTreeSet<String> {
-        let counts: Vec<i64> = groups.iter().map(|(_, n)| *n).collect();
-        groups
-            .iter()
-            .zip(crate::domain::insights::hidden_groups(&counts, threshold))
-            .filter(|(_, hide)| *hide)
-            .map(|(g, _)| g.0.to_string())
-            .collect()
-    };
-    let mut hidden_departments = usual(&departments);
-    let mut hidden_offices = usual(&offices);
-    loop {
-        let graph = Graph::new(&cells, &hidden_departments, &hidden_offices);
-        let Some(side) = graph.small_cut(threshold) else {
-            break;
+    let edges: Vec<(&str, &str, i64)> = cells
+        .iter()
+        .map(|c| (c.department.as_str(), c.office.as_str(), c.people))
+        .collect();
+    let Some(Breakdowns {
+        hidden_departments,
+        hidden_offices,
+    }) = protect_breakdowns(&edges, threshold)
+    else {
+        return QuizShown {
+            latest: false,
+            hidden_departments: cells.iter().map(|c| c.department.clone()).collect(),
+            hidden_offices: cells.iter().map(|c| c.office.clone()).collect(),
+            points: vec![false; points],
+            change: false,
         };
-        // Hiding a group puts it together with the other hidden groups of its kind: the cut
-        // goes once a department (or an office) on each side of it is hidden. Hide as few
-        // people as that takes.
-        let Some(hide) = graph.cheapest_merge(&side) else {
-            return everything_hidden();
-        };
-        for node in hide {
-            match graph.kinds[node] {
-                Kind::Department => hidden_departments.insert(graph.label(node).to_string()),
-                Kind::Office => hidden_offices.insert(graph.label(node).to_string()),
-            };
-        }
-    }
+    };
     let retakers: i64 = cells
         .iter()
         .filter(|c| c.history.retook())
@@ -207,6 +172,74 @@ pub fn protect(cells: &[Cell], points: usize, threshold: i64) -> QuizShown {
     }
 }
 
+/// Which departments and offices are hidden.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct Breakdowns {
+    pub hidden_departments: BTreeSet<String>,
+    pub hidden_offices: BTreeSet<String>,
+}
+
+/// Two breakdowns of the same people, by department and by office, from how many people are
+/// in each (department, office): what each may show beside the other and beside everyone
+/// together. First the usual rule in each (groups under the threshold hidden, and the smallest
+/// beside them until the hidden ones add up to it), then more until no cut of the
+/// department-office graph is smaller than the threshold. None: nothing at all may be shown
+/// (fewer than the threshold altogether).
+pub fn protect_breakdowns<'a>(
+    cells: &[(&'a str, &'a str, i64)],
+    threshold: i64,
+) -> Option<Breakdowns> {
+    let threshold = threshold.max(1);
+    let cells: Vec<(&'a str, &'a str, i64)> = cells.iter().copied().filter(|c| c.2 > 0).collect();
+    let sizes = |office: bool| {
+        let mut sizes: BTreeMap<&str, i64> = BTreeMap::new();
+        for cell in &cells {
+            *sizes
+                .entry(if office { cell.1 } else { cell.0 })
+                .or_default() += cell.2;
+        }
+        // Largest first, as the pages list them (the usual rule hides the smallest first).
+        let mut sizes: Vec<(&str, i64)> = sizes.into_iter().collect();
+        sizes.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(b.0)));
+        sizes
+    };
+    let total: i64 = cells.iter().map(|c| c.2).sum();
+    if total < threshold {
+        return None;
+    }
+    let usual = |groups: &[(&str, i64)]| -> BTreeSet<String> {
+        let counts: Vec<i64> = groups.iter().map(|(_, n)| *n).collect();
+        groups
+            .iter()
+            .zip(crate::domain::insights::hidden_groups(&counts, threshold))
+            .filter(|(_, hide)| *hide)
+            .map(|(g, _)| g.0.to_string())
+            .collect()
+    };
+    let mut hidden_departments = usual(&sizes(false));
+    let mut hidden_offices = usual(&sizes(true));
+    loop {
+        let graph = Graph::new(cells.iter().copied(), &hidden_departments, &hidden_offices);
+        let Some(side) = graph.small_cut(threshold) else {
+            break;
+        };
+        // Hiding a group puts it together with the other hidden groups of its kind: the cut
+        // goes once a department (or an office) on each side of it is hidden. Hide as few
+        // people as that takes.
+        let hide = graph.cheapest_merge(&side)?;
+        for node in hide {
+            match graph.kinds[node] {
+                Kind::Department => hidden_departments.insert(graph.label(node).to_string()),
+                Kind::Office => hidden_offices.insert(graph.label(node).to_string()),
+            };
+        }
+    }
+    Some(Breakdowns {
+        hidden_departments,
+        hidden_offices,
+    })
+}
+
 /// The rules for showing the points marked in `shown` beside everything else.
 ///
 /// Combinations that leave retakers' change out add up people alike when their results fall in
@@ -214,15 +247,21 @@ pub fn protect(cells: &[Cell], points: usize, threshold: i64) -> QuizShown {
 /// change take in every retaker whose first result no shown point uses; failing the threshold
 /// of those, the classes must hold with retakers, and those whose first result a point uses,
 /// told apart.
-fn points_hold(
-    cells: &[&Cell],
+fn points_hold<'a>(
+    cells: &[&'a Cell],
     shown: &[bool],
     change: bool,
     hidden_departments: &BTreeSet<String>,
     hidden_offices: &BTreeSet<String>,
     threshold: i64,
 ) -> bool {
-    let whole = Graph::new(cells, hidden_departments, hidden_offices);
+    let edges = |cells: &[&'a Cell]| -> Vec<(&'a str, &'a str, i64)> {
+        cells
+            .iter()
+            .map(|c| (c.department.as_str(), c.office.as_str(), c.people))
+            .collect()
+    };
+    let whole = Graph::new(edges(cells), hidden_departments, hidden_offices);
     let everyone = whole.keys();
     let classes_hold = |key: &dyn Fn(&Cell) -> (u8, bool, bool)| {
         let mut classes: BTreeMap<(u8, bool, bool), Vec<&Cell>> = BTreeMap::new();
@@ -237,7 +276,7 @@ fn points_hold(
         }
         let graphs: Vec<Graph> = classes
             .values()
-            .map(|class| Graph::new(class, hidden_departments, hidden_offices))
+            .map(|class| Graph::new(edges(class), hidden_departments, hidden_offices))
             .collect();
         let sound: Vec<bool> = graphs
             .iter()
@@ -290,8 +329,9 @@ struct Graph {
 }
 
 impl Graph {
-    fn new(
-        cells: &[&Cell],
+    /// From how many people are in each (department, office).
+    fn new<'a>(
+        cells: impl IntoIterator<Item = (&'a str, &'a str, i64)>,
         hidden_departments: &BTreeSet<String>,
         hidden_offices: &BTreeSet<String>,
     ) -> Graph {
@@ -302,10 +342,10 @@ impl Graph {
             weights: Vec::new(),
         };
         let mut index: BTreeMap<(u8, Option<String>), usize> = BTreeMap::new();
-        for cell in cells {
+        for (department, office, people) in cells {
             let department =
-                (!hidden_departments.contains(&cell.department)).then(|| cell.department.clone());
-            let office = (!hidden_offices.contains(&cell.office)).then(|| cell.office.clone());
+                (!hidden_departments.contains(department)).then(|| department.to_string());
+            let office = (!hidden_offices.contains(office)).then(|| office.to_string());
             let mut node = |kind: Kind, label: Option<String>| -> usize {
                 *index.entry((kind as u8, label.clone())).or_insert_with(|| {
                     graph.shown.push(label.is_some());
@@ -320,8 +360,8 @@ impl Graph {
             };
             let d = node(Kind::Department, department);
             let o = node(Kind::Office, office);
-            graph.weights[d][o] += cell.people;
-            graph.weights[o][d] += cell.people;
+            graph.weights[d][o] += people;
+            graph.weights[o][d] += people;
         }
         graph
     }

@@ -9,7 +9,7 @@ use super::charts::{self, BarChart};
 use super::chrome::Chrome;
 use super::guards::HrAdmin;
 use crate::db;
-use crate::db::insights::{GroupBy, Participation};
+use crate::db::insights::Participation;
 use crate::domain::funnel::{count_on_page, count_shown};
 use crate::domain::insights::{
     GroupFigures, PairsShown, Shown, StoryNightFigures, protect_pairs, protect_story_nights,
@@ -355,6 +355,7 @@ pub type FunnelTable = (
 );
 
 /// The funnel of one quarter by department and by office, and the quarters to choose from.
+#[derive(Default)]
 pub struct FunnelGroupsView {
     /// The quarter shown, as a label.
     pub quarter: String,
@@ -368,61 +369,64 @@ pub struct FunnelGroupsView {
 /// How a hidden count of the funnel by group reads.
 const HIDDEN: &str = "hidden";
 
-/// The funnel by group of every one of the last four quarters (oldest first) as shown.
+/// The funnel by group of each quarter in `wanted` (among the last four) as shown.
 async fn funnel_groups(
     state: &AppState,
     threshold: i64,
     show: fn(i64) -> String,
+    wanted: &[chrono::NaiveDate],
 ) -> AppResult<Vec<(chrono::NaiveDate, FunnelGroupsView)>> {
     use crate::domain::funnel::{FunnelGroup, last_quarters, protect_groups, quarter_label};
-    let stored = db::funnel::read_groups(&state.pool).await?;
     let quarters = last_quarters(chrono::Utc::now().date_naive(), 4);
-    let views = quarters
+    let (Some(from), Some(to)) = (wanted.iter().min(), wanted.iter().max()) else {
+        return Ok(Vec::new());
+    };
+    let stored = db::funnel::read_cells(&state.pool, *from, *to).await?;
+    let label = |group: FunnelGroup, office: bool| match group {
+        FunnelGroup::Named(name) => name,
+        FunnelGroup::Newcomers if office => "Under four weeks in their office".into(),
+        FunnelGroup::Newcomers => "Under four weeks in their department".into(),
+    };
+    let views = wanted
         .iter()
         .map(|quarter| {
-            let tables = [
-                (
-                    GroupBy::Department,
-                    "funnel-departments",
-                    "By department",
-                    "Department",
-                ),
-                (GroupBy::Office, "funnel-offices", "By office", "Office"),
-            ]
-            .into_iter()
-            .map(|(grouping, id, title, column)| {
-                let counts: Vec<_> = stored
-                    .iter()
-                    .filter(|s| s.quarter == *quarter && s.grouping == grouping)
-                    .map(|s| (s.group.clone(), s.stage, s.people))
-                    .collect();
-                let rows = protect_groups(&counts, threshold)
-                    .into_iter()
-                    .map(|(group, cells)| {
-                        let label = match group {
-                            FunnelGroup::Named(name) => name,
-                            FunnelGroup::Newcomers if grouping == GroupBy::Office => {
-                                "Under four weeks in their office".into()
-                            }
-                            FunnelGroup::Newcomers => "Under four weeks in their department".into(),
-                        };
-                        let cells = cells
+            let cells: Vec<_> = stored
+                .iter()
+                .filter(|(q, _)| q == quarter)
+                .map(|(_, cell)| cell.clone())
+                .collect();
+            let (by_department, by_office) = protect_groups(&cells, threshold);
+            let rows = |rows: crate::domain::funnel::GroupRows, office: bool| {
+                rows.into_iter()
+                    .map(|(group, counts)| {
+                        let counts = counts
                             .iter()
                             .map(|c| c.map_or(HIDDEN.to_string(), show))
                             .collect();
-                        (label, cells)
+                        (label(group, office), counts)
                     })
-                    .collect();
-                (id, title, column, rows)
-            })
-            .collect();
+                    .collect()
+            };
             let view = FunnelGroupsView {
                 quarter: quarter_label(*quarter),
                 quarters: quarters
                     .iter()
                     .map(|q| (quarter_label(*q), time::iso_date(*q), q == quarter))
                     .collect(),
-                tables,
+                tables: vec![
+                    (
+                        "funnel-departments",
+                        "By department",
+                        "Department",
+                        rows(by_department, false),
+                    ),
+                    (
+                        "funnel-offices",
+                        "By office",
+                        "Office",
+                        rows(by_office, true),
+                    ),
+                ],
             };
             (*quarter, view)
         })
@@ -524,15 +528,18 @@ pub async fn show(
     let quiz_pending = !quiz.decided && snapshot.week.is_some();
     let participation_percent = share_percent(participation.took_quiz, participation.active_people);
     let (funnel_quarters, funnel) = funnel(&state, threshold, count_on_page).await?;
+    let quarters = crate::domain::funnel::last_quarters(chrono::Utc::now().date_naive(), 4);
     let chosen = query
         .quarter
-        .and_then(|q| q.parse::<chrono::NaiveDate>().ok());
-    let mut by_quarter = funnel_groups(&state, threshold, grouped).await?;
-    let at = by_quarter
-        .iter()
-        .position(|(q, _)| Some(*q) == chosen)
-        .unwrap_or(by_quarter.len().saturating_sub(1));
-    let funnel_groups = by_quarter.swap_remove(at).1;
+        .and_then(|q| q.parse::<chrono::NaiveDate>().ok())
+        .filter(|q| quarters.contains(q))
+        .or(quarters.last().copied())
+        .unwrap_or_default();
+    let funnel_groups = funnel_groups(&state, threshold, grouped, &[chosen])
+        .await?
+        .pop()
+        .map(|(_, view)| view)
+        .unwrap_or_default();
     let (behaviours, pairs) = recognition(&state, threshold, count_on_page).await?;
     let (resources_by_aspect, resources_by_kind) =
         resources(&state, threshold, count_on_page).await?;
@@ -788,7 +795,8 @@ pub async fn export(
             ]);
         }
     }
-    for (_, view) in funnel_groups(&state, threshold, |n| n.to_string()).await? {
+    let quarters = crate::domain::funnel::last_quarters(chrono::Utc::now().date_naive(), 4);
+    for (_, view) in funnel_groups(&state, threshold, |n| n.to_string(), &quarters).await? {
         for (_, title, _, rows) in &view.tables {
             for (group, cells) in rows {
                 for (stage, count) in crate::domain::funnel::Stage::ALL.iter().zip(cells) {

@@ -961,34 +961,37 @@ async fn taking_part_by_group_counts_a_step_where_the_person_was_then(pool: PgPo
         let id = add_person(&pool, &handle, &handle, "Finance", "Paris", None, 0).await;
         attempt_at(&pool, id, [2; 16], minute_ago).await;
     }
-    // Someone who joined Sales yesterday.
-    let newcomer = add_person(&pool, "new", "New", "Sales", "London", None, 0).await;
-    sqlx::query("UPDATE people SET department_since = now() - interval '1 day' WHERE id = $1")
-        .bind(newcomer)
-        .execute(&pool)
-        .await
-        .unwrap();
-    attempt_at(&pool, newcomer, [2; 16], Utc::now()).await;
+    // Five people who joined Sales yesterday (from other departments in London).
+    for n in 0..5 {
+        let handle = format!("new{n}");
+        let newcomer = add_person(&pool, &handle, &handle, "Sales", "London", None, 0).await;
+        sqlx::query("UPDATE people SET department_since = now() - interval '1 day' WHERE id = $1")
+            .bind(newcomer)
+            .execute(&pool)
+            .await
+            .unwrap();
+        attempt_at(&pool, newcomer, [2; 16], Utc::now()).await;
+    }
 
     let (_, page) = insights(&hr, &pool, Duration::zero()).await;
     let text = visible_text(&page);
     let by_department = section(&text, ", by department Department", "By office");
-    // Newcomers (1) are hidden, and Finance (5) with them; the other steps are all zero.
+    // The newcomers count in a row of their own; nobody took the other steps (hidden).
     assert!(
         by_department.contains("Sales 6 hidden hidden hidden"),
         "{by_department}"
     );
     assert!(
-        by_department.contains("Finance hidden hidden hidden hidden"),
+        by_department.contains("Finance 5 hidden hidden hidden"),
         "{by_department}"
     );
     assert!(
-        by_department.contains("Under four weeks in their department hidden"),
+        by_department.contains("Under four weeks in their department 5 hidden"),
         "{by_department}"
     );
     let by_office = section(&text, ", by office Office", "Everyone's latest results");
-    // The newcomer joined Sales, not London: they count in London's row.
-    assert!(by_office.contains("London 7 hidden"), "{by_office}");
+    // The newcomers joined Sales, not London: they count in London's row.
+    assert!(by_office.contains("London 11 hidden"), "{by_office}");
     assert!(by_office.contains("Paris 5 hidden"), "{by_office}");
 
     // Someone moves from Sales to Finance: the quarter's counts stay as they were.
@@ -1009,7 +1012,7 @@ async fn taking_part_by_group_counts_a_step_where_the_person_was_then(pool: PgPo
         "{csv}"
     );
     assert!(
-        csv.contains("by department,Finance,,Took the quiz (people),hidden"),
+        csv.contains("by department,Finance,,Recognised someone (people),hidden"),
         "{csv}"
     );
 
