@@ -24,6 +24,8 @@ INSERT INTO group_history (person_id, valid_from, department, office, department
 SELECT id, '-infinity', department, office, department_since, office_since FROM people;
 
 CREATE FUNCTION people_group_history() RETURNS trigger LANGUAGE plpgsql AS $$
+DECLARE
+    moved_at timestamptz;
 BEGIN
     IF TG_OP = 'UPDATE' THEN
         IF NEW.department IS NOT DISTINCT FROM OLD.department
@@ -34,7 +36,11 @@ BEGIN
             WHERE person_id = NEW.id AND valid_until IS NULL;
             RETURN NULL;
         END IF;
-        UPDATE group_history SET valid_until = now()
+        -- A move committed meanwhile by a transaction that started later has a later
+        -- moment: this one takes its place rather than ending before it began.
+        moved_at := greatest(now(), (SELECT max(valid_from) FROM group_history
+                                     WHERE person_id = NEW.id));
+        UPDATE group_history SET valid_until = moved_at
         WHERE person_id = NEW.id AND valid_until IS NULL;
     END IF;
     -- A new person's first groups hold from the start of time, so history loaded with them
@@ -42,7 +48,7 @@ BEGIN
     -- later one stands.
     INSERT INTO group_history (person_id, valid_from, department, office, department_since,
                                office_since)
-    VALUES (NEW.id, CASE WHEN TG_OP = 'INSERT' THEN '-infinity' ELSE now() END,
+    VALUES (NEW.id, CASE WHEN TG_OP = 'INSERT' THEN '-infinity' ELSE moved_at END,
             NEW.department, NEW.office, NEW.department_since, NEW.office_since)
     ON CONFLICT (person_id, valid_from) DO UPDATE
         SET department = excluded.department, office = excluded.office,

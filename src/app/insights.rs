@@ -13,8 +13,8 @@ use crate::error::AppResult;
 /// How old the stored figures may get before the scheduler works them out again.
 pub const REFRESH_EVERY: Duration = Duration::hours(1);
 
-/// The points in time the quiz figures are shown at besides this week: the start of each of
-/// the last four quarters that began before `as_of`.
+/// The points in time the quiz figures are shown at besides this week: the starts of the last
+/// four quarters, those before `as_of` (three when `as_of` is itself a quarter's first day).
 pub fn quiz_points(as_of: DateTime<Utc>) -> Vec<DateTime<Utc>> {
     crate::domain::funnel::last_quarters(as_of.date_naive(), 4)
         .into_iter()
@@ -37,7 +37,7 @@ pub async fn refresh(pool: &PgPool, now: DateTime<Utc>, max_age: Duration) -> Ap
     // The participation funnel of the last four quarters.
     let quarters = crate::domain::funnel::last_quarters(now.date_naive(), 4);
     if let Some(first) = quarters.first() {
-        db::funnel::refresh(&mut tx, *first).await?;
+        db::funnel::refresh(&mut tx, *first, as_of).await?;
         db::recognition_insights::refresh(&mut tx, *first, now).await?;
     }
     db::resource_insights::refresh(&mut tx).await?;

@@ -1,17 +1,23 @@
 //! The participation funnel by quarter (`insight_funnel`): worked out with the other Insights
 //! figures by the scheduler; the page reads these few rows.
 
-use chrono::NaiveDate;
+use chrono::{DateTime, NaiveDate, Utc};
 use sqlx::{PgConnection, PgExecutor};
 use tracing::instrument;
 
 use super::{DbResult, Text};
 use crate::domain::funnel::{FunnelCell, FunnelGroup, Stage};
 
-/// Works the funnel out again for the quarters from `since`: how many different people did
+/// Works the funnel out again for the quarters from `since`, counting steps taken before
+/// `until` (the start of the week, as the quiz figures: a count that moves within the week
+/// would say when someone took a step): how many different people did
 /// each step in each quarter.
 #[instrument(skip_all)]
-pub async fn refresh(conn: &mut PgConnection, since: NaiveDate) -> DbResult<()> {
+pub async fn refresh(
+    conn: &mut PgConnection,
+    since: NaiveDate,
+    until: DateTime<Utc>,
+) -> DbResult<()> {
     sqlx::query("DELETE FROM insight_funnel")
         .execute(&mut *conn)
         .await?;
@@ -19,29 +25,35 @@ pub async fn refresh(conn: &mut PgConnection, since: NaiveDate) -> DbResult<()> 
         "INSERT INTO insight_funnel (quarter, stage, people) \
          SELECT date_trunc('quarter', at)::date, stage, count(DISTINCT person_id) FROM ( \
              SELECT taken_at AS at, 'quiz' AS stage, person_id FROM quiz_attempts \
-             WHERE taken_at >= $1 \
+             WHERE taken_at >= $1 AND taken_at < $2 \
              UNION ALL \
              SELECT saved_at, 'resource', person_id FROM plan_items \
-             WHERE status IN ('saved', 'done') AND saved_at >= $1 \
+             WHERE status IN ('saved', 'done') AND saved_at >= $1 AND saved_at < $2 \
              UNION ALL \
              SELECT e.starts_at, 'story_night', r.person_id FROM event_rsvps r \
              JOIN events e ON e.id = r.event_id WHERE r.attended AND e.starts_at >= $1 \
+             AND e.starts_at < $2 \
              UNION ALL \
              SELECT created_at, 'recognised', nominator_id FROM recognitions \
-             WHERE status = 'published' AND created_at >= $1 \
+             WHERE status = 'published' AND created_at >= $1 AND created_at < $2 \
          ) steps GROUP BY 1, 2",
     )
     .bind(since.and_hms_opt(0, 0, 0).map(|at| at.and_utc()))
+    .bind(until)
     .execute(&mut *conn)
     .await?;
-    refresh_groups(conn, since).await
+    refresh_groups(conn, since, until).await
 }
 
 /// The funnel by department and by office: each person who took a step in a quarter counts
 /// once, in the groups they were in when they first took it that quarter (a quiz result's own,
 /// the others from `group_history`), and as new to a group while they had been in it under
 /// four weeks.
-async fn refresh_groups(conn: &mut PgConnection, since: NaiveDate) -> DbResult<()> {
+async fn refresh_groups(
+    conn: &mut PgConnection,
+    since: NaiveDate,
+    until: DateTime<Utc>,
+) -> DbResult<()> {
     sqlx::query("DELETE FROM insight_funnel_cells")
         .execute(&mut *conn)
         .await?;
@@ -51,7 +63,7 @@ async fn refresh_groups(conn: &mut PgConnection, since: NaiveDate) -> DbResult<(
              SELECT taken_at AS at, 'quiz' AS stage, person_id,
                     CASE WHEN settled_in_department THEN department END AS department,
                     CASE WHEN settled_in_office THEN office END AS office
-             FROM quiz_attempts WHERE taken_at >= $1
+             FROM quiz_attempts WHERE taken_at >= $1 AND taken_at < $3
              UNION ALL
              SELECT s.at, s.stage, s.person_id,
                     CASE WHEN h.department_since <= s.at - make_interval(days => $2)
@@ -60,13 +72,14 @@ async fn refresh_groups(conn: &mut PgConnection, since: NaiveDate) -> DbResult<(
                          THEN h.office END
              FROM (
                  SELECT saved_at AS at, 'resource' AS stage, person_id FROM plan_items
-                 WHERE status IN ('saved', 'done') AND saved_at >= $1
+                 WHERE status IN ('saved', 'done') AND saved_at >= $1 AND saved_at < $3
                  UNION ALL
                  SELECT e.starts_at, 'story_night', r.person_id FROM event_rsvps r
                  JOIN events e ON e.id = r.event_id WHERE r.attended AND e.starts_at >= $1
+                       AND e.starts_at < $3
                  UNION ALL
                  SELECT created_at, 'recognised', nominator_id FROM recognitions
-                 WHERE status = 'published' AND created_at >= $1
+                 WHERE status = 'published' AND created_at >= $1 AND created_at < $3
              ) s
              LEFT JOIN group_history h ON h.person_id = s.person_id AND h.valid_from <= s.at
                   AND (h.valid_until IS NULL OR s.at < h.valid_until)
@@ -80,6 +93,7 @@ async fn refresh_groups(conn: &mut PgConnection, since: NaiveDate) -> DbResult<(
     )
     .bind(since.and_hms_opt(0, 0, 0).map(|at| at.and_utc()))
     .bind(crate::domain::quiz::GROUP_TENURE_DAYS as i32)
+    .bind(until)
     .execute(&mut *conn)
     .await?;
     Ok(())
