@@ -65,18 +65,31 @@ fn total_text(total: f64) -> String {
     }
 }
 
-/// A total (of 64) over time, one point per date (oldest first), described for screen readers
-/// as `what` ("Total score", "Average latest total"). Needs at least two points.
-pub fn totals_line(totals: &[(String, f64)], what: &str) -> Option<LineChart> {
-    if totals.len() < 2 {
+/// A total (of 64) over time: one point per moment (oldest first) with its date as written,
+/// placed along the line by its time, described for screen readers as `what` ("Total score",
+/// "Average latest total"). Needs at least two points.
+pub fn totals_line(
+    dated: &[(chrono::DateTime<chrono::Utc>, String, f64)],
+    what: &str,
+) -> Option<LineChart> {
+    if dated.len() < 2 {
         return None;
     }
-    let step = (RIGHT - LEFT) / (totals.len() - 1) as f64;
-    let points: Vec<Point> = totals
+    let first = dated[0].0;
+    let span = (dated[dated.len() - 1].0 - first).num_seconds() as f64;
+    let x_for = |i: usize, at: chrono::DateTime<chrono::Utc>| {
+        if span > 0.0 {
+            LEFT + (RIGHT - LEFT) * (at - first).num_seconds() as f64 / span
+        } else {
+            LEFT + (RIGHT - LEFT) * i as f64 / (dated.len() - 1) as f64
+        }
+    };
+    let totals: Vec<(String, f64)> = dated.iter().map(|(_, d, t)| (d.clone(), *t)).collect();
+    let points: Vec<Point> = dated
         .iter()
         .enumerate()
-        .map(|(i, (date, total))| Point {
-            x: format!("{:.1}", LEFT + step * i as f64),
+        .map(|(i, (at, date, total))| Point {
+            x: format!("{:.1}", x_for(i, *at)),
             y: format!("{:.1}", y_for(*total)),
             label: format!("{date}: {} of 64", total_text(*total)),
         })
@@ -121,9 +134,14 @@ mod tests {
 
     #[test]
     fn the_line_needs_two_points_and_spans_the_plot() {
-        assert!(totals_line(&[("1 May".into(), 40.0)], "Total score").is_none());
+        use chrono::TimeZone;
+        let day = |d: u32, m: u32| chrono::Utc.with_ymd_and_hms(2026, m, d, 0, 0, 0).unwrap();
+        assert!(totals_line(&[(day(1, 5), "1 May".into(), 40.0)], "Total score").is_none());
         let chart = totals_line(
-            &[("1 May".into(), 0.0), ("1 June".into(), 64.0)],
+            &[
+                (day(1, 5), "1 May".into(), 0.0),
+                (day(1, 6), "1 June".into(), 64.0),
+            ],
             "Total score",
         )
         .unwrap();
@@ -134,10 +152,17 @@ mod tests {
             "Total score out of 64 over time: 1 May: 0, 1 June: 64."
         );
         let averages = totals_line(
-            &[("1 July".into(), 40.26), ("1 October".into(), 41.0)],
+            &[
+                (day(1, 1), "1 January".into(), 40.26),
+                (day(1, 10), "1 October".into(), 41.0),
+                (day(31, 12), "31 December".into(), 41.0),
+            ],
             "Average latest total",
         )
         .unwrap();
-        assert_eq!(averages.points[0].label, "1 July: 40.3 of 64");
+        assert_eq!(averages.points[0].label, "1 January: 40.3 of 64");
+        // Placed by date: 1 October is three quarters of the way along, not half.
+        let x: f64 = averages.points[1].x.parse().unwrap();
+        assert!((x - (44.0 + 340.0 * 273.0 / 364.0)).abs() < 0.1, "{x}");
     }
 }

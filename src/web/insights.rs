@@ -238,12 +238,13 @@ fn over_time(
             figures: Some(view(latest)),
         });
     }
-    let line: Vec<(String, f64)> = quiz
+    let midnight = |day: chrono::NaiveDate| day.and_time(chrono::NaiveTime::MIN).and_utc();
+    let line: Vec<(chrono::DateTime<chrono::Utc>, String, f64)> = quiz
         .points
         .iter()
         .filter(|(_, _, shown)| *shown)
-        .map(|(at, figures, _)| (time::long_date(*at), figures.mean_total))
-        .chain(latest.map(|(l, week)| (time::long_date(week), l.mean_total)))
+        .map(|(at, figures, _)| (midnight(*at), time::long_date(*at), figures.mean_total))
+        .chain(latest.map(|(l, week)| (midnight(week), time::long_date(week), l.mean_total)))
         .collect();
     if latest.is_none() {
         rows.clear();

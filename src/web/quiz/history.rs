@@ -60,7 +60,14 @@ pub async fn history(
     rows.reverse();
     Ok(HistoryPage {
         chrome: chrome.at("quiz"),
-        chart: charts::totals_line(&dated, "Total score"),
+        chart: charts::totals_line(
+            &attempts
+                .iter()
+                .zip(&dated)
+                .map(|(a, (date, total))| (a.taken_at, date.clone(), *total))
+                .collect::<Vec<_>>(),
+            "Total score",
+        ),
         rows,
         aspect_names: Aspect::ALL.iter().map(|a| a.name()).collect(),
     })
