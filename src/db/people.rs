@@ -337,9 +337,15 @@ pub async fn list(
 }
 
 /// Locks a person's row until the transaction ends, so per-person checks run one at a time.
+///
+/// `FOR NO KEY UPDATE`, not `FOR UPDATE`: it still makes two such checks for one person wait
+/// for each other, but not for transactions that merely insert rows pointing at the person
+/// (which take `FOR KEY SHARE`). The weekly digest queues a message for everyone in one
+/// transaction; with `FOR UPDATE`, every quiz submission and nomination waited for it to
+/// commit, and at 100,000 people ran out of connections (found by the bench).
 #[instrument(skip_all)]
 pub async fn lock(db: impl PgExecutor<'_>, id: Uuid) -> DbResult<()> {
-    sqlx::query("SELECT 1 FROM people WHERE id = $1 FOR UPDATE")
+    sqlx::query("SELECT 1 FROM people WHERE id = $1 FOR NO KEY UPDATE")
         .bind(id)
         .execute(db)
         .await?;
@@ -347,10 +353,11 @@ pub async fn lock(db: impl PgExecutor<'_>, id: Uuid) -> DbResult<()> {
 }
 
 /// Locks several people's rows until the transaction ends, always in the same order (by id), so
-/// two transactions locking the same people wait for each other instead of deadlocking.
+/// two transactions locking the same people wait for each other instead of deadlocking (the
+/// same lock as [`lock`]).
 #[instrument(skip_all)]
 pub async fn lock_all(db: impl PgExecutor<'_>, ids: &[Uuid]) -> DbResult<()> {
-    sqlx::query("SELECT 1 FROM people WHERE id = ANY($1) ORDER BY id FOR UPDATE")
+    sqlx::query("SELECT 1 FROM people WHERE id = ANY($1) ORDER BY id FOR NO KEY UPDATE")
         .bind(ids)
         .execute(db)
         .await?;

@@ -280,3 +280,29 @@ async fn a_person_can_delete_an_attempt_after_confirming(pool: PgPool) {
     let (_, quiz) = jo.get_html("/quiz").await;
     assert!(quiz.contains(r#"name="q1""#));
 }
+
+/// A quiz submission doesn't wait for transactions that only point rows at the person (the
+/// weekly digest queues everyone's email in one): they hold a key-share lock on the person's
+/// row, which the submission's own lock must not conflict with.
+#[sqlx::test]
+async fn a_submission_does_not_wait_for_rows_being_added_about_the_person(pool: PgPool) {
+    let app = spawn_app(pool.clone()).await;
+    let ada = app.employee("ada@example.com").await;
+    let mut other = pool.begin().await.unwrap();
+    sqlx::query("SELECT 1 FROM people WHERE email = 'ada@example.com' FOR KEY SHARE")
+        .execute(&mut *other)
+        .await
+        .unwrap();
+    // Without the fix this waits until `other` ends, which it doesn't until after the check.
+    let submitted = tokio::time::timeout(
+        std::time::Duration::from_secs(20),
+        take_quiz(&ada, &[2; 16]),
+    )
+    .await;
+    assert!(
+        submitted.is_ok(),
+        "the submission waited for the other transaction"
+    );
+    other.rollback().await.unwrap();
+    assert_eq!(attempts(&pool).await, 1);
+}
