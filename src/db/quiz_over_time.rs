@@ -14,6 +14,16 @@ use crate::domain::quiz_disclosure::{Cell, History};
 /// results as every other quiz figure (see `db::insights::latest_results`).
 const SETTLED: &str = "settled_in_department AND settled_in_office";
 
+/// Everyone's figures at a point in time.
+fn everyone(people: i64, mean_total: f64, aspect_means: [f64; 4]) -> GroupFigures {
+    GroupFigures {
+        label: "Everyone".into(),
+        people,
+        mean_total,
+        aspect_means,
+    }
+}
+
 /// Everyone's latest counted result before each of `points` (all before `as_of`), oldest
 /// first; a point no one had a result before has 0 people.
 #[instrument(skip_all)]
@@ -51,15 +61,8 @@ pub async fn points(
     Ok(rows
         .into_iter()
         .map(|r| {
-            (
-                r.at.date_naive(),
-                GroupFigures {
-                    label: "Everyone".into(),
-                    people: r.people,
-                    mean_total: r.mean_total,
-                    aspect_means: [r.ec, r.comp, r.sym, r.alt],
-                },
-            )
+            let figures = everyone(r.people, r.mean_total, [r.ec, r.comp, r.sym, r.alt]);
+            (r.at.date_naive(), figures)
         })
         .collect())
 }
@@ -190,16 +193,8 @@ pub async fn latest(db: impl PgExecutor<'_>) -> DbResult<Vec<StoredPoint>> {
     Ok(rows
         .into_iter()
         .map(|r| {
-            (
-                r.as_of,
-                GroupFigures {
-                    label: "Everyone".into(),
-                    people: r.people,
-                    mean_total: r.mean_total,
-                    aspect_means: [r.ec, r.comp, r.sym, r.alt],
-                },
-                r.shown,
-            )
+            let figures = everyone(r.people, r.mean_total, [r.ec, r.comp, r.sym, r.alt]);
+            (r.as_of, figures, r.shown)
         })
         .collect())
 }
