@@ -13,8 +13,10 @@ use crate::domain::insights::{GroupFigures, StoryNightFigures};
 use crate::domain::quiz_disclosure::QuizShown;
 use crate::domain::spread::{BIN_WIDTH, Change, FINE_BINS};
 
+/// A group's figures as selected (`label`, `people`, `mean_total` and the aspects as `ec`,
+/// `comp`, `sym`, `alt`).
 #[derive(FromRow)]
-struct GroupRow {
+pub(super) struct GroupRow {
     label: String,
     people: i64,
     mean_total: f64,

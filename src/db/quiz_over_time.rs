@@ -7,22 +7,13 @@ use sqlx::{FromRow, PgConnection, PgExecutor};
 use tracing::instrument;
 
 use super::DbResult;
+use super::insights::GroupRow;
 use crate::domain::insights::GroupFigures;
 use crate::domain::quiz_disclosure::{Cell, History};
 
 /// Counted results: taken before `as_of` by someone settled in both their groups, the same
 /// results as every other quiz figure (see `db::insights::latest_results`).
 const SETTLED: &str = "settled_in_department AND settled_in_office";
-
-/// Everyone's figures at a point in time.
-fn everyone(people: i64, mean_total: f64, aspect_means: [f64; 4]) -> GroupFigures {
-    GroupFigures {
-        label: "Everyone".into(),
-        people,
-        mean_total,
-        aspect_means,
-    }
-}
 
 /// Everyone's latest counted result before each of `points` (all before `as_of`), oldest
 /// first; a point no one had a result before has 0 people.
@@ -34,15 +25,11 @@ pub async fn points(
     #[derive(FromRow)]
     struct Row {
         at: DateTime<Utc>,
-        people: i64,
-        mean_total: f64,
-        ec: f64,
-        comp: f64,
-        sym: f64,
-        alt: f64,
+        #[sqlx(flatten)]
+        figures: GroupRow,
     }
     let rows: Vec<Row> = sqlx::query_as(&format!(
-        "SELECT t.at, count(l.total) AS people, coalesce(avg(l.total)::float8, 0) AS mean_total,
+        "SELECT t.at, 'Everyone' AS label, count(l.total) AS people, coalesce(avg(l.total)::float8, 0) AS mean_total,
                 coalesce(avg(l.ec), 0) AS ec, coalesce(avg(l.comp), 0) AS comp,
                 coalesce(avg(l.sym), 0) AS sym, coalesce(avg(l.alt), 0) AS alt
          FROM unnest($1::timestamptz[]) AS t(at)
@@ -60,10 +47,7 @@ pub async fn points(
     .await?;
     Ok(rows
         .into_iter()
-        .map(|r| {
-            let figures = everyone(r.people, r.mean_total, [r.ec, r.comp, r.sym, r.alt]);
-            (r.at.date_naive(), figures)
-        })
+        .map(|r| (r.at.date_naive(), GroupFigures::from(r.figures)))
         .collect())
 }
 
@@ -176,25 +160,19 @@ pub async fn latest(db: impl PgExecutor<'_>) -> DbResult<Vec<StoredPoint>> {
     #[derive(FromRow)]
     struct Row {
         as_of: NaiveDate,
-        people: i64,
-        mean_total: f64,
-        ec: f64,
-        comp: f64,
-        sym: f64,
-        alt: f64,
+        #[sqlx(flatten)]
+        figures: GroupRow,
         shown: bool,
     }
     let rows: Vec<Row> = sqlx::query_as(
-        "SELECT as_of, people, mean_total, ec, comp, sym, alt, shown FROM insight_quiz_points \
+        "SELECT as_of, 'Everyone' AS label, people, mean_total, ec, comp, sym, alt, shown \
+         FROM insight_quiz_points \
          WHERE week = (SELECT max(week) FROM insight_refreshes) ORDER BY as_of",
     )
     .fetch_all(db)
     .await?;
     Ok(rows
         .into_iter()
-        .map(|r| {
-            let figures = everyone(r.people, r.mean_total, [r.ec, r.comp, r.sym, r.alt]);
-            (r.as_of, figures, r.shown)
-        })
+        .map(|r| (r.as_of, GroupFigures::from(r.figures), r.shown))
         .collect())
 }
