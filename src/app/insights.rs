@@ -3,11 +3,12 @@
 //! stored. Quiz figures are frozen at the start of each week, participation counts are at
 //! most [`REFRESH_EVERY`] old.
 
-use chrono::{DateTime, Duration, Utc};
+use chrono::{DateTime, Duration, NaiveDate, Utc};
 use sqlx::PgPool;
 
 use crate::db::{self, insights::GroupBy};
-use crate::domain::insights::figures_as_of;
+use crate::domain::insights::{GroupFigures, figures_as_of};
+use crate::domain::quiz_disclosure;
 use crate::error::AppResult;
 
 /// How old the stored figures may get before the scheduler works them out again.
@@ -22,6 +23,92 @@ pub fn quiz_points(as_of: DateTime<Utc>) -> Vec<DateTime<Utc>> {
         .map(|at| at.and_utc())
         .filter(|at| *at < as_of)
         .collect()
+}
+
+/// This week's quiz figures and what of them may be shown (the quarter points stored too), or
+/// the published figures to keep showing because this week's can't be shown beside them.
+async fn quiz_figures(
+    tx: &mut sqlx::PgConnection,
+    as_of: DateTime<Utc>,
+    threshold: i64,
+) -> AppResult<Result<QuizWeek, db::insights::PublishedQuiz>> {
+    let week = as_of.date_naive();
+    let quarters = quiz_points(as_of);
+    let published = db::insights::published_quiz(&mut *tx).await?;
+    // Figures that showed nothing leave nothing to compare with.
+    let (shown, known) = match published.filter(|p| p.shown && p.week <= week) {
+        None => {
+            let cells = db::quiz_over_time::cells(&mut *tx, &quarters, as_of).await?;
+            let shown = quiz_disclosure::protect(&cells, quarters.len(), threshold);
+            (shown, Vec::new())
+        }
+        Some(published) => {
+            // The quarter points shown before keep the figures they were shown with.
+            let known: Vec<db::quiz_over_time::StoredPoint> =
+                db::quiz_over_time::of_week(&mut *tx, published.week)
+                    .await?
+                    .into_iter()
+                    .filter(|(at, _, shown)| {
+                        *shown && quarters.iter().any(|q| q.date_naive() == *at)
+                    })
+                    .collect();
+            let since = midnight(published.week);
+            let mut points = quarters.clone();
+            points.push(since);
+            points.sort();
+            points.dedup();
+            let at = points.iter().position(|p| *p == since).unwrap_or_default();
+            let known_at: Vec<usize> = (0..points.len())
+                .filter(|i| known.iter().any(|(d, _, _)| *d == points[*i].date_naive()))
+                .collect();
+            let cells = db::quiz_over_time::cells(&mut *tx, &points, as_of).await?;
+            let Some(mut shown) = quiz_disclosure::protect_week(
+                &cells,
+                points.len(),
+                at,
+                &known_at,
+                published.removed,
+                threshold,
+            ) else {
+                return Ok(Err(published));
+            };
+            if !quarters.contains(&since) {
+                shown.points.remove(at);
+            }
+            (shown, known)
+        }
+    };
+    let mut groups = Vec::new();
+    for by in GroupBy::ALL {
+        for figures in db::insights::latest_results(&mut *tx, by, as_of).await? {
+            groups.push((by, figures));
+        }
+    }
+    let spread = db::insights::quiz_spread(&mut *tx, as_of).await?;
+    // Everyone's latest results at the start of each of the last four quarters.
+    let points: Vec<(NaiveDate, GroupFigures)> = db::quiz_over_time::points(&mut *tx, &quarters)
+        .await?
+        .into_iter()
+        .map(
+            |(at, figures)| match known.iter().find(|(d, _, _)| *d == at) {
+                Some((_, shown_then, _)) => (at, shown_then.clone()),
+                None => (at, figures),
+            },
+        )
+        .collect();
+    db::quiz_over_time::store(tx, week, &points, &shown.points).await?;
+    Ok(Ok((groups, spread, shown)))
+}
+
+/// A week's quiz figures: per group, how the latest totals are spread, and what may be shown.
+type QuizWeek = (
+    Vec<(GroupBy, GroupFigures)>,
+    db::insights::QuizSpread,
+    quiz_disclosure::QuizShown,
+);
+
+fn midnight(day: NaiveDate) -> DateTime<Utc> {
+    day.and_time(chrono::NaiveTime::MIN).and_utc()
 }
 
 /// Works this week's figures out again if they are older than `max_age` (or missing), in one
@@ -41,31 +128,27 @@ pub async fn refresh(pool: &PgPool, now: DateTime<Utc>, max_age: Duration) -> Ap
         db::recognition_insights::refresh(&mut tx, *first, now).await?;
     }
     db::resource_insights::refresh(&mut tx).await?;
-    let mut groups = Vec::new();
-    for by in GroupBy::ALL {
-        for figures in db::insights::latest_results(&mut *tx, by, as_of).await? {
-            groups.push((by, figures));
+    let threshold = db::settings::get(&mut *tx).await?.threshold();
+    let quiz = quiz_figures(&mut tx, as_of, threshold).await?;
+    let story_nights = db::insights::story_nights(&mut *tx, now).await?;
+    let counts = db::insights::WeekCounts {
+        participation,
+        story_nights: &story_nights,
+    };
+    match quiz {
+        Ok((groups, spread, shown)) => {
+            let figures = db::insights::QuizFigures {
+                groups: &groups,
+                spread: &spread,
+                shown: &shown,
+                threshold,
+            };
+            db::insights::store_refresh(&mut tx, week, counts, Ok(figures)).await?;
+        }
+        Err(published) => {
+            db::insights::store_refresh(&mut tx, week, counts, Err(published)).await?;
         }
     }
-    let spread = db::insights::quiz_spread(&mut *tx, as_of).await?;
-    // Everyone's latest results at the start of each of the last four quarters.
-    let points = quiz_points(as_of);
-    let quiz_points = db::quiz_over_time::points(&mut *tx, &points).await?;
-    // What of the quiz figures may be shown together, for the threshold in force now.
-    let cells = db::quiz_over_time::cells(&mut *tx, &points, as_of).await?;
-    let threshold = db::settings::get(&mut *tx).await?.threshold();
-    let shown = crate::domain::quiz_disclosure::protect(&cells, points.len(), threshold);
-    db::quiz_over_time::store(&mut tx, week, &quiz_points, &shown.points).await?;
-    let story_nights = db::insights::story_nights(&mut *tx, now).await?;
-    let figures = db::insights::WeekFigures {
-        participation,
-        groups: &groups,
-        spread: &spread,
-        story_nights: &story_nights,
-        shown: &shown,
-        threshold,
-    };
-    db::insights::store_refresh(&mut tx, week, figures).await?;
     tx.commit().await?;
     Ok(true)
 }

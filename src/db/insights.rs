@@ -298,64 +298,95 @@ pub async fn claim_refresh(
     Ok(claimed.is_some())
 }
 
-/// A week's figures as the scheduler worked them out, and what of the quiz figures may be shown
-/// (decided for `threshold`).
-pub struct WeekFigures<'a> {
+/// The quiz figures HR last saw: the week they were worked out for, whether they showed
+/// anything, and whether an attempt left the figures since.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct PublishedQuiz {
+    pub week: NaiveDate,
+    pub shown: bool,
+    pub removed: bool,
+}
+
+/// The quiz figures shown now, if any were worked out.
+#[instrument(skip_all)]
+pub async fn published_quiz(db: impl PgExecutor<'_>) -> DbResult<Option<PublishedQuiz>> {
+    let row: Option<(NaiveDate, bool, bool)> = sqlx::query_as(
+        "SELECT r.quiz_week, \
+                EXISTS (SELECT 1 FROM insight_groups g WHERE g.week = r.quiz_week \
+                        AND g.grouping = 'everyone' AND g.shown), \
+                r.quiz_removed \
+         FROM insight_refreshes r WHERE r.quiz_week IS NOT NULL ORDER BY r.week DESC LIMIT 1",
+    )
+    .fetch_optional(db)
+    .await?;
+    Ok(row.map(|(week, shown, removed)| PublishedQuiz {
+        week,
+        shown,
+        removed,
+    }))
+}
+
+/// A week's counts as the scheduler worked them out.
+pub struct WeekCounts<'a> {
     pub participation: Participation,
+    pub story_nights: &'a [StoryNightFigures],
+}
+
+/// A week's quiz figures, and what of them may be shown (decided for `threshold`).
+pub struct QuizFigures<'a> {
     pub groups: &'a [(GroupBy, GroupFigures)],
     pub spread: &'a QuizSpread,
-    pub story_nights: &'a [StoryNightFigures],
     pub shown: &'a QuizShown,
     pub threshold: i64,
 }
 
-/// Stores a claimed week's figures, replacing what it had.
+/// Stores a claimed week's counts, and which week's quiz figures it shows: `quiz` when they
+/// were worked out for this week (see [`store_quiz`]), else the published ones stay up. Keeps
+/// only this week's row and the one whose quiz figures it shows.
 #[instrument(skip_all)]
 pub async fn store_refresh(
     conn: &mut PgConnection,
     week: NaiveDate,
-    figures: WeekFigures<'_>,
+    counts: WeekCounts<'_>,
+    quiz: Result<QuizFigures<'_>, PublishedQuiz>,
 ) -> DbResult<()> {
-    let WeekFigures {
+    let WeekCounts {
         participation,
-        groups,
-        spread,
         story_nights,
-        shown,
-        threshold,
-    } = figures;
-    let change = spread.change;
+    } = counts;
     sqlx::query(
         "UPDATE insight_refreshes SET active_people = $2, took_quiz = $3, attempts_30d = $4, \
-         plan_items_done = $5, spread = $6, retakers = $7, change_total = $8, change_ec = $9, \
-         change_comp = $10, change_sym = $11, change_alt = $12, audit_threshold = $13, \
-         change_shown = $14 WHERE week = $1",
+         plan_items_done = $5 WHERE week = $1",
     )
     .bind(week)
     .bind(participation.active_people)
     .bind(participation.took_quiz)
     .bind(participation.attempts_last_30_days)
     .bind(participation.plan_items_done)
-    .bind(&spread.counts)
-    .bind(change.people)
-    .bind(change.total)
-    .bind(change.aspects[0])
-    .bind(change.aspects[1])
-    .bind(change.aspects[2])
-    .bind(change.aspects[3])
-    .bind(i32::try_from(threshold).unwrap_or(i32::MAX))
-    .bind(shown.change)
     .execute(&mut *conn)
     .await?;
-    // Only the newest week is kept: earlier weeks may still hold results people deleted since.
-    sqlx::query("DELETE FROM insight_refreshes WHERE week <> $1")
-        .bind(week)
-        .execute(&mut *conn)
-        .await?;
-    sqlx::query("DELETE FROM insight_groups WHERE week = $1")
-        .bind(week)
-        .execute(&mut *conn)
-        .await?;
+    match quiz {
+        Ok(figures) => store_quiz(conn, week, figures).await?,
+        Err(published) => {
+            sqlx::query(
+                "UPDATE insight_refreshes SET quiz_week = $2, quiz_removed = $3 WHERE week = $1",
+            )
+            .bind(week)
+            .bind(published.week)
+            .bind(published.removed)
+            .execute(&mut *conn)
+            .await?;
+        }
+    }
+    // Earlier weeks go (they may still hold results people deleted since), but for the one
+    // whose quiz figures are still shown.
+    sqlx::query(
+        "DELETE FROM insight_refreshes WHERE week <> $1 \
+         AND week IS DISTINCT FROM (SELECT quiz_week FROM insight_refreshes WHERE week = $1)",
+    )
+    .bind(week)
+    .execute(&mut *conn)
+    .await?;
     sqlx::query("DELETE FROM insight_story_nights WHERE week = $1")
         .bind(week)
         .execute(&mut *conn)
@@ -385,6 +416,44 @@ pub async fn store_refresh(
     .bind(column(|o| o.pitches))
     .execute(&mut *conn)
     .await?;
+    Ok(())
+}
+
+/// Stores a claimed week's quiz figures as the ones shown from now on.
+async fn store_quiz(
+    conn: &mut PgConnection,
+    week: NaiveDate,
+    figures: QuizFigures<'_>,
+) -> DbResult<()> {
+    let QuizFigures {
+        groups,
+        spread,
+        shown,
+        threshold,
+    } = figures;
+    let change = spread.change;
+    sqlx::query(
+        "UPDATE insight_refreshes SET spread = $2, retakers = $3, change_total = $4, \
+         change_ec = $5, change_comp = $6, change_sym = $7, change_alt = $8, \
+         audit_threshold = $9, change_shown = $10, quiz_week = week, quiz_removed = false \
+         WHERE week = $1",
+    )
+    .bind(week)
+    .bind(&spread.counts)
+    .bind(change.people)
+    .bind(change.total)
+    .bind(change.aspects[0])
+    .bind(change.aspects[1])
+    .bind(change.aspects[2])
+    .bind(change.aspects[3])
+    .bind(i32::try_from(threshold).unwrap_or(i32::MAX))
+    .bind(shown.change)
+    .execute(&mut *conn)
+    .await?;
+    sqlx::query("DELETE FROM insight_groups WHERE week = $1")
+        .bind(week)
+        .execute(&mut *conn)
+        .await?;
     let grouping: Vec<&str> = groups.iter().map(|(by, _)| by.as_str()).collect();
     let label: Vec<&str> = groups.iter().map(|(_, g)| g.label.as_str()).collect();
     let people: Vec<i64> = groups.iter().map(|(_, g)| g.people).collect();
@@ -433,6 +502,9 @@ pub async fn store_refresh(
 #[derive(Debug, Clone, Default)]
 pub struct Snapshot {
     pub week: Option<NaiveDate>,
+    /// The week the quiz figures shown were worked out for: this one, or an earlier one while
+    /// this week's are held back (see [`crate::domain::quiz_disclosure::protect_week`]).
+    pub quiz_week: Option<NaiveDate>,
     pub refreshed_at: Option<DateTime<Utc>>,
     pub participation: Participation,
     /// How the latest results are spread, and retakers' change (unprotected: the page merges
@@ -459,6 +531,7 @@ pub async fn latest_snapshot(db: impl PgExecutor<'_>) -> DbResult<Snapshot> {
         took_quiz: i64,
         attempts_30d: i64,
         plan_items_done: i64,
+        quiz_week: Option<NaiveDate>,
         spread: Vec<i64>,
         retakers: i64,
         change_total: f64,
@@ -480,11 +553,17 @@ pub async fn latest_snapshot(db: impl PgExecutor<'_>) -> DbResult<Snapshot> {
     }
     let rows: Vec<Row> = sqlx::query_as(
         "SELECT r.week, r.refreshed_at, r.active_people, r.took_quiz, r.attempts_30d, \
-                r.plan_items_done, r.spread, r.retakers, r.change_total, r.change_ec, \
-                r.change_comp, r.change_sym, r.change_alt, r.audit_threshold, r.change_shown, \
+                r.plan_items_done, q.week AS quiz_week, coalesce(q.spread, '{}') AS spread, \
+                coalesce(q.retakers, 0) AS retakers, \
+                coalesce(q.change_total, 0) AS change_total, \
+                coalesce(q.change_ec, 0) AS change_ec, coalesce(q.change_comp, 0) AS change_comp, \
+                coalesce(q.change_sym, 0) AS change_sym, coalesce(q.change_alt, 0) AS change_alt, \
+                coalesce(q.audit_threshold, 0) AS audit_threshold, \
+                coalesce(q.change_shown, false) AS change_shown, \
                 g.grouping, g.label, g.people, g.mean_total, g.ec, g.comp, g.sym, g.alt, g.shown \
          FROM (SELECT * FROM insight_refreshes ORDER BY week DESC LIMIT 1) r \
-         LEFT JOIN insight_groups g ON g.week = r.week \
+         LEFT JOIN insight_refreshes q ON q.week = r.quiz_week \
+         LEFT JOIN insight_groups g ON g.week = q.week \
          ORDER BY g.people DESC, g.label",
     )
     .fetch_all(db)
@@ -492,6 +571,7 @@ pub async fn latest_snapshot(db: impl PgExecutor<'_>) -> DbResult<Snapshot> {
     let mut snapshot = Snapshot::default();
     for row in rows {
         snapshot.week = Some(row.week);
+        snapshot.quiz_week = row.quiz_week;
         snapshot.audit_threshold = i64::from(row.audit_threshold);
         snapshot.change_shown = row.change_shown;
         snapshot.refreshed_at = Some(row.refreshed_at);

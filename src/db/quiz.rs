@@ -198,8 +198,8 @@ pub async fn history(
 }
 
 /// Deletes one of the person's own attempts. Returns false when it isn't theirs or is gone.
-/// HR's stored figures are marked stale in the same statement, so the scheduler works them
-/// out again without it at its next turn (within a minute).
+/// A trigger marks HR's stored figures (`quiz_attempts_removed`, migration 0036): the scheduler
+/// leaves the attempt out of the next quiz figures it can show.
 #[instrument(skip_all)]
 pub async fn delete_own(
     db: impl PgExecutor<'_>,
@@ -207,9 +207,7 @@ pub async fn delete_own(
     attempt_id: Uuid,
 ) -> DbResult<bool> {
     let deleted: i64 = sqlx::query_scalar(
-        "WITH gone AS (DELETE FROM quiz_attempts WHERE id = $1 AND person_id = $2 RETURNING 1), \
-              stale AS (UPDATE insight_refreshes SET stale = true \
-                        WHERE EXISTS (SELECT 1 FROM gone)) \
+        "WITH gone AS (DELETE FROM quiz_attempts WHERE id = $1 AND person_id = $2 RETURNING 1) \
          SELECT count(*) FROM gone",
     )
     .bind(attempt_id)

@@ -154,9 +154,19 @@ pub async fn store(
 /// A point in time as stored: when, everyone's figures then, and whether they may be shown.
 pub type StoredPoint = (NaiveDate, GroupFigures, bool);
 
-/// The newest stored week's points, oldest first.
+/// The points shown now (those of the week whose quiz figures are shown), oldest first.
 #[instrument(skip_all)]
 pub async fn latest(db: impl PgExecutor<'_>) -> DbResult<Vec<StoredPoint>> {
+    stored(db, None).await
+}
+
+/// The points stored with `week`'s quiz figures, oldest first.
+#[instrument(skip_all)]
+pub async fn of_week(db: impl PgExecutor<'_>, week: NaiveDate) -> DbResult<Vec<StoredPoint>> {
+    stored(db, Some(week)).await
+}
+
+async fn stored(db: impl PgExecutor<'_>, week: Option<NaiveDate>) -> DbResult<Vec<StoredPoint>> {
     #[derive(FromRow)]
     struct Row {
         as_of: NaiveDate,
@@ -167,8 +177,11 @@ pub async fn latest(db: impl PgExecutor<'_>) -> DbResult<Vec<StoredPoint>> {
     let rows: Vec<Row> = sqlx::query_as(
         "SELECT as_of, 'Everyone' AS label, people, mean_total, ec, comp, sym, alt, shown \
          FROM insight_quiz_points \
-         WHERE week = (SELECT max(week) FROM insight_refreshes) ORDER BY as_of",
+         WHERE week = coalesce($1, (SELECT quiz_week FROM insight_refreshes \
+                                    ORDER BY week DESC LIMIT 1)) \
+         ORDER BY as_of",
     )
+    .bind(week)
     .fetch_all(db)
     .await?;
     Ok(rows

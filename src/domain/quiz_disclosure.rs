@@ -35,6 +35,9 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
+mod week;
+pub use week::protect_week;
+
 /// When a person's counted results were taken, relative to the points in time.
 ///
 /// Period 0 is before the first point, period `i` from point `i − 1` to point `i`, and the last
@@ -123,6 +126,11 @@ pub struct QuizShown {
 /// of people; departments and offices as the usual rule allows and no small cut forbids;
 /// retakers' change from the threshold of retakers; then the `points` newest first.
 pub fn protect(cells: &[Cell], points: usize, threshold: i64) -> QuizShown {
+    protect_from(cells, points, 0, threshold)
+}
+
+/// [`protect`], showing no point before `first_new` (dates HR has seen figures after).
+fn protect_from(cells: &[Cell], points: usize, first_new: usize, threshold: i64) -> QuizShown {
     let threshold = threshold.max(1);
     let points = points.min(MAX_POINTS);
     let cells: Vec<&Cell> = cells.iter().filter(|c| c.people > 0).collect();
@@ -150,16 +158,22 @@ pub fn protect(cells: &[Cell], points: usize, threshold: i64) -> QuizShown {
         .sum();
     let change = retakers >= threshold;
     let mut shown = vec![false; points];
-    for point in (0..points).rev() {
-        shown[point] = true;
-        if !points_hold(
+    let hold = |shown: &[bool]| {
+        points_hold(
             &cells,
-            &shown,
+            shown,
             change,
             &hidden_departments,
             &hidden_offices,
             threshold,
-        ) {
+        )
+    };
+    for point in (first_new..points).rev() {
+        if shown[point] {
+            continue;
+        }
+        shown[point] = true;
+        if !hold(&shown) {
             shown[point] = false;
         }
     }

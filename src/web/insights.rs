@@ -222,6 +222,7 @@ fn quiz_figures(
 fn over_time(
     quiz: &QuizFigures,
     week: Option<chrono::NaiveDate>,
+    held: bool,
 ) -> (Vec<OverTimeRow>, Option<charts::LineChart>) {
     let latest = quiz.overall.as_ref().zip(week);
     let mut rows: Vec<OverTimeRow> = quiz
@@ -234,7 +235,11 @@ fn over_time(
         .collect();
     if let Some((latest, week)) = latest {
         rows.push(OverTimeRow {
-            when: format!("This week (as of {})", weekday_date(week)),
+            when: if held {
+                format!("Latest shown (as of {})", weekday_date(week))
+            } else {
+                format!("This week (as of {})", weekday_date(week))
+            },
             figures: Some(view(latest)),
         });
     }
@@ -269,6 +274,8 @@ pub struct InsightsPage {
     /// The anonymity threshold changed since the figures were worked out: the quiz figures wait
     /// for the scheduler's next turn.
     pub quiz_pending: bool,
+    /// This week's quiz figures are held back; those shown are from `as_of`.
+    pub quiz_held: bool,
     pub chart: Option<BarChart>,
     pub breakdowns: Vec<Breakdown>,
     /// How latest totals are spread, in ranges of at least the threshold (empty when fewer
@@ -522,8 +529,11 @@ pub async fn show(
         threshold,
     );
     let spread = spread_bars(&merge_bins(&snapshot.spread.counts, threshold));
-    let as_of = snapshot.week.map(weekday_date).unwrap_or_default();
-    let (over_time, over_time_chart) = over_time(&quiz, snapshot.week);
+    // The quiz figures may be an earlier week's, held up until this week's can be shown.
+    let quiz_week = snapshot.quiz_week.or(snapshot.week);
+    let as_of = quiz_week.map(weekday_date).unwrap_or_default();
+    let quiz_held = snapshot.quiz_week.is_some_and(|q| Some(q) < snapshot.week);
+    let (over_time, over_time_chart) = over_time(&quiz, quiz_week, quiz_held);
     let change = quiz.change.as_ref().map(change_view);
     let overall = quiz.overall.clone();
     let quiz_pending = !quiz.decided && snapshot.week.is_some();
@@ -571,6 +581,7 @@ pub async fn show(
         threshold,
         pulses: super::pulse::insights_trends(&state, threshold).await?,
         quiz_pending,
+        quiz_held,
         chart: overall
             .as_ref()
             .map(|g| charts::aspect_bars(&Attempt::aspect_scores(g.aspect_means))),
@@ -605,7 +616,11 @@ pub async fn export(
     use crate::domain::csv_safe::cell;
     let snapshot = db::insights::latest_snapshot(&state.pool).await?;
     let threshold = db::settings::get(&state.pool).await?.threshold();
-    let as_of = snapshot.week.map(time::iso_date).unwrap_or_default();
+    let as_of = snapshot
+        .quiz_week
+        .or(snapshot.week)
+        .map(time::iso_date)
+        .unwrap_or_default();
     let mut records: Vec<[String; 5]> = Vec::new();
     let p = snapshot.participation;
     for (figure, value) in [

@@ -112,8 +112,16 @@ async fn small_groups_are_hidden_together_and_large_ones_shown(pool: PgPool) {
     assert!(!text.contains("p1@example.com"), "no one is named");
 }
 
+/// The page as the scheduler would show it at `now` (a later week, say).
+async fn insights_at(hr: &Browser, pool: &PgPool, now: chrono::DateTime<Utc>) -> String {
+    attune::app::insights::refresh(pool, now, Duration::zero())
+        .await
+        .unwrap();
+    visible_text(&hr.get_html("/admin/insights").await.1)
+}
+
 #[sqlx::test]
-async fn nothing_is_shown_below_the_threshold_and_deleted_attempts_leave_every_figure(
+async fn nothing_is_shown_below_the_threshold_and_deleted_attempts_leave_when_enough_join(
     pool: PgPool,
 ) {
     let app = spawn_app(pool.clone()).await;
@@ -128,32 +136,53 @@ async fn nothing_is_shown_below_the_threshold_and_deleted_attempts_leave_every_f
 
     // A fifth person takes the quiz: figures are weekly, so nothing changes this week...
     let eve = app.employee("eve@example.com").await;
-    sqlx::query(
+    for update in [
+        "UPDATE people SET department = 'Sales', office = 'London' WHERE email = $1",
+        // Of long standing there (a move restarts the four weeks).
         "UPDATE people SET department_since = now() - interval '1 year', \
-         office_since = now() - interval '1 year' WHERE email = 'eve@example.com'",
-    )
-    .execute(&pool)
-    .await
-    .unwrap();
+         office_since = now() - interval '1 year' WHERE email = $1",
+    ] {
+        sqlx::query(update)
+            .bind("eve@example.com")
+            .execute(&pool)
+            .await
+            .unwrap();
+    }
     let id = take_quiz(&eve, &[2; 16]).await;
     let (_, html) = insights(&hr, &pool, Duration::zero()).await;
     assert!(visible_text(&html).contains("Not enough results yet"));
-    // ...and once her attempt is from before this week, the group reaches the threshold.
-    sqlx::query(
-        "UPDATE quiz_attempts SET taken_at = taken_at - interval '8 days' WHERE id = $1::uuid",
-    )
-    .bind(&id)
-    .execute(&pool)
-    .await
-    .unwrap();
-    let (_, html) = insights(&hr, &pool, Duration::zero()).await;
-    assert!(visible_text(&html).contains("across 5 people"));
+    // ...and next week the group reaches the threshold.
+    let now = Utc::now();
+    let next_week = now + Duration::days(7);
+    let text = insights_at(&hr, &pool, next_week).await;
+    assert!(text.contains("/ 64 across 5 people"), "{text}");
 
-    // ...and deleting her attempt takes it out of every figure again.
-    // The figures were just worked out; the deletion alone sends the scheduler back to them.
-    eve.post(&format!("/quiz/attempts/{id}/delete"), &[]).await;
-    let (_, html) = insights(&hr, &pool, attune::app::insights::REFRESH_EVERY).await;
-    assert!(visible_text(&html).contains("Not enough results yet"));
+    // Deleting her attempt takes it out of the figures, but not on its own: the week's figures
+    // minus the last would be her result. They stay until enough others have taken the quiz.
+    let response = eve.post(&format!("/quiz/attempts/{id}/delete"), &[]).await;
+    assert_eq!(response.status(), StatusCode::SEE_OTHER);
+    let text = insights_at(&hr, &pool, next_week).await;
+    assert!(text.contains("/ 64 across 5 people"), "{text}");
+    let week_after = now + Duration::days(14);
+    let text = insights_at(&hr, &pool, week_after).await;
+    assert!(text.contains("/ 64 across 5 people"), "{text}");
+    assert!(
+        text.contains("These quiz figures are from the week of"),
+        "{text}"
+    );
+    // Five more in Sales take the quiz in the week after next: the figures move on without her.
+    let taken = attune::domain::insights::figures_as_of(week_after) + Duration::hours(1);
+    for n in 10..15 {
+        let handle = format!("n{n}");
+        let person = add_person(&pool, &handle, &handle, "Sales", "London", None, 0).await;
+        attempt_at(&pool, person, [4; 16], taken).await;
+    }
+    let text = insights_at(&hr, &pool, now + Duration::days(21)).await;
+    assert!(text.contains("/ 64 across 9 people"), "{text}");
+    assert!(
+        !text.contains("These quiz figures are from the week of"),
+        "{text}"
+    );
 }
 
 #[sqlx::test]
@@ -777,10 +806,11 @@ fn section<'a>(text: &'a str, start: &str, end: &str) -> &'a str {
 }
 
 /// Everyone's latest results at the start of each recent quarter sit beside this week's, with
-/// a line through them; a date goes as soon as one newcomer's result is all that tells it
-/// from this week (the difference would be that result), and the CSV follows the page.
+/// a line through them, and the CSV follows the page. A week whose difference from the last
+/// figures shown would be one newcomer's result waits; once enough have taken the quiz, the
+/// figures move on and the quarters keep the figures they were shown with.
 #[sqlx::test]
-async fn results_over_time_show_each_quarter_unless_its_difference_points_at_someone(pool: PgPool) {
+async fn results_over_time_keep_each_date_and_a_week_waits_until_it_points_at_no_one(pool: PgPool) {
     use attune::domain::time::long_date;
     let app = spawn_app(pool.clone()).await;
     let hr = app.hr_admin("hr@example.com").await;
@@ -844,30 +874,52 @@ async fn results_over_time_show_each_quarter_unless_its_difference_points_at_som
         "{csv}"
     );
 
-    // One newcomer takes the quiz: every earlier date minus this week would be their result.
+    // One newcomer takes the quiz this week: next week's figures minus this week's would be
+    // their result, so next week keeps this week's figures up.
     let newcomer = add_person(&pool, "new", "New", "Sales", "London", None, 0).await;
-    attempt_at(&pool, newcomer, answers_scoring(4), recently).await;
-    let (_, page) = insights(&hr, &pool, Duration::zero()).await;
-    let text = visible_text(&page);
+    let this_week = as_of + Duration::hours(1);
+    attempt_at(&pool, newcomer, answers_scoring(4), this_week).await;
+    let shown_as_of = format!(
+        "(as of {})",
+        attune::domain::time::weekday_date(as_of.date_naive())
+    );
+    let text = insights_at(&hr, &pool, now + Duration::days(7)).await;
     let over_time = section(
         &text,
         "Latest results over time",
         "How latest totals are spread",
     );
-    assert_eq!(
-        over_time
-            .matches("Left out: too few people took the quiz between this date and another shown")
-            .count(),
-        points.len(),
+    assert!(
+        over_time.contains(&format!("Latest shown {shown_as_of} 20 40.0 ")),
         "{over_time}"
     );
-    assert!(
-        over_time.contains("21 "),
-        "this week still shows: {over_time}"
-    );
-    assert!(!over_time.contains(" 20 32.0"), "{over_time}");
+    assert!(text.contains("These quiz figures are from the week of"));
     let csv = hr.get("/admin/insights.csv").await.text().await.unwrap();
-    assert!(!csv.contains(&format!("as of {first}\"")), "{csv}");
+    assert!(csv.contains(&format!("as of {first}\"")), "{csv}");
+    // Nine more take it in both departments the week after: the figures move on, and the
+    // quarters keep the figures they were shown with.
+    for n in 0..9 {
+        let handle = format!("n{n}");
+        let department = if n < 4 { "Sales" } else { "Finance" };
+        let id = add_person(&pool, &handle, &handle, department, "London", None, 0).await;
+        attempt_at(&pool, id, answers_scoring(4), this_week + Duration::days(7)).await;
+    }
+    let later = now + Duration::days(14);
+    let text = insights_at(&hr, &pool, later).await;
+    let over_time = section(
+        &text,
+        "Latest results over time",
+        "How latest totals are spread",
+    );
+    assert!(over_time.contains("This week (as of "), "{over_time}");
+    assert!(over_time.contains(") 30 "), "{over_time}");
+    let later_points =
+        attune::app::insights::quiz_points(attune::domain::insights::figures_as_of(later));
+    for point in points.iter().filter(|p| later_points.contains(p)) {
+        let row = format!("{} 20 32.0 50% 50% 50% 50%", long_date(point.date_naive()));
+        assert!(over_time.contains(&row), "{row} in {over_time}");
+    }
+    assert!(!text.contains("These quiz figures are from the week of"));
 }
 
 /// A department and an office that are the same people but for one: showing both would give
@@ -924,7 +976,7 @@ async fn a_department_and_an_office_never_differ_by_fewer_than_the_threshold(poo
     let (_, page) = hr.get_html("/admin/insights").await;
     let text = visible_text(&page);
     assert!(
-        text.contains("The anonymity threshold has just changed"),
+        text.contains("The anonymity threshold has changed"),
         "{text}"
     );
     assert!(!text.contains("/ 64 across"), "{text}");
@@ -935,7 +987,7 @@ async fn a_department_and_an_office_never_differ_by_fewer_than_the_threshold(poo
     let (_, page) = hr.get_html("/admin/insights").await;
     let text = visible_text(&page);
     assert!(text.contains("32.0 / 64 across 18 people"), "{text}");
-    assert!(!text.contains("The anonymity threshold has just changed"));
+    assert!(!text.contains("The anonymity threshold has changed"));
 }
 
 /// How long the scheduler lets figures age before working them out again.
