@@ -121,14 +121,14 @@ pub async fn refresh(pool: &PgPool, now: DateTime<Utc>, max_age: Duration) -> Ap
         return Ok(false);
     }
     let participation = db::insights::participation(&mut *tx, now).await?;
+    let threshold = db::settings::get(&mut *tx).await?.threshold();
     // The participation funnel of the last four quarters.
     let quarters = crate::domain::funnel::last_quarters(now.date_naive(), 4);
     if let Some(first) = quarters.first() {
-        db::funnel::refresh(&mut tx, *first, as_of).await?;
+        db::funnel::refresh(&mut tx, *first, as_of, threshold).await?;
         db::recognition_insights::refresh(&mut tx, *first, now).await?;
     }
     db::resource_insights::refresh(&mut tx).await?;
-    let threshold = db::settings::get(&mut *tx).await?.threshold();
     let quiz = quiz_figures(&mut tx, as_of, threshold).await?;
     let story_nights = db::insights::story_nights(&mut *tx, now).await?;
     let counts = db::insights::WeekCounts {

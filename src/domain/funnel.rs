@@ -90,6 +90,53 @@ pub struct FunnelCell {
     pub people: i64,
 }
 
+/// A group as a node of the department-office graph (named groups apart from newcomers).
+fn key(group: &FunnelGroup) -> String {
+    match group {
+        FunnelGroup::Named(name) => format!("group:{name}"),
+        FunnelGroup::Newcomers => "newcomers".to_string(),
+    }
+}
+
+/// Whether one quarter's counts for `stage` may move on from the `published` cells to the
+/// `candidate` ones (see
+/// [`counts_move_on`](crate::domain::quiz_disclosure::counts_move_on)): otherwise HR keeps
+/// seeing the published ones, so that no count's change from one week to the next is about
+/// fewer people than the threshold.
+pub fn stage_moves_on(
+    published: &[FunnelCell],
+    candidate: &[FunnelCell],
+    stage: Stage,
+    threshold: i64,
+) -> bool {
+    use crate::domain::quiz_disclosure::{counts_move_on, protect_breakdowns};
+    let edges = |cells: &[FunnelCell]| -> Vec<(String, String, i64)> {
+        cells
+            .iter()
+            .filter(|c| c.stage == stage)
+            .map(|c| (key(&c.department), key(&c.office), c.people))
+            .collect()
+    };
+    fn borrow(cells: &[(String, String, i64)]) -> Vec<(&str, &str, i64)> {
+        cells
+            .iter()
+            .map(|(d, o, n)| (d.as_str(), o.as_str(), *n))
+            .collect()
+    }
+    let (before, now) = (edges(published), edges(candidate));
+    let (before, now) = (borrow(&before), borrow(&now));
+    match (
+        protect_breakdowns(&before, threshold),
+        protect_breakdowns(&now, threshold),
+    ) {
+        // Nothing was shown: nothing to compare with.
+        (None, _) => true,
+        // Showing nothing now would leave the counts HR saw out of the next week's check.
+        (Some(_), None) => false,
+        (Some(seen), Some(hidden)) => counts_move_on(&before, &seen, &now, &hidden, threshold),
+    }
+}
+
 /// A breakdown of one quarter's funnel as HR may see it: each group (named ones in order,
 /// newcomers last) with, per stage in [`Stage::ALL`] order, how many people, or None when it
 /// is hidden.
@@ -102,10 +149,6 @@ pub type GroupRows = Vec<(FunnelGroup, [Option<i64>; 4])>;
 /// threshold, and more until no department and office differ by fewer people than that. A
 /// group with no one at a step is hidden there too.
 pub fn protect_groups(cells: &[FunnelCell], threshold: i64) -> (GroupRows, GroupRows) {
-    let key = |group: &FunnelGroup| match group {
-        FunnelGroup::Named(name) => format!("group:{name}"),
-        FunnelGroup::Newcomers => "newcomers".to_string(),
-    };
     let groups = |pick: fn(&FunnelCell) -> &FunnelGroup| {
         let mut groups: Vec<FunnelGroup> = cells.iter().map(|c| pick(c).clone()).collect();
         groups.sort();

@@ -1095,3 +1095,53 @@ async fn taking_part_by_group_counts_a_step_where_the_person_was_then(pool: PgPo
         visible_text(&page).contains(&format!("Taking part by department and office, {current}"))
     );
 }
+
+/// Taking part by department and office moves on from one week to the next only when the
+/// change can't point at anyone: one more person in Sales waits, five more show.
+#[sqlx::test]
+async fn taking_part_moves_on_only_when_the_change_points_at_no_one(pool: PgPool) {
+    use attune::domain::insights::figures_as_of;
+    let app = spawn_app(pool.clone()).await;
+    let hr = app.hr_admin("hr@example.com").await;
+    let now = Utc::now();
+    let as_of = figures_as_of(now);
+    let quarter = attune::domain::funnel::quarter_start(as_of.date_naive());
+    // Before this week (and in this week's quarter): five in Sales in London, five in Finance
+    // in Paris took the quiz.
+    let before = as_of.max(quarter.and_hms_opt(1, 0, 0).unwrap().and_utc());
+    let mut n = 0;
+    let mut took_quiz = async |department: &str, office: &str, at| {
+        n += 1;
+        let handle = format!("p{n}");
+        let id = add_person(&pool, &handle, &handle, department, office, None, 0).await;
+        attempt_at(&pool, id, [2; 16], at).await;
+    };
+    for _ in 0..5 {
+        took_quiz("Sales", "London", before - Duration::minutes(30)).await;
+        took_quiz("Finance", "Paris", before - Duration::minutes(30)).await;
+    }
+    let by_department = async |at: chrono::DateTime<Utc>| {
+        attune::app::insights::refresh(&pool, at, Duration::zero())
+            .await
+            .unwrap();
+        let page = format!("/admin/insights?quarter={quarter}");
+        let text = visible_text(&hr.get_html(&page).await.1);
+        section(&text, ", by department Department", "By office").to_string()
+    };
+    let week = figures_as_of(before + Duration::days(7));
+    let text = by_department(week - Duration::hours(1)).await;
+    assert!(text.contains("Sales 5 hidden"), "{text}");
+    // One more in Sales the week after: next week Sales would be up by that one person.
+    took_quiz("Sales", "London", week + Duration::minutes(30)).await;
+    let next_week = week + Duration::days(7);
+    let text = by_department(next_week).await;
+    assert!(text.contains("Sales 5 hidden"), "{text}");
+    assert!(text.contains("Finance 5 hidden"), "{text}");
+    // Four more: five since, all in Sales and London, and the counts move on.
+    for _ in 0..4 {
+        took_quiz("Sales", "London", week + Duration::minutes(40)).await;
+    }
+    let text = by_department(next_week + Duration::minutes(1)).await;
+    assert!(text.contains("Sales 10 hidden"), "{text}");
+    assert!(text.contains("Finance 5 hidden"), "{text}");
+}
