@@ -1,7 +1,9 @@
 //! HR's program figures, worked out in the background: the scheduler refreshes them (each
 //! replica tries; the database lets one do it), and the Insights page only reads what was
-//! stored. Quiz figures are frozen at the start of each week, participation counts are at
-//! most [`REFRESH_EVERY`] old.
+//! stored. Quiz figures and taking part by group are worked out as of the start of each week
+//! and move on only when HR may see them beside the last ones shown
+//! ([`quiz_disclosure::protect_week`], [`crate::domain::funnel::stage_moves_on`]); the other
+//! counts are at most [`REFRESH_EVERY`] old.
 
 use chrono::{DateTime, Duration, NaiveDate, Utc};
 use sqlx::PgPool;
@@ -135,20 +137,16 @@ pub async fn refresh(pool: &PgPool, now: DateTime<Utc>, max_age: Duration) -> Ap
         participation,
         story_nights: &story_nights,
     };
-    match quiz {
-        Ok((groups, spread, shown)) => {
-            let figures = db::insights::QuizFigures {
-                groups: &groups,
-                spread: &spread,
-                shown: &shown,
-                threshold,
-            };
-            db::insights::store_refresh(&mut tx, week, counts, Ok(figures)).await?;
-        }
-        Err(published) => {
-            db::insights::store_refresh(&mut tx, week, counts, Err(published)).await?;
-        }
-    }
+    let quiz = quiz
+        .as_ref()
+        .map(|(groups, spread, shown)| db::insights::QuizFigures {
+            groups,
+            spread,
+            shown,
+            threshold,
+        })
+        .map_err(|published| *published);
+    db::insights::store_refresh(&mut tx, week, counts, quiz).await?;
     tx.commit().await?;
     Ok(true)
 }
