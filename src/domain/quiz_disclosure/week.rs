@@ -51,8 +51,6 @@ pub fn protect_week(
     let threshold = threshold.max(1);
     let mut shown = protect_from(cells, points, published + 1, threshold);
     // Quarter points shown before stay shown, with the figures they were shown with.
-    let mut seen = known.to_vec();
-    seen.push(published);
     for point in known.iter().filter(|p| **p < points) {
         shown.points[*point] = true;
     }
@@ -88,7 +86,7 @@ pub fn protect_week(
             && graph.small_cut(threshold).is_none()
     });
     // Combinations that weigh no new result: must weigh nothing of this week's.
-    let mut figures = Figures::new(&cells, &shown, &seen);
+    let mut figures = Figures::new(&cells, &shown, known);
     if !removed && !changed.iter().any(|c| c.history.retook()) {
         // The same retakers with the same results: retakers' change is the published one.
         figures.change = false;
@@ -247,7 +245,7 @@ struct Figures<'a> {
 }
 
 impl<'a> Figures<'a> {
-    fn new(cells: &[&'a Cell], shown: &QuizShown, forced: &[usize]) -> Figures<'a> {
+    fn new(cells: &[&'a Cell], shown: &QuizShown, known: &[usize]) -> Figures<'a> {
         let labels = |office: bool, hidden: &BTreeSet<String>| -> Vec<&'a str> {
             let labels: BTreeSet<&'a str> = cells
                 .iter()
@@ -266,7 +264,7 @@ impl<'a> Figures<'a> {
             departments: labels(false, &shown.hidden_departments),
             offices: labels(true, &shown.hidden_offices),
             points: (0..shown.points.len())
-                .filter(|p| shown.points[*p] && !forced.contains(p))
+                .filter(|p| shown.points[*p] && !known.contains(p))
                 .collect(),
             change: shown.change,
         }
