@@ -1,15 +1,17 @@
 //! HR's program figures, worked out in the background: the scheduler refreshes them (each
 //! replica tries; the database lets one do it), and the Insights page only reads what was
-//! stored. Quiz figures and taking part by group are worked out as of the start of each week
-//! and move on only when HR may see them beside the last ones shown
-//! ([`quiz_disclosure::protect_week`], [`crate::domain::funnel::stage_moves_on`]); the other
-//! counts are at most [`REFRESH_EVERY`] old.
+//! stored. Every figure is worked out as of the start of the week. Quiz figures, taking part
+//! and the counts of what people do privately (taking the quiz, their plans) move on only when
+//! HR may see them beside the last ones shown ([`quiz_disclosure::protect_week`],
+//! [`crate::domain::funnel::stage_moves_on`], [`crate::domain::insights::count_moves_on`]).
+//! Refreshing every [`REFRESH_EVERY`] picks up what changes within a week: an attempt
+//! deleted, an account erased, a new threshold.
 
 use chrono::{DateTime, Duration, NaiveDate, Utc};
 use sqlx::PgPool;
 
 use crate::db::{self, insights::GroupBy};
-use crate::domain::insights::{GroupFigures, figures_as_of};
+use crate::domain::insights::{GroupFigures, figures_as_of, next_count};
 use crate::domain::quiz_disclosure;
 use crate::error::AppResult;
 
@@ -122,17 +124,28 @@ pub async fn refresh(pool: &PgPool, now: DateTime<Utc>, max_age: Duration) -> Ap
     if !db::insights::claim_refresh(&mut tx, week, now, now - max_age).await? {
         return Ok(false);
     }
-    let participation = db::insights::participation(&mut *tx, now).await?;
     let threshold = db::settings::get(&mut *tx).await?.threshold();
+    // Counts of what people do privately move on only by enough people at once.
+    let shown = db::insights::shown_participation(&mut *tx, week).await?;
+    let counted = db::insights::participation(&mut *tx, as_of).await?;
+    let participation = db::insights::Participation {
+        active_people: counted.active_people,
+        took_quiz: next_count(shown.took_quiz, counted.took_quiz, threshold),
+        completed_resource: next_count(
+            shown.completed_resource,
+            counted.completed_resource,
+            threshold,
+        ),
+    };
     // The participation funnel of the last four quarters.
     let quarters = crate::domain::funnel::last_quarters(now.date_naive(), 4);
     if let Some(first) = quarters.first() {
         db::funnel::refresh(&mut tx, *first, as_of, threshold).await?;
-        db::recognition_insights::refresh(&mut tx, *first, now).await?;
+        db::recognition_insights::refresh(&mut tx, *first, as_of).await?;
     }
-    db::resource_insights::refresh(&mut tx).await?;
+    db::resource_insights::refresh(&mut tx, as_of, threshold).await?;
     let quiz = quiz_figures(&mut tx, as_of, threshold).await?;
-    let story_nights = db::insights::story_nights(&mut *tx, now).await?;
+    let story_nights = db::insights::story_nights(&mut *tx, as_of).await?;
     let counts = db::insights::WeekCounts {
         participation,
         story_nights: &story_nights,

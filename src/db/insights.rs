@@ -187,11 +187,11 @@ impl From<StoryNightRow> for StoryNightFigures {
 }
 
 /// Story nights by office (events with none are "Online") among those published and ended in
-/// the year before `now`: most nights first.
+/// the year before `as_of` (the start of the week): most nights first.
 #[instrument(skip_all)]
 pub async fn story_nights(
     db: impl PgExecutor<'_>,
-    now: DateTime<Utc>,
+    as_of: DateTime<Utc>,
 ) -> DbResult<Vec<StoryNightFigures>> {
     let rows: Vec<StoryNightRow> = sqlx::query_as(
         "WITH ended AS (
@@ -222,7 +222,7 @@ pub async fn story_nights(
          FROM per_night n LEFT JOIN people p ON p.office = n.office
          GROUP BY n.office ORDER BY count(*) DESC, n.office",
     )
-    .bind(now)
+    .bind(as_of)
     .fetch_all(db)
     .await?;
     Ok(rows.into_iter().map(StoryNightFigures::from).collect())
@@ -243,39 +243,69 @@ pub async fn latest_story_nights(db: impl PgExecutor<'_>) -> DbResult<Vec<StoryN
     Ok(rows.into_iter().map(StoryNightFigures::from).collect())
 }
 
-/// Participation counts (people, not results).
-#[derive(Debug, Clone, Copy, Default)]
+/// Participation counts, in people: everyone active now, and those of them who had taken the
+/// quiz and completed a resource before the start of the week.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct Participation {
     pub active_people: i64,
     pub took_quiz: i64,
-    pub attempts_last_30_days: i64,
-    pub plan_items_done: i64,
+    pub completed_resource: i64,
 }
 
+/// The participation counts as of `as_of` (the start of the week).
 #[instrument(skip_all)]
-pub async fn participation(db: impl PgExecutor<'_>, now: DateTime<Utc>) -> DbResult<Participation> {
-    let (active_people, took_quiz, attempts_last_30_days, plan_items_done): (i64, i64, i64, i64) =
-        sqlx::query_as(
-            "SELECT (SELECT count(*) FROM people WHERE active),
-                    (SELECT count(DISTINCT a.person_id) FROM quiz_attempts a
-                       JOIN people p ON p.id = a.person_id AND p.active),
-                    (SELECT count(*) FROM quiz_attempts WHERE taken_at > $1 - interval '30 days'),
-                    (SELECT count(*) FROM plan_items WHERE status = 'done')",
-        )
-        .bind(now)
-        .fetch_one(db)
-        .await?;
+pub async fn participation(
+    db: impl PgExecutor<'_>,
+    as_of: DateTime<Utc>,
+) -> DbResult<Participation> {
+    let (active_people, took_quiz, completed_resource): (i64, i64, i64) = sqlx::query_as(
+        "SELECT (SELECT count(*) FROM people WHERE active),
+                (SELECT count(DISTINCT a.person_id) FROM quiz_attempts a
+                   JOIN people p ON p.id = a.person_id AND p.active
+                 WHERE a.taken_at < $1),
+                (SELECT count(DISTINCT i.person_id) FROM plan_items i
+                   JOIN people p ON p.id = i.person_id AND p.active
+                 WHERE i.status = 'done' AND i.done_on < ($1 AT TIME ZONE 'UTC')::date)",
+    )
+    .bind(as_of)
+    .fetch_one(db)
+    .await?;
     Ok(Participation {
         active_people,
         took_quiz,
-        attempts_last_30_days,
-        plan_items_done,
+        completed_resource,
     })
+}
+
+/// The participation counts shown now: the claimed week's (a new week's row starts with the
+/// last week's, see [`claim_refresh`]).
+#[instrument(skip_all)]
+pub async fn shown_participation(
+    db: impl PgExecutor<'_>,
+    week: NaiveDate,
+) -> DbResult<Participation> {
+    let row: Option<(i64, i64, i64)> = sqlx::query_as(
+        "SELECT active_people, took_quiz, completed_resource FROM insight_refreshes \
+         WHERE week = $1",
+    )
+    .bind(week)
+    .fetch_optional(db)
+    .await?;
+    Ok(row
+        .map(
+            |(active_people, took_quiz, completed_resource)| Participation {
+                active_people,
+                took_quiz,
+                completed_resource,
+            },
+        )
+        .unwrap_or_default())
 }
 
 /// Claims the refresh of `week`'s figures unless they were refreshed at or after
 /// `stale_before`. The claim holds the week's row locked until the transaction ends, so
-/// replicas refreshing at once do it once.
+/// replicas refreshing at once do it once. A new week's row starts with the participation
+/// counts shown last, which the week's own move on from.
 #[instrument(skip_all)]
 pub async fn claim_refresh(
     conn: &mut PgConnection,
@@ -285,8 +315,10 @@ pub async fn claim_refresh(
 ) -> DbResult<bool> {
     let claimed: Option<NaiveDate> = sqlx::query_scalar(
         "INSERT INTO insight_refreshes AS r (week, refreshed_at, active_people, took_quiz, \
-                                             attempts_30d, plan_items_done) \
-         VALUES ($1, $2, 0, 0, 0, 0) \
+                                             completed_resource) \
+         SELECT $1, $2, coalesce(max(active_people), 0), coalesce(max(took_quiz), 0), \
+                coalesce(max(completed_resource), 0) \
+         FROM (SELECT * FROM insight_refreshes WHERE week < $1 ORDER BY week DESC LIMIT 1) last \
          ON CONFLICT (week) DO UPDATE SET refreshed_at = excluded.refreshed_at, stale = false \
          WHERE r.refreshed_at < $3 OR r.stale RETURNING week",
     )
@@ -355,14 +387,13 @@ pub async fn store_refresh(
         story_nights,
     } = counts;
     sqlx::query(
-        "UPDATE insight_refreshes SET active_people = $2, took_quiz = $3, attempts_30d = $4, \
-         plan_items_done = $5 WHERE week = $1",
+        "UPDATE insight_refreshes SET active_people = $2, took_quiz = $3, \
+         completed_resource = $4 WHERE week = $1",
     )
     .bind(week)
     .bind(participation.active_people)
     .bind(participation.took_quiz)
-    .bind(participation.attempts_last_30_days)
-    .bind(participation.plan_items_done)
+    .bind(participation.completed_resource)
     .execute(&mut *conn)
     .await?;
     match quiz {
@@ -529,8 +560,7 @@ pub async fn latest_snapshot(db: impl PgExecutor<'_>) -> DbResult<Snapshot> {
         refreshed_at: DateTime<Utc>,
         active_people: i64,
         took_quiz: i64,
-        attempts_30d: i64,
-        plan_items_done: i64,
+        completed_resource: i64,
         quiz_week: Option<NaiveDate>,
         spread: Vec<i64>,
         retakers: i64,
@@ -552,8 +582,8 @@ pub async fn latest_snapshot(db: impl PgExecutor<'_>) -> DbResult<Snapshot> {
         shown: Option<bool>,
     }
     let rows: Vec<Row> = sqlx::query_as(
-        "SELECT r.week, r.refreshed_at, r.active_people, r.took_quiz, r.attempts_30d, \
-                r.plan_items_done, q.week AS quiz_week, coalesce(q.spread, '{}') AS spread, \
+        "SELECT r.week, r.refreshed_at, r.active_people, r.took_quiz, r.completed_resource, \
+                q.week AS quiz_week, coalesce(q.spread, '{}') AS spread, \
                 coalesce(q.retakers, 0) AS retakers, \
                 coalesce(q.change_total, 0) AS change_total, \
                 coalesce(q.change_ec, 0) AS change_ec, coalesce(q.change_comp, 0) AS change_comp, \
@@ -578,8 +608,7 @@ pub async fn latest_snapshot(db: impl PgExecutor<'_>) -> DbResult<Snapshot> {
         snapshot.participation = Participation {
             active_people: row.active_people,
             took_quiz: row.took_quiz,
-            attempts_last_30_days: row.attempts_30d,
-            plan_items_done: row.plan_items_done,
+            completed_resource: row.completed_resource,
         };
         snapshot.spread = QuizSpread {
             counts: row.spread,

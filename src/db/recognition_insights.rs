@@ -1,6 +1,7 @@
 //! Recognition figures for HR's Insights, worked out by the scheduler with the other figures:
 //! published recognitions per behaviour by quarter, and per pair of departments over the last
-//! 90 days. Counts of recognitions only; nothing here returns a row about one person.
+//! 90 days, as of the start of the week. Counts of recognitions only; nothing here returns a
+//! row about one person.
 
 use chrono::{DateTime, NaiveDate, Utc};
 use sqlx::{PgConnection, PgExecutor};
@@ -12,13 +13,13 @@ use crate::domain::insights::RecognitionPair;
 /// How far back the pairs of departments look.
 pub const PAIRS_DAYS: i32 = 90;
 
-/// Works both out again from `since` (the first quarter shown) and `now`, replacing what was
-/// stored.
+/// Works both out again from `since` (the first quarter shown) up to `as_of` (the start of the
+/// week), replacing what was stored.
 #[instrument(skip_all)]
 pub async fn refresh(
     conn: &mut PgConnection,
     since: NaiveDate,
-    now: DateTime<Utc>,
+    as_of: DateTime<Utc>,
 ) -> DbResult<()> {
     sqlx::query("DELETE FROM insight_behaviours")
         .execute(&mut *conn)
@@ -33,7 +34,7 @@ pub async fn refresh(
          GROUP BY 1, 2",
     )
     .bind(since.and_hms_opt(0, 0, 0).map(|at| at.and_utc()))
-    .bind(now)
+    .bind(as_of)
     .execute(&mut *conn)
     .await?;
     sqlx::query("DELETE FROM insight_recognition_pairs")
@@ -48,7 +49,7 @@ pub async fn refresh(
            AND created_at < $1 \
          GROUP BY 1, 2",
     )
-    .bind(now)
+    .bind(as_of)
     .bind(PAIRS_DAYS)
     .execute(&mut *conn)
     .await?;

@@ -1,11 +1,13 @@
 //! Resource figures for HR's Insights, worked out by the scheduler with the other figures: how
 //! many different people saved, completed and found helpful a resource of each aspect and of
-//! each kind. Counts of people only.
+//! each kind. Counts of people only, as of the start of the week.
 
+use chrono::{DateTime, Utc};
 use sqlx::{FromRow, PgConnection, PgExecutor};
 use tracing::instrument;
 
 use super::DbResult;
+use crate::domain::insights::next_count;
 
 /// People who saved (done included), completed and rated helpful resources of one aspect or
 /// kind (`label` is its slug).
@@ -18,30 +20,88 @@ pub struct ResourceFigures {
     pub helpful: i64,
 }
 
-/// Works the figures out again, replacing what was stored.
+/// Works the figures out again as of `as_of` (the start of the week): resources saved and
+/// completed before it, rated helpful once completed. Each count moves on from the one stored
+/// only as [`count_moves_on`](crate::domain::insights::count_moves_on) allows; a label no longer counted keeps its last counts the same
+/// way.
 #[instrument(skip_all)]
-pub async fn refresh(conn: &mut PgConnection) -> DbResult<()> {
-    sqlx::query("DELETE FROM insight_resources")
-        .execute(&mut *conn)
-        .await?;
-    sqlx::query(
-        "INSERT INTO insight_resources (grouping, label, saved, completed, helpful) \
-         SELECT grouping, label, \
-                count(DISTINCT person_id) FILTER (WHERE status IN ('saved', 'done')), \
-                count(DISTINCT person_id) FILTER (WHERE status = 'done'), \
-                count(DISTINCT person_id) FILTER (WHERE helpful) \
+pub async fn refresh(
+    conn: &mut PgConnection,
+    as_of: DateTime<Utc>,
+    threshold: i64,
+) -> DbResult<()> {
+    let candidate: Vec<ResourceFigures> = sqlx::query_as(
+        "SELECT grouping, label, \
+                count(DISTINCT person_id) FILTER (WHERE status IN ('saved', 'done')) AS saved, \
+                count(DISTINCT person_id) FILTER (WHERE status = 'done') AS completed, \
+                count(DISTINCT person_id) FILTER (WHERE status = 'done' AND helpful) AS helpful \
          FROM ( \
              SELECT 'aspect' AS grouping, aspect AS label, p.person_id, p.status, p.helpful \
              FROM plan_items p JOIN resources r ON r.id = p.resource_id, \
                   unnest(r.aspects) AS aspect \
+             WHERE p.saved_at < $1 AND (p.status <> 'done' OR p.done_on < $2) \
              UNION ALL \
              SELECT 'kind', r.kind, p.person_id, p.status, p.helpful \
              FROM plan_items p JOIN resources r ON r.id = p.resource_id \
+             WHERE p.saved_at < $1 AND (p.status <> 'done' OR p.done_on < $2) \
          ) items GROUP BY grouping, label",
     )
+    .bind(as_of)
+    .bind(as_of.date_naive())
+    .fetch_all(&mut *conn)
+    .await?;
+    let published = read(&mut *conn).await?;
+    let moved = moved_on(&published, &candidate, threshold);
+    sqlx::query("DELETE FROM insight_resources")
+        .execute(&mut *conn)
+        .await?;
+    let column = |f: fn(&ResourceFigures) -> &str| moved.iter().map(f).collect::<Vec<&str>>();
+    let count = |f: fn(&ResourceFigures) -> i64| moved.iter().map(f).collect::<Vec<i64>>();
+    sqlx::query(
+        "INSERT INTO insight_resources (grouping, label, saved, completed, helpful) \
+         SELECT * FROM unnest($1::text[], $2::text[], $3::int8[], $4::int8[], $5::int8[])",
+    )
+    .bind(column(|r| &r.grouping))
+    .bind(column(|r| &r.label))
+    .bind(count(|r| r.saved))
+    .bind(count(|r| r.completed))
+    .bind(count(|r| r.helpful))
     .execute(&mut *conn)
     .await?;
     Ok(())
+}
+
+/// Each label's counts as they may be shown now: the candidate's where it may move on, the
+/// published one's otherwise (a label in only one of them counts nothing in the other).
+fn moved_on(
+    published: &[ResourceFigures],
+    candidate: &[ResourceFigures],
+    threshold: i64,
+) -> Vec<ResourceFigures> {
+    let key = |r: &ResourceFigures| (r.grouping.clone(), r.label.clone());
+    let mut labels: Vec<(String, String)> = published.iter().chain(candidate).map(key).collect();
+    labels.sort();
+    labels.dedup();
+    labels
+        .into_iter()
+        .map(|(grouping, label)| {
+            let find = |rows: &[ResourceFigures]| {
+                rows.iter()
+                    .find(|r| r.grouping == grouping && r.label == label)
+                    .map_or((0, 0, 0), |r| (r.saved, r.completed, r.helpful))
+            };
+            let (before, now) = (find(published), find(candidate));
+            let pick = |before: i64, now: i64| next_count(before, now, threshold);
+            ResourceFigures {
+                grouping,
+                label,
+                saved: pick(before.0, now.0),
+                completed: pick(before.1, now.1),
+                helpful: pick(before.2, now.2),
+            }
+        })
+        .filter(|r| r.saved + r.completed + r.helpful > 0)
+        .collect()
 }
 
 /// Every stored row.

@@ -127,6 +127,34 @@ pub fn share_percent(part: i64, whole: i64) -> i64 {
     }
 }
 
+/// Whether a count of people shown to HR (how many have taken the quiz, say) may move on from
+/// `published` to `candidate`: when it hasn't changed, or when at least `threshold` more people
+/// are counted. Otherwise the published count stays up, so that no count's change from one week
+/// to the next is about fewer people than the threshold (one person taking the quiz, one
+/// account erased). The rule for counts by department and office
+/// ([`counts_move_on`](crate::domain::quiz_disclosure::counts_move_on)) with one group.
+pub fn count_moves_on(published: i64, candidate: i64, threshold: i64) -> bool {
+    use crate::domain::quiz_disclosure::{Breakdowns, counts_move_on};
+    let none = Breakdowns::default();
+    counts_move_on(
+        &[("", "", published)],
+        &none,
+        &[("", "", candidate)],
+        &none,
+        threshold,
+    )
+}
+
+/// The count to show from now on: `candidate` when it may move on from `published`
+/// ([`count_moves_on`]), `published` otherwise.
+pub fn next_count(published: i64, candidate: i64, threshold: i64) -> i64 {
+    if count_moves_on(published, candidate, threshold) {
+        candidate
+    } else {
+        published
+    }
+}
+
 /// Story nights held at one office (or online) that ended in the last year, from their RSVPs
 /// and pitches.
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -234,6 +262,27 @@ mod tests {
         assert_eq!(share_percent(1, 8), 13);
         assert_eq!(share_percent(2, 3), 67);
         assert_eq!(share_percent(0, 0), 0);
+    }
+
+    #[test]
+    fn a_count_moves_on_only_by_the_threshold_of_people_or_more() {
+        // Nothing shown yet: the first count needs the threshold of people too.
+        assert!(!count_moves_on(0, 4, 5));
+        assert!(count_moves_on(0, 5, 5));
+        assert!(count_moves_on(120, 120, 5));
+        // One more person, or four: the change would be about them.
+        assert!(!count_moves_on(120, 121, 5));
+        assert!(!count_moves_on(120, 124, 5));
+        assert!(count_moves_on(120, 125, 5));
+        assert!(count_moves_on(120, 300, 5));
+        // Fewer people (an account erased, an attempt deleted): the difference is about them,
+        // however many there are.
+        assert!(!count_moves_on(120, 119, 5));
+        assert!(!count_moves_on(120, 20, 5));
+        // A threshold below 1 counts as 1.
+        assert!(count_moves_on(7, 8, 0));
+        assert_eq!(next_count(120, 121, 5), 120);
+        assert_eq!(next_count(120, 125, 5), 125);
     }
 
     #[test]

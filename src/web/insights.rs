@@ -263,12 +263,43 @@ pub struct Breakdown {
     pub rows: Vec<GroupRowView>,
 }
 
+/// The three counts at the top of the page, as shown (a count under the threshold reads
+/// "fewer than k", and then no share is given).
+pub struct Headline {
+    pub took_quiz: String,
+    pub active_people: i64,
+    pub took_quiz_percent: Option<i64>,
+    /// People who took the quiz in the current quarter (the funnel's count) and its label.
+    pub quarter_takers: String,
+    pub quarter: String,
+    pub completed_resource: String,
+}
+
+impl Headline {
+    fn new(p: Participation, threshold: i64, funnel: &Funnel) -> Self {
+        let quiz = crate::domain::funnel::Stage::Quiz.label();
+        Headline {
+            took_quiz: count_on_page(p.took_quiz, threshold),
+            active_people: p.active_people,
+            took_quiz_percent: (p.took_quiz >= threshold)
+                .then(|| share_percent(p.took_quiz, p.active_people)),
+            quarter_takers: funnel
+                .1
+                .iter()
+                .find(|(stage, _)| *stage == quiz)
+                .and_then(|(_, counts)| counts.last().cloned())
+                .unwrap_or_else(|| count_on_page(0, threshold)),
+            quarter: funnel.0.last().cloned().unwrap_or_default(),
+            completed_resource: count_on_page(p.completed_resource, threshold),
+        }
+    }
+}
+
 #[derive(Template, WebTemplate)]
 #[template(path = "admin/insights.html")]
 pub struct InsightsPage {
     pub chrome: Chrome,
-    pub participation: Participation,
-    pub participation_percent: i64,
+    pub headline: Headline,
     pub threshold: i64,
     pub overall: Option<GroupView>,
     /// The anonymity threshold changed since the figures were worked out: the quiz figures wait
@@ -301,8 +332,8 @@ pub struct InsightsPage {
     /// When the quiz figures were taken (the start of the week); empty before the first
     /// figures are worked out.
     pub as_of: String,
-    /// When the counts were last worked out, in the viewer's time zone.
-    pub counted_at: String,
+    /// The start of the week every other figure is worked out as of.
+    pub week_of: String,
     /// Pulse checks: the favourable share per statement across rounds.
     pub pulses: Vec<super::pulse::InsightsPulse>,
     /// The participation funnel: quarters (labels) and, per stage, its counts as shown.
@@ -335,11 +366,14 @@ fn per_quarter<K: PartialEq>(
         .collect()
 }
 
+/// The funnel's quarters (labels) and, per stage, its counts as shown.
+type Funnel = (Vec<String>, Vec<(&'static str, Vec<String>)>);
+
 async fn funnel(
     state: &AppState,
     threshold: i64,
     show: fn(i64, i64) -> String,
-) -> AppResult<(Vec<String>, Vec<(&'static str, Vec<String>)>)> {
+) -> AppResult<Funnel> {
     use crate::domain::funnel::{Stage, last_quarters, quarter_label};
     let stored = db::funnel::read(&state.pool).await?;
     let quarters = last_quarters(chrono::Utc::now().date_naive(), 4);
@@ -515,7 +549,7 @@ async fn recognition(
 
 pub async fn show(
     State(state): State<AppState>,
-    HrAdmin(viewer): HrAdmin,
+    HrAdmin(_): HrAdmin,
     Query(query): Query<InsightsQuery>,
     chrome: Chrome,
 ) -> AppResult<InsightsPage> {
@@ -537,8 +571,9 @@ pub async fn show(
     let change = quiz.change.as_ref().map(change_view);
     let overall = quiz.overall.clone();
     let quiz_pending = !quiz.decided && snapshot.week.is_some();
-    let participation_percent = share_percent(participation.took_quiz, participation.active_people);
-    let (funnel_quarters, funnel) = funnel(&state, threshold, count_on_page).await?;
+    let funnel = funnel(&state, threshold, count_on_page).await?;
+    let headline = Headline::new(participation, threshold, &funnel);
+    let (funnel_quarters, funnel) = funnel;
     let quarters = crate::domain::funnel::last_quarters(chrono::Utc::now().date_naive(), 4);
     let chosen = query
         .quarter
@@ -576,8 +611,7 @@ pub async fn show(
             db::insights::latest_story_nights(&state.pool).await?,
             threshold,
         ),
-        participation,
-        participation_percent,
+        headline,
         threshold,
         pulses: super::pulse::insights_trends(&state, threshold).await?,
         quiz_pending,
@@ -600,10 +634,7 @@ pub async fn show(
         over_time,
         over_time_chart,
         as_of,
-        counted_at: snapshot
-            .refreshed_at
-            .map(|at| time::local_date_time(at, viewer.time_zone))
-            .unwrap_or_default(),
+        week_of: snapshot.week.map(weekday_date).unwrap_or_default(),
     })
 }
 
@@ -624,17 +655,22 @@ pub async fn export(
     let mut records: Vec<[String; 5]> = Vec::new();
     let p = snapshot.participation;
     for (figure, value) in [
-        ("active people", p.active_people),
-        ("took the quiz", p.took_quiz),
-        ("quiz attempts in the last 30 days", p.attempts_last_30_days),
-        ("resources completed", p.plan_items_done),
+        ("active people", p.active_people.to_string()),
+        (
+            "took the quiz (people)",
+            count_shown(p.took_quiz, threshold),
+        ),
+        (
+            "completed a resource (people)",
+            count_shown(p.completed_resource, threshold),
+        ),
     ] {
         records.push([
             "Participation".into(),
             "Everyone".into(),
             String::new(),
             figure.into(),
-            value.to_string(),
+            value,
         ]);
     }
     let mut quiz = |section: &str, as_of: &str, group: &GroupFigures| {

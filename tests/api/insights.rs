@@ -642,15 +642,20 @@ async fn recognitions_are_shown_by_behaviour_and_between_departments(pool: PgPoo
             "Finance",
         ));
     }
+    // Figures are as of the start of the week: these were made just before it.
+    let week = attune::domain::insights::figures_as_of(Utc::now());
+    let ago = (Utc::now() - week).num_minutes() + 5;
     for n in 0..6 {
-        recognise(&pool, sales[n], finance[n], 1, "published", 5).await;
+        recognise(&pool, sales[n], finance[n], 1, "published", ago).await;
     }
-    recognise(&pool, finance[0], finance[1], 1, "published", 5).await;
-    recognise(&pool, finance[2], finance[3], 1, "published", 5).await;
-    recognise(&pool, sales[0], sales[1], 2, "published", 5).await;
-    recognise(&pool, sales[2], sales[3], 2, "published", 5).await;
+    recognise(&pool, finance[0], finance[1], 1, "published", ago).await;
+    recognise(&pool, finance[2], finance[3], 1, "published", ago).await;
+    recognise(&pool, sales[0], sales[1], 2, "published", ago).await;
+    recognise(&pool, sales[2], sales[3], 2, "published", ago).await;
     // Waiting for HR, and long ago: not in the last 90 days' pairs.
-    recognise(&pool, sales[4], finance[5], 2, "pending", 5).await;
+    recognise(&pool, sales[4], finance[5], 2, "pending", ago).await;
+    // Made this week: counted from next week on.
+    recognise(&pool, sales[5], finance[0], 2, "published", 1).await;
     recognise(&pool, finance[4], sales[5], 3, "published", 200 * 24 * 60).await;
     let labels: Vec<String> = sqlx::query_scalar(
         "SELECT label FROM recognition_behaviours WHERE position IN (1, 2) ORDER BY position",
@@ -667,19 +672,22 @@ async fn recognitions_are_shown_by_behaviour_and_between_departments(pool: PgPoo
         .nth(1)
         .and_then(|rest| rest.split("Pulse checks").next())
         .expect("the page has recognition figures");
-    // This quarter: eight for the first behaviour, two (too few to show) for the second.
+    // Their quarter (this one, unless the week began in the last): eight for the first
+    // behaviour, two (too few to show) for the second.
+    let theirs = attune::domain::funnel::quarter_start((week - Duration::minutes(5)).date_naive());
+    let row = |count: &str| -> String {
+        attune::domain::funnel::last_quarters(Utc::now().date_naive(), 4)
+            .iter()
+            .map(|q| if *q == theirs { count } else { "fewer than 5" })
+            .collect::<Vec<&str>>()
+            .join(" ")
+    };
     assert!(
-        section.contains(&format!(
-            "{} fewer than 5 fewer than 5 fewer than 5 8",
-            labels[0]
-        )),
+        section.contains(&format!("{} {}", labels[0], row("8"))),
         "{section}"
     );
     assert!(
-        section.contains(&format!(
-            "{} fewer than 5 fewer than 5 fewer than 5 fewer than 5",
-            labels[1]
-        )),
+        section.contains(&format!("{} {}", labels[1], row("fewer than 5"))),
         "{section}"
     );
     // Six from Sales to Finance; the two pairs within a team (two each) are added up, and four
@@ -736,20 +744,23 @@ async fn resources_are_counted_by_aspect_and_kind_in_people(pool: PgPool) {
         )
         .await;
         // Five finished it and found it helpful, one saved it, one said "not for me".
+        // Last week, so counted as of the start of this one.
+        let last_week = Utc::now() - Duration::days(8);
         let (status, done_on, helpful) = match n {
-            0..=4 => ("done", Some(Utc::now().date_naive()), Some(true)),
+            0..=4 => ("done", Some(last_week.date_naive()), Some(true)),
             5 => ("saved", None, None),
             _ => ("dismissed", None, None),
         };
         sqlx::query(
-            "INSERT INTO plan_items (person_id, resource_id, status, done_on, helpful) \
-             VALUES ($1, $2, $3, $4, $5)",
+            "INSERT INTO plan_items (person_id, resource_id, status, done_on, helpful, saved_at) \
+             VALUES ($1, $2, $3, $4, $5, $6)",
         )
         .bind(id)
         .bind(video)
         .bind(status)
         .bind(done_on)
         .bind(helpful)
+        .bind(last_week)
         .execute(&pool)
         .await
         .unwrap();
@@ -1144,4 +1155,104 @@ async fn taking_part_moves_on_only_when_the_change_points_at_no_one(pool: PgPool
     let text = by_department(next_week + Duration::minutes(1)).await;
     assert!(text.contains("Sales 10 hidden"), "{text}");
     assert!(text.contains("Finance 5 hidden"), "{text}");
+}
+
+/// Marks a resource done by `person` on `done_on` (saved the day before).
+async fn completed_video(pool: &PgPool, person: uuid::Uuid, done_on: chrono::DateTime<Utc>) {
+    sqlx::query(
+        "INSERT INTO plan_items (person_id, resource_id, status, done_on, helpful, saved_at) \
+         VALUES ($1, '7a0f1c2e-0001-4000-8000-000000000001', 'done', $2, true, $3)",
+    )
+    .bind(person)
+    .bind(done_on.date_naive())
+    .bind(done_on - Duration::days(1))
+    .execute(pool)
+    .await
+    .unwrap();
+}
+
+/// The counts at the top of the page are as of the start of the week and move on only by the
+/// threshold of people at once: one more person taking the quiz, or completing a resource, can't
+/// be read off the page from one week to the next.
+#[sqlx::test]
+async fn the_headline_counts_move_on_only_by_the_threshold_of_people(pool: PgPool) {
+    let app = spawn_app(pool.clone()).await;
+    let hr = app.hr_admin("hr@example.com").await;
+    let last_week = Utc::now() - Duration::days(8);
+    let mut people = Vec::new();
+    for n in 0..6 {
+        let (handle, name) = (format!("t{n}"), format!("Taker {n}"));
+        let answers = Some([2; 16]);
+        people.push(add_person(&pool, &handle, &name, "Sales", "London", answers, 8).await);
+    }
+    for person in &people[..3] {
+        completed_video(&pool, *person, last_week).await;
+    }
+    let (status, page) = insights(&hr, &pool, Duration::zero()).await;
+    assert_eq!(status, StatusCode::OK);
+    let text = visible_text(&page);
+    assert!(
+        text.contains("6 of 7 people have taken the quiz (86%)"),
+        "{text}"
+    );
+    // Three are too few to count.
+    assert!(
+        text.contains("fewer than 5 people have completed a resource"),
+        "{text}"
+    );
+
+    // This week one more person takes the quiz, and three more complete a resource.
+    add_person(
+        &pool,
+        "new",
+        "Newcomer",
+        "Sales",
+        "London",
+        Some([3; 16]),
+        0,
+    )
+    .await;
+    for person in &people[3..] {
+        completed_video(&pool, *person, Utc::now()).await;
+    }
+    // Until the week is over none of it is counted.
+    let (_, page) = insights(&hr, &pool, Duration::zero()).await;
+    assert!(visible_text(&page).contains("6 of 8 people have taken the quiz (75%)"));
+    // Next week: six completed a resource (from none shown), but the one newcomer would be
+    // the only change in the quiz count, so it stays.
+    let next_week = Utc::now() + Duration::days(7);
+    let text = insights_at(&hr, &pool, next_week).await;
+    assert!(
+        text.contains("6 of 8 people have taken the quiz (75%)"),
+        "{text}"
+    );
+    assert!(
+        text.contains("6 people have completed a resource"),
+        "{text}"
+    );
+    let csv = hr.get("/admin/insights.csv").await.text().await.unwrap();
+    assert!(
+        csv.contains("Participation,Everyone,,took the quiz (people),6"),
+        "{csv}"
+    );
+
+    // Four more take the quiz: five since the count shown, and it moves on.
+    for n in 0..4 {
+        let name = format!("Later {n}");
+        add_person(
+            &pool,
+            &format!("l{n}"),
+            &name,
+            "Sales",
+            "London",
+            Some([3; 16]),
+            0,
+        )
+        .await;
+    }
+    let text = insights_at(&hr, &pool, next_week + Duration::days(7)).await;
+    assert!(
+        text.contains("11 of 12 people have taken the quiz (92%)"),
+        "{text}"
+    );
 }

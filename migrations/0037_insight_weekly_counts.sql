@@ -1,0 +1,12 @@
+-- HR's Insights: every count moves on once a week, as of the week's start, and the counts of
+-- what people do privately (taking the quiz, their plans) only when the change is about at
+-- least the threshold of people (src/domain/insights.rs, `count_moves_on`).
+--
+-- The headline counts become people, not events: "quiz attempts in the last 30 days" went (a
+-- rolling window's change says what happened a month ago; the funnel shows this quarter's quiz
+-- takers instead), and "resources completed" counts the people who completed at least one.
+-- A new week's row starts from the counts shown before it, so the next week compares with them.
+ALTER TABLE insight_refreshes DROP COLUMN attempts_30d;
+ALTER TABLE insight_refreshes RENAME COLUMN plan_items_done TO completed_resource;
+-- Stored as resources, not people: start again from nothing shown.
+UPDATE insight_refreshes SET completed_resource = 0, stale = true;
