@@ -10,3 +10,14 @@ ALTER TABLE insight_refreshes DROP COLUMN attempts_30d;
 ALTER TABLE insight_refreshes RENAME COLUMN plan_items_done TO completed_resource;
 -- Stored as resources, not people: start again from nothing shown.
 UPDATE insight_refreshes SET completed_resource = 0, stale = true;
+
+-- The resource library's engagement counts as HR sees them, the same way: worked out by the
+-- scheduler as of the start of the week, each moving on only by the threshold of people (a
+-- resource's helpful and not-helpful ratings together). A resource with no row shows none.
+CREATE TABLE resource_engagement (
+    resource_id uuid PRIMARY KEY REFERENCES resources (id) ON DELETE CASCADE,
+    saved       bigint NOT NULL CHECK (saved >= 0),
+    completed   bigint NOT NULL CHECK (completed >= 0),
+    rated       bigint NOT NULL CHECK (rated >= 0),
+    helpful     bigint NOT NULL CHECK (helpful >= 0 AND helpful <= rated)
+);

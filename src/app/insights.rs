@@ -144,6 +144,7 @@ pub async fn refresh(pool: &PgPool, now: DateTime<Utc>, max_age: Duration) -> Ap
         db::recognition_insights::refresh(&mut tx, *first, as_of).await?;
     }
     db::resource_insights::refresh(&mut tx, as_of, threshold).await?;
+    db::resource_insights::refresh_engagement(&mut tx, as_of, threshold).await?;
     let quiz = quiz_figures(&mut tx, as_of, threshold).await?;
     let story_nights = db::insights::story_nights(&mut *tx, as_of).await?;
     let counts = db::insights::WeekCounts {

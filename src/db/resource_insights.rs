@@ -2,12 +2,16 @@
 //! many different people saved, completed and found helpful a resource of each aspect and of
 //! each kind. Counts of people only, as of the start of the week.
 
+use std::collections::HashMap;
+
 use chrono::{DateTime, Utc};
 use sqlx::{FromRow, PgConnection, PgExecutor};
 use tracing::instrument;
+use uuid::Uuid;
 
 use super::DbResult;
 use crate::domain::insights::next_count;
+use crate::domain::resources::Engagement;
 
 /// People who saved (done included), completed and rated helpful resources of one aspect or
 /// kind (`label` is its slug).
@@ -66,6 +70,81 @@ pub async fn refresh(
     .bind(count(|r| r.saved))
     .bind(count(|r| r.completed))
     .bind(count(|r| r.helpful))
+    .execute(&mut *conn)
+    .await?;
+    Ok(())
+}
+
+/// Works each resource's engagement out again as of `as_of` (the start of the week) and lets
+/// each count move on only as [`Engagement::moved_on`] allows. Resources no one has engaged
+/// with have no row.
+#[instrument(skip_all)]
+pub async fn refresh_engagement(
+    conn: &mut PgConnection,
+    as_of: DateTime<Utc>,
+    threshold: i64,
+) -> DbResult<()> {
+    type Row = (Uuid, i64, i64, i64, i64);
+    let candidate: Vec<Row> = sqlx::query_as(
+        "SELECT resource_id, \
+                count(*) FILTER (WHERE status = 'saved' OR (status = 'done' AND done_on >= $2)), \
+                count(*) FILTER (WHERE status = 'done' AND done_on < $2), \
+                count(*) FILTER (WHERE status = 'done' AND done_on < $2 AND helpful IS NOT NULL), \
+                count(*) FILTER (WHERE status = 'done' AND done_on < $2 AND helpful) \
+         FROM plan_items WHERE saved_at < $1 AND status <> 'dismissed' GROUP BY resource_id",
+    )
+    .bind(as_of)
+    .bind(as_of.date_naive())
+    .fetch_all(&mut *conn)
+    .await?;
+    let shown: Vec<Row> = sqlx::query_as(
+        "SELECT resource_id, saved, completed, rated, helpful FROM resource_engagement",
+    )
+    .fetch_all(&mut *conn)
+    .await?;
+    let engagement = |(_, saved, completed, rated, helpful): Row| Engagement {
+        saved,
+        completed,
+        rated,
+        helpful,
+        threshold,
+    };
+    let mut now: HashMap<Uuid, Engagement> = candidate
+        .into_iter()
+        .map(|row| (row.0, engagement(row)))
+        .collect();
+    let mut next: Vec<(Uuid, Engagement)> = Vec::new();
+    for row in shown {
+        let id = row.0;
+        let candidate = now.remove(&id).unwrap_or(Engagement {
+            threshold,
+            ..Engagement::default()
+        });
+        next.push((id, engagement(row).moved_on(candidate, threshold)));
+    }
+    for (id, candidate) in now {
+        let none = Engagement {
+            threshold,
+            ..Engagement::default()
+        };
+        next.push((id, none.moved_on(candidate, threshold)));
+    }
+    next.retain(|(_, e)| e.saved + e.completed + e.rated > 0);
+    sqlx::query("DELETE FROM resource_engagement")
+        .execute(&mut *conn)
+        .await?;
+    let column = |f: fn(&Engagement) -> i64| next.iter().map(|(_, e)| f(e)).collect::<Vec<i64>>();
+    sqlx::query(
+        "INSERT INTO resource_engagement (resource_id, saved, completed, rated, helpful) \
+         SELECT u.* FROM unnest($1::uuid[], $2::int8[], $3::int8[], $4::int8[], $5::int8[]) \
+              AS u (id, saved, completed, rated, helpful) \
+         WHERE EXISTS (SELECT 1 FROM resources r WHERE r.id = u.id)",
+    )
+    .bind(next.iter().map(|(id, _)| *id).collect::<Vec<Uuid>>())
+    .bind(column(|e| e.saved))
+    .bind(column(|e| e.completed))
+    .bind(column(|e| e.rated))
+    .bind(column(|e| e.helpful))
     .execute(&mut *conn)
     .await?;
     Ok(())

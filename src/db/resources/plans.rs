@@ -154,20 +154,16 @@ pub async fn plan(
         .collect())
 }
 
-/// Engagement for a page of resources, in one query.
+/// Engagement for a page of resources as HR may see it, in one query: the counts the
+/// scheduler last let move on ([`crate::db::resource_insights::refresh`]).
 #[instrument(skip_all)]
 pub async fn engagement(
     db: impl PgExecutor<'_>,
     ids: &[Uuid],
 ) -> DbResult<HashMap<Uuid, Engagement>> {
     let rows: Vec<(Uuid, i64, i64, i64, i64)> = sqlx::query_as(
-        "SELECT r.id, \
-           count(p.*) FILTER (WHERE p.status = 'saved'), \
-           count(p.*) FILTER (WHERE p.status = 'done'), \
-           count(p.*) FILTER (WHERE p.helpful IS NOT NULL), \
-           count(p.*) FILTER (WHERE p.helpful) \
-         FROM unnest($1::uuid[]) AS r(id) LEFT JOIN plan_items p ON p.resource_id = r.id \
-         GROUP BY r.id",
+        "SELECT resource_id, saved, completed, rated, helpful FROM resource_engagement \
+         WHERE resource_id = ANY($1)",
     )
     .bind(ids)
     .fetch_all(db)

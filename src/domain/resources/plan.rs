@@ -89,6 +89,31 @@ pub fn count_shown(count: i64, threshold: i64) -> String {
 }
 
 impl Engagement {
+    /// The counts to show from now on, from those shown (`self`) and the ones just worked out:
+    /// each moves on only as [`count_moves_on`](crate::domain::insights::count_moves_on)
+    /// allows, and the helpful and not-helpful ratings only together (else the share would say
+    /// which way a handful of new ratings went).
+    pub fn moved_on(self, candidate: Engagement, threshold: i64) -> Engagement {
+        use crate::domain::insights::{count_moves_on, next_count};
+        let (helpful, rated) = if count_moves_on(self.helpful, candidate.helpful, threshold)
+            && count_moves_on(
+                self.rated - self.helpful,
+                candidate.rated - candidate.helpful,
+                threshold,
+            ) {
+            (candidate.helpful, candidate.rated)
+        } else {
+            (self.helpful, self.rated)
+        };
+        Engagement {
+            saved: next_count(self.saved, candidate.saved, threshold),
+            completed: next_count(self.completed, candidate.completed, threshold),
+            rated,
+            helpful,
+            threshold,
+        }
+    }
+
     pub fn saved_shown(&self) -> String {
         count_shown(self.saved, self.threshold)
     }
@@ -136,6 +161,35 @@ mod tests {
             Some(PlanAction::Rate { helpful: false })
         );
         assert_eq!(PlanAction::parse("delete"), None);
+    }
+
+    #[test]
+    fn engagement_moves_on_by_the_threshold_of_people_and_ratings_together() {
+        let counts = |saved, completed, rated, helpful| Engagement {
+            saved,
+            completed,
+            rated,
+            helpful,
+            threshold: 5,
+        };
+        let shown = counts(10, 6, 6, 6);
+        // One more saved it, four more finished it: neither moves.
+        assert_eq!(shown.moved_on(counts(11, 10, 6, 6), 5), shown);
+        // Five more finished it and rated it helpful: both move, the saves stay.
+        assert_eq!(
+            shown.moved_on(counts(11, 11, 11, 11), 5),
+            counts(10, 11, 11, 11)
+        );
+        // Five more ratings, but only two said "not helpful": the share would say so.
+        assert_eq!(
+            shown.moved_on(counts(10, 11, 11, 9), 5),
+            counts(10, 11, 6, 6)
+        );
+        // Five of each: the share moves.
+        assert_eq!(
+            shown.moved_on(counts(10, 16, 16, 11), 5),
+            counts(10, 16, 16, 11)
+        );
     }
 
     #[test]
