@@ -26,8 +26,8 @@ pub struct ResourceFigures {
 
 /// Works the figures out again as of `as_of` (the start of the week): resources saved and
 /// completed before it, rated helpful once completed. Each count moves on from the one stored
-/// only as [`count_moves_on`](crate::domain::insights::count_moves_on) allows; a label no longer counted keeps its last counts the same
-/// way.
+/// only as [`count_moves_on`](crate::domain::insights::count_moves_on) allows, a label no
+/// longer counted included.
 #[instrument(skip_all)]
 pub async fn refresh(
     conn: &mut PgConnection,
