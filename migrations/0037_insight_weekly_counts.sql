@@ -6,8 +6,10 @@
 -- rolling window's change says what happened a month ago; the funnel shows this quarter's quiz
 -- takers instead), and "resources completed" counts the people who completed at least one.
 -- A new week's row starts from the counts shown before it, so the next week compares with them.
+-- `counted`: the week's counts have been worked out (once a week, at its first refresh).
 ALTER TABLE insight_refreshes DROP COLUMN attempts_30d;
 ALTER TABLE insight_refreshes RENAME COLUMN plan_items_done TO completed_resource;
+ALTER TABLE insight_refreshes ADD COLUMN counted boolean NOT NULL DEFAULT false;
 -- Stored as resources, not people: start again from nothing shown.
 UPDATE insight_refreshes SET completed_resource = 0, stale = true;
 

@@ -4,8 +4,9 @@
 //! and the counts of what people do privately (taking the quiz, their plans) move on only when
 //! HR may see them beside the last ones shown ([`quiz_disclosure::protect_week`],
 //! [`crate::domain::funnel::stage_moves_on`], [`crate::domain::insights::count_moves_on`]).
-//! Refreshing every [`REFRESH_EVERY`] picks up what changes within a week: an attempt
-//! deleted, an account erased, a new threshold.
+//! The counts are worked out once a week, at its first refresh; refreshing every
+//! [`REFRESH_EVERY`] keeps the quiz figures and the funnel up with what changes within a week
+//! (an attempt deleted, an account erased, a new threshold).
 
 use chrono::{DateTime, Duration, NaiveDate, Utc};
 use sqlx::PgPool;
@@ -121,11 +122,56 @@ pub async fn refresh(pool: &PgPool, now: DateTime<Utc>, max_age: Duration) -> Ap
     let as_of = figures_as_of(now);
     let week = as_of.date_naive();
     let mut tx = pool.begin().await?;
-    if !db::insights::claim_refresh(&mut tx, week, now, now - max_age).await? {
+    let Some(counted) = db::insights::claim_refresh(&mut tx, week, now, now - max_age).await?
+    else {
         return Ok(false);
-    }
+    };
     let threshold = db::settings::get(&mut *tx).await?.threshold();
-    // Counts of what people do privately move on only by enough people at once.
+    // The participation funnel of the last four quarters.
+    let quarters = crate::domain::funnel::last_quarters(now.date_naive(), 4);
+    let first = quarters.first().copied();
+    if let Some(first) = first {
+        db::funnel::refresh(&mut tx, first, as_of, threshold).await?;
+    }
+    let counts = if counted {
+        None
+    } else {
+        Some(week_counts(&mut tx, week, as_of, first, threshold).await?)
+    };
+    let quiz = quiz_figures(&mut tx, as_of, threshold).await?;
+    let quiz = quiz
+        .as_ref()
+        .map(|(groups, spread, shown)| db::insights::QuizFigures {
+            groups,
+            spread,
+            shown,
+            threshold,
+        })
+        .map_err(|published| *published);
+    let counts = counts
+        .as_ref()
+        .map(|(participation, story_nights)| db::insights::WeekCounts {
+            participation: *participation,
+            story_nights,
+        });
+    db::insights::store_refresh(&mut tx, week, counts, quiz).await?;
+    tx.commit().await?;
+    Ok(true)
+}
+
+/// The counts worked out once a week, as of its start: participation (the counts of what
+/// people do privately move on only by enough people at once), recognition and resources
+/// (stored as they go), and story nights (returned to be stored with the week).
+async fn week_counts(
+    tx: &mut sqlx::PgConnection,
+    week: NaiveDate,
+    as_of: DateTime<Utc>,
+    first_quarter: Option<NaiveDate>,
+    threshold: i64,
+) -> AppResult<(
+    db::insights::Participation,
+    Vec<crate::domain::insights::StoryNightFigures>,
+)> {
     let shown = db::insights::shown_participation(&mut *tx, week).await?;
     let counted = db::insights::participation(&mut *tx, as_of).await?;
     let participation = db::insights::Participation {
@@ -137,30 +183,11 @@ pub async fn refresh(pool: &PgPool, now: DateTime<Utc>, max_age: Duration) -> Ap
             threshold,
         ),
     };
-    // The participation funnel of the last four quarters.
-    let quarters = crate::domain::funnel::last_quarters(now.date_naive(), 4);
-    if let Some(first) = quarters.first() {
-        db::funnel::refresh(&mut tx, *first, as_of, threshold).await?;
-        db::recognition_insights::refresh(&mut tx, *first, as_of).await?;
+    if let Some(first) = first_quarter {
+        db::recognition_insights::refresh(&mut *tx, first, as_of).await?;
     }
-    db::resource_insights::refresh(&mut tx, as_of, threshold).await?;
-    db::resource_insights::refresh_engagement(&mut tx, as_of, threshold).await?;
-    let quiz = quiz_figures(&mut tx, as_of, threshold).await?;
+    db::resource_insights::refresh(&mut *tx, as_of, threshold).await?;
+    db::resource_insights::refresh_engagement(&mut *tx, as_of, threshold).await?;
     let story_nights = db::insights::story_nights(&mut *tx, as_of).await?;
-    let counts = db::insights::WeekCounts {
-        participation,
-        story_nights: &story_nights,
-    };
-    let quiz = quiz
-        .as_ref()
-        .map(|(groups, spread, shown)| db::insights::QuizFigures {
-            groups,
-            spread,
-            shown,
-            threshold,
-        })
-        .map_err(|published| *published);
-    db::insights::store_refresh(&mut tx, week, counts, quiz).await?;
-    tx.commit().await?;
-    Ok(true)
+    Ok((participation, story_nights))
 }

@@ -303,32 +303,44 @@ pub async fn shown_participation(
 }
 
 /// Claims the refresh of `week`'s figures unless they were refreshed at or after
-/// `stale_before`. The claim holds the week's row locked until the transaction ends, so
-/// replicas refreshing at once do it once. A new week's row starts with the participation
-/// counts shown last, which the week's own move on from.
+/// `stale_before`, and says whether the week's counts were worked out already (they are once a
+/// week; `None`: not claimed). Refreshes take turns (a lock held until the transaction ends; a
+/// replica that finds it taken leaves the refresh to the other), and the claim holds the week's
+/// row locked too. A new week's row starts with the participation counts shown last, which
+/// the week's own move on from.
 #[instrument(skip_all)]
 pub async fn claim_refresh(
     conn: &mut PgConnection,
     week: NaiveDate,
     now: DateTime<Utc>,
     stale_before: DateTime<Utc>,
-) -> DbResult<bool> {
-    let claimed: Option<NaiveDate> = sqlx::query_scalar(
+) -> DbResult<Option<bool>> {
+    let ours: bool = sqlx::query_scalar("SELECT pg_try_advisory_xact_lock($1)")
+        .bind(REFRESH_LOCK)
+        .fetch_one(&mut *conn)
+        .await?;
+    if !ours {
+        return Ok(None);
+    }
+    let counted: Option<bool> = sqlx::query_scalar(
         "INSERT INTO insight_refreshes AS r (week, refreshed_at, active_people, took_quiz, \
                                              completed_resource) \
          SELECT $1, $2, coalesce(max(active_people), 0), coalesce(max(took_quiz), 0), \
                 coalesce(max(completed_resource), 0) \
          FROM (SELECT * FROM insight_refreshes WHERE week < $1 ORDER BY week DESC LIMIT 1) last \
          ON CONFLICT (week) DO UPDATE SET refreshed_at = excluded.refreshed_at, stale = false \
-         WHERE r.refreshed_at < $3 OR r.stale RETURNING week",
+         WHERE r.refreshed_at < $3 OR r.stale RETURNING counted",
     )
     .bind(week)
     .bind(now)
     .bind(stale_before)
     .fetch_optional(&mut *conn)
     .await?;
-    Ok(claimed.is_some())
+    Ok(counted)
 }
+
+/// The advisory lock key refreshes take turns with (any fixed number unique to Attune).
+const REFRESH_LOCK: i64 = 0x4174_7475_6e65_0001;
 
 /// The quiz figures HR last saw: the week they were worked out for, whether they showed
 /// anything, and whether an attempt left the figures since.
@@ -372,30 +384,20 @@ pub struct QuizFigures<'a> {
     pub threshold: i64,
 }
 
-/// Stores a claimed week's counts, and which week's quiz figures it shows: `quiz` when they
-/// were worked out for this week (see [`store_quiz`]), else the published ones stay up. Keeps
-/// only this week's row and the one whose quiz figures it shows.
+/// Stores a claimed week's counts, worked out once a week (see [`claim_refresh`]), when
+/// `counts` has them, and which week's quiz figures it shows: `quiz` when they were worked out
+/// for this week (see [`store_quiz`]), else the published ones stay up. Keeps only this week's
+/// row and the one whose quiz figures it shows.
 #[instrument(skip_all)]
 pub async fn store_refresh(
     conn: &mut PgConnection,
     week: NaiveDate,
-    counts: WeekCounts<'_>,
+    counts: Option<WeekCounts<'_>>,
     quiz: Result<QuizFigures<'_>, PublishedQuiz>,
 ) -> DbResult<()> {
-    let WeekCounts {
-        participation,
-        story_nights,
-    } = counts;
-    sqlx::query(
-        "UPDATE insight_refreshes SET active_people = $2, took_quiz = $3, \
-         completed_resource = $4 WHERE week = $1",
-    )
-    .bind(week)
-    .bind(participation.active_people)
-    .bind(participation.took_quiz)
-    .bind(participation.completed_resource)
-    .execute(&mut *conn)
-    .await?;
+    if let Some(counts) = counts {
+        store_counts(conn, week, counts).await?;
+    }
     match quiz {
         Ok(figures) => store_quiz(conn, week, figures).await?,
         Err(published) => {
@@ -416,6 +418,29 @@ pub async fn store_refresh(
          AND week IS DISTINCT FROM (SELECT quiz_week FROM insight_refreshes WHERE week = $1)",
     )
     .bind(week)
+    .execute(&mut *conn)
+    .await?;
+    Ok(())
+}
+
+/// Stores a week's counts and marks them worked out.
+async fn store_counts(
+    conn: &mut PgConnection,
+    week: NaiveDate,
+    counts: WeekCounts<'_>,
+) -> DbResult<()> {
+    let WeekCounts {
+        participation,
+        story_nights,
+    } = counts;
+    sqlx::query(
+        "UPDATE insight_refreshes SET active_people = $2, took_quiz = $3, \
+         completed_resource = $4, counted = true WHERE week = $1",
+    )
+    .bind(week)
+    .bind(participation.active_people)
+    .bind(participation.took_quiz)
+    .bind(participation.completed_resource)
     .execute(&mut *conn)
     .await?;
     sqlx::query("DELETE FROM insight_story_nights WHERE week = $1")

@@ -24,8 +24,8 @@ pub struct ResourceFigures {
     pub helpful: i64,
 }
 
-/// Works the figures out again as of `as_of` (the start of the week): resources saved and
-/// completed before it, rated helpful once completed. Each count moves on from the one stored
+/// Works the figures out again as of `as_of` (the start of the week): resources saved (or
+/// finished) and finished before it, rated helpful once finished. Each count moves on from the one stored
 /// only as [`count_moves_on`](crate::domain::insights::count_moves_on) allows, a label no
 /// longer counted included.
 #[instrument(skip_all)]
@@ -37,17 +37,19 @@ pub async fn refresh(
     let candidate: Vec<ResourceFigures> = sqlx::query_as(
         "SELECT grouping, label, \
                 count(DISTINCT person_id) FILTER (WHERE status IN ('saved', 'done')) AS saved, \
-                count(DISTINCT person_id) FILTER (WHERE status = 'done') AS completed, \
-                count(DISTINCT person_id) FILTER (WHERE status = 'done' AND helpful) AS helpful \
+                count(DISTINCT person_id) FILTER (WHERE finished) AS completed, \
+                count(DISTINCT person_id) FILTER (WHERE finished AND helpful) AS helpful \
          FROM ( \
-             SELECT 'aspect' AS grouping, aspect AS label, p.person_id, p.status, p.helpful \
+             SELECT 'aspect' AS grouping, aspect AS label, p.person_id, p.status, p.helpful, \
+                    p.status = 'done' AND p.done_on < $2 AS finished \
              FROM plan_items p JOIN resources r ON r.id = p.resource_id, \
                   unnest(r.aspects) AS aspect \
-             WHERE p.saved_at < $1 AND (p.status <> 'done' OR p.done_on < $2) \
+             WHERE p.saved_at < $1 OR (p.status = 'done' AND p.done_on < $2) \
              UNION ALL \
-             SELECT 'kind', r.kind, p.person_id, p.status, p.helpful \
+             SELECT 'kind', r.kind, p.person_id, p.status, p.helpful, \
+                    p.status = 'done' AND p.done_on < $2 \
              FROM plan_items p JOIN resources r ON r.id = p.resource_id \
-             WHERE p.saved_at < $1 AND (p.status <> 'done' OR p.done_on < $2) \
+             WHERE p.saved_at < $1 OR (p.status = 'done' AND p.done_on < $2) \
          ) items GROUP BY grouping, label",
     )
     .bind(as_of)
@@ -91,7 +93,9 @@ pub async fn refresh_engagement(
                 count(*) FILTER (WHERE status = 'done' AND done_on < $2), \
                 count(*) FILTER (WHERE status = 'done' AND done_on < $2 AND helpful IS NOT NULL), \
                 count(*) FILTER (WHERE status = 'done' AND done_on < $2 AND helpful) \
-         FROM plan_items WHERE saved_at < $1 AND status <> 'dismissed' GROUP BY resource_id",
+         FROM plan_items \
+         WHERE status <> 'dismissed' AND (saved_at < $1 OR (status = 'done' AND done_on < $2)) \
+         GROUP BY resource_id",
     )
     .bind(as_of)
     .bind(as_of.date_naive())

@@ -267,7 +267,8 @@ pub struct Breakdown {
 /// "fewer than k", and then no share is given).
 pub struct Headline {
     pub took_quiz: String,
-    pub active_people: i64,
+    /// Everyone active, unless the count shown is higher.
+    pub active_people: Option<i64>,
     pub took_quiz_percent: Option<i64>,
     /// People who took the quiz in the current quarter (the funnel's count) and its label.
     pub quarter_takers: String,
@@ -280,8 +281,9 @@ impl Headline {
         let quiz = crate::domain::funnel::Stage::Quiz.label();
         Headline {
             took_quiz: count_on_page(p.took_quiz, threshold),
-            active_people: p.active_people,
-            took_quiz_percent: (p.took_quiz >= threshold)
+            // A count held up can outlast people who left: then no share of today's people.
+            active_people: (p.took_quiz <= p.active_people).then_some(p.active_people),
+            took_quiz_percent: (p.took_quiz >= threshold && p.took_quiz <= p.active_people)
                 .then(|| share_percent(p.took_quiz, p.active_people)),
             quarter_takers: funnel
                 .1

@@ -212,9 +212,10 @@ async fn the_weakest_aspect_comes_first_with_the_reason_and_the_plan_tracks_it(p
                     SELECT gen_random_uuid(), 'reader' || n || '@example.com', 'Reader ' || n \
                     FROM generate_series(1, 5) n RETURNING id) \
          INSERT INTO plan_items (person_id, resource_id, status, done_on, helpful) \
-         SELECT id, $1, 'done', current_date, true FROM p",
+         SELECT id, $1, 'done', $2, true FROM p",
     )
     .bind(id)
+    .bind(chrono::Utc::now().date_naive())
     .execute(&pool)
     .await
     .unwrap();

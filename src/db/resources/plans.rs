@@ -155,7 +155,7 @@ pub async fn plan(
 }
 
 /// Engagement for a page of resources as HR may see it, in one query: the counts the
-/// scheduler last let move on ([`crate::db::resource_insights::refresh`]).
+/// scheduler last let move on ([`crate::db::resource_insights::refresh_engagement`]).
 #[instrument(skip_all)]
 pub async fn engagement(
     db: impl PgExecutor<'_>,
