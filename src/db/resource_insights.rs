@@ -2,15 +2,13 @@
 //! many different people saved, completed and found helpful a resource of each aspect and of
 //! each kind. Counts of people only, as of the start of the week.
 
-use std::collections::HashMap;
-
 use chrono::{DateTime, Utc};
 use sqlx::{FromRow, PgConnection, PgExecutor};
 use tracing::instrument;
 use uuid::Uuid;
 
 use super::DbResult;
-use crate::domain::insights::next_count;
+use crate::domain::insights::{moved_on_by_key, next_count};
 use crate::domain::resources::Engagement;
 
 /// People who saved (done included), completed and rated helpful resources of one aspect or
@@ -25,9 +23,9 @@ pub struct ResourceFigures {
 }
 
 /// Works the figures out again as of `as_of` (the start of the week): resources saved (or
-/// finished) and finished before it, rated helpful once finished. Each count moves on from the one stored
-/// only as [`count_moves_on`](crate::domain::insights::count_moves_on) allows, a label no
-/// longer counted included.
+/// finished) and finished before it, rated helpful once finished. Each count moves on from the
+/// one stored only as [`count_moves_on`](crate::domain::insights::count_moves_on) allows, a
+/// label no longer counted included.
 #[instrument(skip_all)]
 pub async fn refresh(
     conn: &mut PgConnection,
@@ -57,7 +55,7 @@ pub async fn refresh(
     .fetch_all(&mut *conn)
     .await?;
     let published = read(&mut *conn).await?;
-    let moved = moved_on(&published, &candidate, threshold);
+    let moved = moved_on(published, candidate, threshold);
     sqlx::query("DELETE FROM insight_resources")
         .execute(&mut *conn)
         .await?;
@@ -106,34 +104,26 @@ pub async fn refresh_engagement(
     )
     .fetch_all(&mut *conn)
     .await?;
-    let engagement = |(_, saved, completed, rated, helpful): Row| Engagement {
-        saved,
-        completed,
-        rated,
-        helpful,
-        threshold,
-    };
-    let mut now: HashMap<Uuid, Engagement> = candidate
-        .into_iter()
-        .map(|row| (row.0, engagement(row)))
-        .collect();
-    let mut next: Vec<(Uuid, Engagement)> = Vec::new();
-    for row in shown {
-        let id = row.0;
-        let candidate = now.remove(&id).unwrap_or(Engagement {
+    let engagement = |(id, saved, completed, rated, helpful): Row| {
+        let counts = Engagement {
+            saved,
+            completed,
+            rated,
+            helpful,
             threshold,
-            ..Engagement::default()
-        });
-        next.push((id, engagement(row).moved_on(candidate, threshold)));
-    }
-    for (id, candidate) in now {
-        let none = Engagement {
-            threshold,
-            ..Engagement::default()
         };
-        next.push((id, none.moved_on(candidate, threshold)));
-    }
-    next.retain(|(_, e)| e.saved + e.completed + e.rated > 0);
+        (id, counts)
+    };
+    let none = Engagement {
+        threshold,
+        ..Engagement::default()
+    };
+    let next = moved_on_by_key(
+        shown.into_iter().map(engagement),
+        candidate.into_iter().map(engagement),
+        none,
+        |before, now| before.moved_on(now, threshold),
+    );
     sqlx::query("DELETE FROM resource_engagement")
         .execute(&mut *conn)
         .await?;
@@ -154,37 +144,30 @@ pub async fn refresh_engagement(
     Ok(())
 }
 
-/// Each label's counts as they may be shown now: the candidate's where it may move on, the
-/// published one's otherwise (a label in only one of them counts nothing in the other).
+/// Each label's counts as they may be shown now (see [`moved_on_by_key`]).
 fn moved_on(
-    published: &[ResourceFigures],
-    candidate: &[ResourceFigures],
+    published: Vec<ResourceFigures>,
+    candidate: Vec<ResourceFigures>,
     threshold: i64,
 ) -> Vec<ResourceFigures> {
-    let key = |r: &ResourceFigures| (r.grouping.clone(), r.label.clone());
-    let mut labels: Vec<(String, String)> = published.iter().chain(candidate).map(key).collect();
-    labels.sort();
-    labels.dedup();
-    labels
-        .into_iter()
-        .map(|(grouping, label)| {
-            let find = |rows: &[ResourceFigures]| {
-                rows.iter()
-                    .find(|r| r.grouping == grouping && r.label == label)
-                    .map_or((0, 0, 0), |r| (r.saved, r.completed, r.helpful))
-            };
-            let (before, now) = (find(published), find(candidate));
-            let pick = |before: i64, now: i64| next_count(before, now, threshold);
-            ResourceFigures {
-                grouping,
-                label,
-                saved: pick(before.0, now.0),
-                completed: pick(before.1, now.1),
-                helpful: pick(before.2, now.2),
-            }
-        })
-        .filter(|r| r.saved + r.completed + r.helpful > 0)
-        .collect()
+    let keyed = |rows: Vec<ResourceFigures>| {
+        rows.into_iter()
+            .map(|r| ((r.grouping, r.label), [r.saved, r.completed, r.helpful]))
+    };
+    moved_on_by_key(keyed(published), keyed(candidate), [0; 3], |before, now| {
+        std::array::from_fn(|i| next_count(before[i], now[i], threshold))
+    })
+    .into_iter()
+    .map(
+        |((grouping, label), [saved, completed, helpful])| ResourceFigures {
+            grouping,
+            label,
+            saved,
+            completed,
+            helpful,
+        },
+    )
+    .collect()
 }
 
 /// Every stored row.

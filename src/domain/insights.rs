@@ -146,6 +146,28 @@ pub fn next_count(published: i64, candidate: i64, threshold: i64) -> i64 {
     }
 }
 
+/// Counts kept by key (a resource, a label) as they may be shown now: for each key in either,
+/// `next(published, candidate)`, a key missing from one side counting `none` there. Keys whose
+/// counts come out as `none` are left out.
+pub fn moved_on_by_key<K: Ord, V: Copy + PartialEq>(
+    published: impl IntoIterator<Item = (K, V)>,
+    candidate: impl IntoIterator<Item = (K, V)>,
+    none: V,
+    next: impl Fn(V, V) -> V,
+) -> Vec<(K, V)> {
+    let mut both: std::collections::BTreeMap<K, (V, V)> = std::collections::BTreeMap::new();
+    for (key, value) in published {
+        both.entry(key).or_insert((none, none)).0 = value;
+    }
+    for (key, value) in candidate {
+        both.entry(key).or_insert((none, none)).1 = value;
+    }
+    both.into_iter()
+        .map(|(key, (before, now))| (key, next(before, now)))
+        .filter(|(_, value)| *value != none)
+        .collect()
+}
+
 /// Story nights held at one office (or online) that ended in the last year, from their RSVPs
 /// and pitches.
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -275,6 +297,18 @@ mod tests {
         assert!(count_moves_on(7, 8, 0));
         assert_eq!(next_count(120, 121, 5), 120);
         assert_eq!(next_count(120, 125, 5), 125);
+    }
+
+    #[test]
+    fn counts_by_key_move_on_one_key_at_a_time() {
+        let moved = moved_on_by_key(
+            [("held", 10), ("gone", 7), ("moved", 3)],
+            [("held", 11), ("moved", 9), ("new", 2), ("newer", 6)],
+            0,
+            |before, now| next_count(before, now, 5),
+        );
+        // "gone" went down by 7 (all left); "new" is too few to appear.
+        assert_eq!(moved, vec![("held", 10), ("moved", 9), ("newer", 6)]);
     }
 
     #[test]
