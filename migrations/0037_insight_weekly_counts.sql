@@ -23,3 +23,18 @@ CREATE TABLE resource_engagement (
     rated       bigint NOT NULL CHECK (rated >= 0),
     helpful     bigint NOT NULL CHECK (helpful >= 0 AND helpful <= rated)
 );
+
+-- Challenge participation as HR sees it, the same way: per month, department and office, worked
+-- out by the scheduler from the acceptances made before the start of the week; a month moves
+-- on only when its change can't point at anyone. It replaces the live tally, which let HR
+-- watch one acceptance arrive.
+DROP TRIGGER practice_acceptances_participation ON practice_acceptances;
+DROP FUNCTION practice_keep_participation();
+DROP TABLE practice_participation;
+CREATE TABLE practice_participation_shown (
+    month       date NOT NULL,
+    department  text NOT NULL,
+    office      text NOT NULL,
+    people      bigint NOT NULL CHECK (people > 0),
+    PRIMARY KEY (month, department, office)
+);

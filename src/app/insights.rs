@@ -160,8 +160,9 @@ pub async fn refresh(pool: &PgPool, now: DateTime<Utc>, max_age: Duration) -> Ap
 }
 
 /// The counts worked out once a week, as of its start: participation (the counts of what
-/// people do privately move on only by enough people at once), recognition and resources
-/// (stored as they go), and story nights (returned to be stored with the week).
+/// people do privately move on only by enough people at once), recognition, resources and
+/// challenge participation (stored as they go), and story nights (returned to be stored with
+/// the week).
 async fn week_counts(
     tx: &mut sqlx::PgConnection,
     week: NaiveDate,
@@ -188,6 +189,7 @@ async fn week_counts(
     }
     db::resource_insights::refresh(&mut *tx, as_of, threshold).await?;
     db::resource_insights::refresh_engagement(&mut *tx, as_of, threshold).await?;
+    crate::app::practice::refresh_participation(&mut *tx, as_of, threshold).await?;
     let story_nights = db::insights::story_nights(&mut *tx, as_of).await?;
     Ok((participation, story_nights))
 }

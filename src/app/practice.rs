@@ -194,16 +194,34 @@ pub async fn add_entry(pool: &PgPool, person: &Person, input: &JournalInput) -> 
     Ok(db::practice::insert_entry(pool, person.id, input).await?)
 }
 
-/// Participation for the last twelve months (newest first) as HR may see it.
+/// Participation for the last twelve months (newest first) as HR may see it: the cells the
+/// scheduler let move on ([`refresh_participation`]).
 pub async fn participation(pool: &PgPool, today: NaiveDate) -> AppResult<Vec<Participation>> {
-    let this_month = rules::month_of(today);
-    let from = this_month - Months::new(11);
-    let until = this_month + Months::new(1);
-    let departments = db::practice::participation(pool, from, until, false).await?;
-    let offices = db::practice::participation(pool, from, until, true).await?;
+    let from = rules::month_of(today) - Months::new(11);
+    let cells = db::practice::shown_participation(pool, from).await?;
+    let threshold = db::settings::get(pool).await?.threshold();
     let mut months = rules::next_months(from, 12);
     months.reverse();
-    Ok(rules::participation(&months, &departments, &offices))
+    Ok(rules::participation(&months, &cells, threshold))
+}
+
+/// Works out participation in the last twelve months' challenges as of `as_of` (the start of
+/// the week), and lets each month move on only when its change can't point at anyone
+/// ([`rules::month_moves_on`]). Part of the weekly Insights refresh.
+pub async fn refresh_participation(
+    conn: &mut sqlx::PgConnection,
+    as_of: chrono::DateTime<chrono::Utc>,
+    threshold: i64,
+) -> AppResult<()> {
+    let from = rules::month_of(as_of.date_naive()) - Months::new(11);
+    let candidate = db::practice::acceptance_cells(&mut *conn, from, as_of).await?;
+    let published = db::practice::shown_participation(&mut *conn, from).await?;
+    for month in rules::next_months(from, 12) {
+        if rules::month_moves_on(month, &published, &candidate, threshold) {
+            db::practice::show_participation(&mut *conn, month, &candidate, from).await?;
+        }
+    }
+    Ok(())
 }
 
 /// The nudge due today, if any, to the people it is for, once however many instances run:

@@ -216,5 +216,13 @@ pub async fn seed(
             }
         }
     }
+    // People accepted through each month, not all just now.
+    sqlx::query(
+        "UPDATE practice_acceptances SET accepted_at = greatest(month::timestamptz, \
+                least(now() - interval '1 day', \
+                      month + make_interval(days => abs(hashtext(person_id::text)) % 20)))",
+    )
+    .execute(&mut *conn)
+    .await?;
     Ok(())
 }

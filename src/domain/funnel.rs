@@ -109,7 +109,7 @@ pub fn stage_moves_on(
     stage: Stage,
     threshold: i64,
 ) -> bool {
-    use crate::domain::quiz_disclosure::{counts_move_on, protect_breakdowns};
+    use crate::domain::quiz_disclosure::cells_move_on;
     let edges = |cells: &[FunnelCell]| -> Vec<(String, String, i64)> {
         cells
             .iter()
@@ -124,17 +124,7 @@ pub fn stage_moves_on(
             .collect()
     }
     let (before, now) = (edges(published), edges(candidate));
-    let (before, now) = (borrow(&before), borrow(&now));
-    match (
-        protect_breakdowns(&before, threshold),
-        protect_breakdowns(&now, threshold),
-    ) {
-        // Nothing was shown: nothing to compare with.
-        (None, _) => true,
-        // Showing nothing now would leave the counts HR saw out of the next week's check.
-        (Some(_), None) => false,
-        (Some(seen), Some(hidden)) => counts_move_on(&before, &seen, &now, &hidden, threshold),
-    }
+    cells_move_on(&borrow(&before), &borrow(&now), threshold)
 }
 
 /// A breakdown of one quarter's funnel as HR may see it: each group (named ones in order,

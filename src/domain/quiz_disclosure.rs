@@ -36,7 +36,7 @@
 use std::collections::{BTreeMap, BTreeSet};
 
 mod week;
-pub use week::{counts_move_on, protect_week};
+pub use week::{cells_move_on, counts_move_on, protect_week};
 
 /// When a person's counted results were taken, relative to the points in time.
 ///

@@ -1,13 +1,13 @@
-//! Monthly challenges, who accepted them, participation tallies and the nudges' claims.
+//! Monthly challenges, who accepted them, the participation HR sees and the nudges' claims.
 
-use chrono::NaiveDate;
-use sqlx::{FromRow, PgExecutor};
+use chrono::{DateTime, NaiveDate, Utc};
+use sqlx::{FromRow, PgConnection, PgExecutor};
 use tracing::instrument;
 use uuid::Uuid;
 
 use super::{aspects, slugs};
 use crate::db::DbResult;
-use crate::domain::practice::{Challenge, ChallengeInput, Nudge};
+use crate::domain::practice::{Challenge, ChallengeInput, Nudge, ParticipationCell};
 
 #[derive(FromRow)]
 struct ChallengeRow {
@@ -154,27 +154,65 @@ pub async fn my_months(db: impl PgExecutor<'_>, person: Uuid) -> DbResult<Vec<(C
         .collect()
 }
 
-/// Participation per month and department (or office, `by_office`) for the months from
-/// `from` up to `until`, from the tally (a few rows per month, however many take part).
+/// How many people accepted each month's challenge from `from` on, before `as_of`, per
+/// department and office they were in then.
 #[instrument(skip_all)]
-pub async fn participation(
+pub async fn acceptance_cells(
     db: impl PgExecutor<'_>,
     from: NaiveDate,
-    until: NaiveDate,
-    by_office: bool,
-) -> DbResult<Vec<(NaiveDate, String, i64)>> {
-    let sql = if by_office {
-        "SELECT month, office, sum(people)::bigint FROM practice_participation \
-         WHERE month >= $1 AND month < $2 GROUP BY month, office ORDER BY month, office"
-    } else {
-        "SELECT month, department, sum(people)::bigint FROM practice_participation \
-         WHERE month >= $1 AND month < $2 GROUP BY month, department ORDER BY month, department"
-    };
-    Ok(sqlx::query_as(sql)
+    as_of: DateTime<Utc>,
+) -> DbResult<Vec<ParticipationCell>> {
+    Ok(sqlx::query_as(
+        "SELECT month, department, office, count(*) FROM practice_acceptances \
+         WHERE month >= $1 AND accepted_at < $2 GROUP BY 1, 2, 3",
+    )
+    .bind(from)
+    .bind(as_of)
+    .fetch_all(db)
+    .await?)
+}
+
+/// The participation HR sees, from `from` on (a few rows per month).
+#[instrument(skip_all)]
+pub async fn shown_participation(
+    db: impl PgExecutor<'_>,
+    from: NaiveDate,
+) -> DbResult<Vec<ParticipationCell>> {
+    Ok(sqlx::query_as(
+        "SELECT month, department, office, people FROM practice_participation_shown \
+         WHERE month >= $1",
+    )
+    .bind(from)
+    .fetch_all(db)
+    .await?)
+}
+
+/// Replaces the participation shown for `month` with `cells` (those of other months are left
+/// out), and forgets months before `from`.
+#[instrument(skip_all)]
+pub async fn show_participation(
+    conn: &mut PgConnection,
+    month: NaiveDate,
+    cells: &[ParticipationCell],
+    from: NaiveDate,
+) -> DbResult<()> {
+    sqlx::query("DELETE FROM practice_participation_shown WHERE month = $1 OR month < $2")
+        .bind(month)
         .bind(from)
-        .bind(until)
-        .fetch_all(db)
-        .await?)
+        .execute(&mut *conn)
+        .await?;
+    let cells: Vec<&ParticipationCell> = cells.iter().filter(|c| c.0 == month).collect();
+    sqlx::query(
+        "INSERT INTO practice_participation_shown (month, department, office, people) \
+         SELECT $1, * FROM unnest($2::text[], $3::text[], $4::int8[])",
+    )
+    .bind(month)
+    .bind(cells.iter().map(|c| c.1.as_str()).collect::<Vec<&str>>())
+    .bind(cells.iter().map(|c| c.2.as_str()).collect::<Vec<&str>>())
+    .bind(cells.iter().map(|c| c.3).collect::<Vec<i64>>())
+    .execute(&mut *conn)
+    .await?;
+    Ok(())
 }
 
 /// Active people who accepted `month`'s challenge, except those who accepted `unless` too.

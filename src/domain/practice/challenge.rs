@@ -5,7 +5,7 @@ use chrono::{Datelike, Months, NaiveDate};
 
 use super::{StarterMonth, parse_aspects, required};
 use crate::domain::FieldErrors;
-use crate::domain::insights::{ANONYMITY_THRESHOLD, GroupFigures, Shown, protect};
+use crate::domain::insights::{GroupFigures, Shown};
 use crate::domain::teq::Aspect;
 use crate::domain::text;
 
@@ -199,59 +199,115 @@ impl Participation {
     }
 }
 
-/// One breakdown of a month (rows of (month, group, people)) with the threshold applied.
-fn breakdown(
-    month: NaiveDate,
-    rows: &[(NaiveDate, String, i64)],
-    empty: &str,
-) -> Vec<GroupFigures> {
-    rows.iter()
-        .filter(|(m, _, people)| *m == month && *people > 0)
-        .map(|(_, name, people)| GroupFigures {
-            label: if name.is_empty() {
-                empty.to_string()
-            } else {
-                name.clone()
-            },
-            people: *people,
-            mean_total: 0.0,
-            aspect_means: [0.0; 4],
+/// How many people accepted a month's challenge in one department and office (`""` for none),
+/// as they were when they accepted.
+pub type ParticipationCell = (NaiveDate, String, String, i64);
+
+/// One month's cells as (department, office, people), named as HR sees them.
+fn month_cells(month: NaiveDate, cells: &[ParticipationCell]) -> Vec<(String, String, i64)> {
+    let name = |raw: &str, none: &str| {
+        if raw.is_empty() {
+            none.to_string()
+        } else {
+            raw.to_string()
+        }
+    };
+    cells
+        .iter()
+        .filter(|(m, _, _, people)| *m == month && *people > 0)
+        .map(|(_, department, office, people)| {
+            (
+                name(department, "No department"),
+                name(office, "No office"),
+                *people,
+            )
         })
         .collect()
 }
 
-/// Participation per month (given as (month, department or office, people) rows) with the
-/// anonymity threshold applied: a month under it shows nothing, and a department or office
-/// under it is hidden together with the next smallest, so none can be worked out from the
-/// total.
+fn borrowed(cells: &[(String, String, i64)]) -> Vec<(&str, &str, i64)> {
+    cells
+        .iter()
+        .map(|(d, o, n)| (d.as_str(), o.as_str(), *n))
+        .collect()
+}
+
+/// Participation per month (from its cells) as HR may see it. A month under the threshold
+/// shows nothing. Its departments and offices are protected together like the funnel's
+/// ([`protect_breakdowns`](crate::domain::quiz_disclosure::protect_breakdowns)): one under the
+/// threshold is hidden with the next smallest, and more until no department and office differ
+/// by fewer people than that (Sales minus London would otherwise be whoever in Sales works
+/// elsewhere). Largest groups first.
 pub fn participation(
     months: &[NaiveDate],
-    departments: &[(NaiveDate, String, i64)],
-    offices: &[(NaiveDate, String, i64)],
+    cells: &[ParticipationCell],
+    threshold: i64,
 ) -> Vec<Participation> {
     months
         .iter()
         .map(|&month| {
-            let by_department = breakdown(month, departments, "No department");
-            let by_office = breakdown(month, offices, "No office");
-            let total: i64 = by_department.iter().map(|g| g.people).sum();
-            let shown = total >= ANONYMITY_THRESHOLD;
+            let named = month_cells(month, cells);
+            let edges = borrowed(&named);
+            let Some(hidden) =
+                crate::domain::quiz_disclosure::protect_breakdowns(&edges, threshold)
+            else {
+                return Participation {
+                    month,
+                    total: None,
+                    departments: vec![],
+                    offices: vec![],
+                };
+            };
+            let groups = |office: bool| -> Vec<Shown> {
+                let mut sums: std::collections::BTreeMap<&str, i64> = Default::default();
+                for (d, o, n) in &edges {
+                    *sums.entry(if office { *o } else { *d }).or_default() += n;
+                }
+                let mut sums: Vec<(&str, i64)> = sums.into_iter().collect();
+                sums.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(b.0)));
+                let hidden = if office {
+                    &hidden.hidden_offices
+                } else {
+                    &hidden.hidden_departments
+                };
+                sums.into_iter()
+                    .map(|(label, people)| {
+                        if people >= threshold.max(1) && !hidden.contains(label) {
+                            Shown::Visible(GroupFigures {
+                                label: label.to_string(),
+                                people,
+                                mean_total: 0.0,
+                                aspect_means: [0.0; 4],
+                            })
+                        } else {
+                            Shown::Hidden {
+                                label: label.to_string(),
+                            }
+                        }
+                    })
+                    .collect()
+            };
             Participation {
                 month,
-                total: shown.then_some(total),
-                departments: if shown {
-                    protect(by_department, ANONYMITY_THRESHOLD)
-                } else {
-                    vec![]
-                },
-                offices: if shown {
-                    protect(by_office, ANONYMITY_THRESHOLD)
-                } else {
-                    vec![]
-                },
+                total: Some(edges.iter().map(|c| c.2).sum()),
+                departments: groups(false),
+                offices: groups(true),
             }
         })
         .collect()
+}
+
+/// Whether a month's participation may move on from the `published` cells to the `candidate`
+/// ones, so that no change from one week to the next is about fewer people than the threshold
+/// ([`cells_move_on`](crate::domain::quiz_disclosure::cells_move_on)).
+pub fn month_moves_on(
+    month: NaiveDate,
+    published: &[ParticipationCell],
+    candidate: &[ParticipationCell],
+    threshold: i64,
+) -> bool {
+    let (before, now) = (month_cells(month, published), month_cells(month, candidate));
+    crate::domain::quiz_disclosure::cells_move_on(&borrowed(&before), &borrowed(&now), threshold)
 }
 
 #[cfg(test)]
@@ -299,20 +355,20 @@ mod tests {
         assert!(ChallengeInput::parse(&form, day("2026-11-15")).is_err());
     }
 
+    fn cell(month: &str, department: &str, office: &str, people: i64) -> ParticipationCell {
+        (day(month), department.into(), office.into(), people)
+    }
+
     #[test]
     fn participation_never_shows_fewer_than_five_people() {
         let m = day("2026-11-01");
-        let rows = vec![
-            (m, "Finance".to_string(), 9),
-            (m, "Legal".to_string(), 2),
-            (m, "Sales".to_string(), 6),
-            (day("2026-12-01"), "Finance".to_string(), 4),
+        let cells = vec![
+            cell("2026-11-01", "Finance", "London", 9),
+            cell("2026-11-01", "Legal", "London", 2),
+            cell("2026-11-01", "Sales", "London", 6),
+            cell("2026-12-01", "Finance", "London", 4),
         ];
-        let offices = vec![
-            (m, "London".to_string(), 17),
-            (day("2026-12-01"), "London".to_string(), 4),
-        ];
-        let shown = participation(&[m, day("2026-12-01")], &rows, &offices);
+        let shown = participation(&[m, day("2026-12-01")], &cells, 5);
         assert!(matches!(&shown[0].offices[0], Shown::Visible(g) if g.people == 17));
         assert_eq!(shown[0].total, Some(17));
         let hidden: Vec<&str> = shown[0]
@@ -323,10 +379,70 @@ mod tests {
             .collect();
         assert_eq!(
             hidden,
-            vec!["Legal", "Sales"],
+            vec!["Sales", "Legal"],
             "Legal hides, and Sales with it"
         );
         assert_eq!(shown[1].total, None);
         assert!(shown[1].departments.is_empty() && shown[1].offices.is_empty());
+    }
+
+    #[test]
+    fn a_department_and_an_office_never_differ_by_one_person() {
+        // Sales is nine in London and one in Paris: Sales minus London would be that one.
+        let cells = vec![
+            cell("2026-11-01", "Sales", "London", 9),
+            cell("2026-11-01", "Sales", "Paris", 1),
+            cell("2026-11-01", "Finance", "Paris", 8),
+        ];
+        let shown = participation(&[day("2026-11-01")], &cells, 5);
+        let visible = |groups: &[Shown]| -> Vec<(String, i64)> {
+            groups
+                .iter()
+                .filter_map(|s| match s {
+                    Shown::Visible(g) => Some((g.label.clone(), g.people)),
+                    Shown::Hidden { .. } => None,
+                })
+                .collect()
+        };
+        let departments = visible(&shown[0].departments);
+        let offices = visible(&shown[0].offices);
+        let sales = departments.iter().find(|(l, _)| l == "Sales").map(|g| g.1);
+        let london = offices.iter().find(|(l, _)| l == "London").map(|g| g.1);
+        assert!(
+            sales.is_none() || london.is_none(),
+            "{departments:?} {offices:?}"
+        );
+    }
+
+    #[test]
+    fn a_month_moves_on_only_when_the_change_points_at_no_one() {
+        let m = "2026-11-01";
+        let before = vec![
+            cell(m, "Sales", "London", 6),
+            cell(m, "Finance", "Paris", 6),
+        ];
+        let one_more = vec![
+            cell(m, "Sales", "London", 7),
+            cell(m, "Finance", "Paris", 6),
+        ];
+        assert!(!month_moves_on(day(m), &before, &one_more, 5));
+        // Five more, but two of them the only new ones in Finance and Paris.
+        let split = vec![
+            cell(m, "Sales", "London", 9),
+            cell(m, "Finance", "Paris", 8),
+        ];
+        assert!(!month_moves_on(day(m), &before, &split, 5));
+        let five_each = vec![
+            cell(m, "Sales", "London", 11),
+            cell(m, "Finance", "Paris", 11),
+        ];
+        assert!(month_moves_on(day(m), &before, &five_each, 5));
+        // Nothing shown before (too few): nothing to compare with.
+        assert!(month_moves_on(
+            day(m),
+            &[cell(m, "Sales", "London", 3)],
+            &before,
+            5
+        ));
     }
 }

@@ -15,8 +15,8 @@ mod starter;
 mod story;
 
 pub use challenge::{
-    Challenge, ChallengeForm, ChallengeInput, Nudge, Participation, month_of, next_months,
-    nudge_due, participation,
+    Challenge, ChallengeForm, ChallengeInput, Nudge, Participation, ParticipationCell,
+    month_moves_on, month_of, next_months, nudge_due, participation,
 };
 pub use exercise::{
     BOARD_SHOWN, Exercise, ExerciseForm, ExerciseInput, Format, PROMPTS_MAX, PROMPTS_MIN,

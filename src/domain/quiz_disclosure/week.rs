@@ -102,6 +102,28 @@ pub fn protect_week(
     (sound && rank(&new) == rank(&all)).then_some(shown)
 }
 
+/// Whether counts of people by department and office (`(department, office, people)`) may move
+/// on from `published` to `candidate`, each shown as [`protect_breakdowns`] allows: when nothing
+/// was shown, or by [`counts_move_on`].
+pub fn cells_move_on(
+    published: &[(&str, &str, i64)],
+    candidate: &[(&str, &str, i64)],
+    threshold: i64,
+) -> bool {
+    match (
+        super::protect_breakdowns(published, threshold),
+        super::protect_breakdowns(candidate, threshold),
+    ) {
+        // Nothing was shown: nothing to compare with.
+        (None, _) => true,
+        // Showing nothing now would leave the counts HR saw out of the next week's check.
+        (Some(_), None) => false,
+        (Some(seen), Some(hidden)) => {
+            counts_move_on(published, &seen, candidate, &hidden, threshold)
+        }
+    }
+}
+
 /// Whether counts of people by department and office (each person counted once, in one
 /// department and office) may move on from `published` to `candidate` (how many in each
 /// department and office; departments and offices hidden as `hidden` decides for the

@@ -13,7 +13,6 @@ use super::ASPECTS;
 use crate::app::practice as use_case;
 use crate::db;
 use crate::domain::FieldErrors;
-use crate::domain::insights::ANONYMITY_THRESHOLD;
 use crate::domain::practice::{
     Challenge, ChallengeForm, ChallengeInput, Participation, RoleStory, STARTER_CALENDAR, month_of,
     next_months,
@@ -72,7 +71,7 @@ pub async fn overview(
         stories: db::practice::waiting_stories(&state.pool, 50).await?,
         calendar,
         participation: use_case::participation(&state.pool, today).await?,
-        threshold: ANONYMITY_THRESHOLD,
+        threshold: db::settings::get(&state.pool).await?.threshold(),
     })
 }
 
