@@ -19,7 +19,6 @@ use crate::domain::connect::{
     self as rules, Joining, NewProgramme, Outcome, PairSettings, Participation, Programme, Review,
     Rules, Stage,
 };
-use crate::domain::insights::ANONYMITY_THRESHOLD;
 use crate::domain::mail::MailKind;
 use crate::domain::people::Person;
 use crate::domain::time;
@@ -435,15 +434,19 @@ pub struct RoundShown {
     pub figures: Option<RoundFigures>,
 }
 
-/// The latest rounds for HR, newest first.
-pub async fn round_figures(pool: &PgPool, limit: i64) -> AppResult<Vec<RoundShown>> {
+/// The latest rounds for HR, newest first, under HR's anonymity `threshold`.
+pub async fn round_figures(
+    pool: &PgPool,
+    limit: i64,
+    threshold: i64,
+) -> AppResult<Vec<RoundShown>> {
     Ok(store::rounds(pool, limit)
         .await?
         .into_iter()
         .map(|round| RoundShown {
             week_start: round.week_start,
-            figures: (i64::from(round.placed) >= ANONYMITY_THRESHOLD
-                && i64::from(round.participants) >= ANONYMITY_THRESHOLD)
+            figures: (i64::from(round.placed) >= threshold
+                && i64::from(round.participants) >= threshold)
                 .then_some(round),
         })
         .collect())
@@ -828,7 +831,11 @@ pub struct ProgrammeFigures {
     pub circles: Option<(i32, i64, i64)>,
 }
 
-pub async fn circle_figures(pool: &PgPool, now: DateTime<Utc>) -> AppResult<Vec<ProgrammeFigures>> {
+pub async fn circle_figures(
+    pool: &PgPool,
+    now: DateTime<Utc>,
+    threshold: i64,
+) -> AppResult<Vec<ProgrammeFigures>> {
     let since = now.date_naive() - Duration::days(365);
     let programmes = circle_store::recent_programmes(pool, since, 20).await?;
     let ids: Vec<Uuid> = programmes.iter().map(|p| p.id).collect();
@@ -839,7 +846,7 @@ pub async fn circle_figures(pool: &PgPool, now: DateTime<Utc>) -> AppResult<Vec<
     Ok(programmes
         .into_iter()
         .map(|p| {
-            let enough = |n: i32| i64::from(n) >= ANONYMITY_THRESHOLD;
+            let enough = |n: i32| i64::from(n) >= threshold;
             let retention = if p.placed > 0 {
                 i64::from(p.placed - p.left_early) * 100 / i64::from(p.placed)
             } else {

@@ -14,7 +14,6 @@ use tower_sessions::Session;
 use crate::app::connect::{self as app, ProgrammeFigures, RoundShown};
 use crate::domain::FieldErrors;
 use crate::domain::connect::SettingsForm;
-use crate::domain::insights::ANONYMITY_THRESHOLD;
 use crate::domain::time;
 use crate::error::AppResult;
 use crate::web::AppState;
@@ -65,8 +64,8 @@ pub struct ProgrammeRow {
     pub retention: String,
 }
 
-fn programme_row(p: &ProgrammeFigures) -> ProgrammeRow {
-    let few = format!("fewer than {ANONYMITY_THRESHOLD}");
+fn programme_row(p: &ProgrammeFigures, threshold: i64) -> ProgrammeRow {
+    let few = format!("fewer than {threshold}");
     let (circles, sessions, retention) = match (p.formed, p.circles) {
         (false, _) => ("not formed yet".into(), "–".into(), "–".into()),
         (true, None) => (few.clone(), few.clone(), few.clone()),
@@ -103,15 +102,19 @@ async fn page(
         Some(form) => form,
         None => SettingsForm::of(app::pair_settings(&state.pool).await?),
     };
-    let rounds = app::round_figures(&state.pool, ROUNDS_SHOWN).await?;
-    let programmes = app::circle_figures(&state.pool, Utc::now()).await?;
+    let threshold = crate::db::settings::get(&state.pool).await?.threshold();
+    let rounds = app::round_figures(&state.pool, ROUNDS_SHOWN, threshold).await?;
+    let programmes = app::circle_figures(&state.pool, Utc::now(), threshold).await?;
     Ok(AdminPage {
         chrome: chrome.at("admin"),
         form,
         errors,
         rounds: rounds.iter().map(round_row).collect(),
-        programmes: programmes.iter().map(programme_row).collect(),
-        threshold: ANONYMITY_THRESHOLD,
+        programmes: programmes
+            .iter()
+            .map(|p| programme_row(p, threshold))
+            .collect(),
+        threshold,
     })
 }
 
