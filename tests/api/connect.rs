@@ -342,13 +342,7 @@ async fn hr_sees_round_figures_from_five_people_and_sets_the_rules(pool: PgPool)
     assert!(!text.contains("Person 1"), "HR never sees who: {text}");
 
     // HR's anonymity threshold applies here too: six people are too few for seven.
-    let response = hr
-        .post(
-            "/admin/settings",
-            &[("retake_interval_days", "30"), ("anonymity_threshold", "7")],
-        )
-        .await;
-    assert_eq!(response.status(), StatusCode::SEE_OTHER);
+    common::set_threshold(&hr, 7).await;
     let text = visible_text(&hr.get_html("/admin/connect").await.1);
     assert!(text.contains("Fewer than 7 people: not shown"), "{text}");
     assert!(!text.contains("6 of 6"), "{text}");

@@ -438,13 +438,7 @@ async fn the_spread_of_totals_merges_small_ranges_and_retakers_need_the_threshol
     );
 
     // With a threshold of 6 the five retakers are too few, and the top range still holds six.
-    let response = hr
-        .post(
-            "/admin/settings",
-            &[("retake_interval_days", "30"), ("anonymity_threshold", "6")],
-        )
-        .await;
-    assert_eq!(response.status(), StatusCode::SEE_OTHER);
+    common::set_threshold(&hr, 6).await;
     let (_, page) = hr.get_html("/admin/insights").await;
     let text = visible_text(&page);
     assert!(
@@ -457,13 +451,7 @@ async fn the_spread_of_totals_merges_small_ranges_and_retakers_need_the_threshol
     assert!(!csv.contains("average change"), "{csv}");
 
     // With 7, the two ranges of six are one.
-    let response = hr
-        .post(
-            "/admin/settings",
-            &[("retake_interval_days", "30"), ("anonymity_threshold", "7")],
-        )
-        .await;
-    assert_eq!(response.status(), StatusCode::SEE_OTHER);
+    common::set_threshold(&hr, 7).await;
     let (_, page) = hr.get_html("/admin/insights").await;
     assert!(visible_text(&page).contains("0–64 12 people"));
 }
@@ -977,13 +965,7 @@ async fn a_department_and_an_office_never_differ_by_fewer_than_the_threshold(poo
     );
 
     // A new threshold: the quiz figures wait for the scheduler's next turn.
-    let response = hr
-        .post(
-            "/admin/settings",
-            &[("retake_interval_days", "30"), ("anonymity_threshold", "6")],
-        )
-        .await;
-    assert_eq!(response.status(), StatusCode::SEE_OTHER);
+    common::set_threshold(&hr, 6).await;
     let (_, page) = hr.get_html("/admin/insights").await;
     let text = visible_text(&page);
     assert!(

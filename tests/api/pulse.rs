@@ -602,13 +602,7 @@ async fn the_anonymity_threshold_is_a_setting_of_at_least_three(pool: PgPool) {
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(visible_text(&page).contains("The threshold can't be below 3"));
     assert!(page.contains("value=\"2\""));
-    let response = hr
-        .post(
-            "/admin/settings",
-            &[("retake_interval_days", "30"), ("anonymity_threshold", "8")],
-        )
-        .await;
-    assert_eq!(response.status(), StatusCode::SEE_OTHER);
+    common::set_threshold(&hr, 8).await;
     let (_, page) = hr.get_html("/admin/insights").await;
     assert!(
         visible_text(&page).contains("at least 8 people"),

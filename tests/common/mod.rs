@@ -314,6 +314,21 @@ pub fn find_link(html: &str, prefix: &str) -> Option<String> {
 }
 
 /// Answers the whole quiz (values for items 1..16) and submits; returns the attempt id.
+/// HR sets the anonymity threshold (the retake interval left at 30 days) and is redirected back.
+pub async fn set_threshold(hr: &Browser, threshold: i64) {
+    let threshold = threshold.to_string();
+    let response = hr
+        .post(
+            "/admin/settings",
+            &[
+                ("retake_interval_days", "30"),
+                ("anonymity_threshold", threshold.as_str()),
+            ],
+        )
+        .await;
+    assert_eq!(response.status(), reqwest::StatusCode::SEE_OTHER);
+}
+
 pub async fn take_quiz(browser: &Browser, answers: &[u8; 16]) -> String {
     let key = uuid::Uuid::new_v4().to_string();
     let names: Vec<String> = (1..=16).map(|i| format!("q{i}")).collect();
